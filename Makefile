@@ -1,0 +1,31 @@
+# Every target sets up its own .venv, so `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint golden clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m newsspider.demo
+
+test: $(STAMP)
+	$(BIN)/ruff check newsspider tests benchmarks
+	$(BIN)/ruff format --check newsspider tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check newsspider tests benchmarks
+	$(BIN)/ruff format --check newsspider tests benchmarks
+
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden.regenerate
+
+clean:
+	rm -rf $(VENV) data/* .pytest_cache .ruff_cache

@@ -1,0 +1,115 @@
+"""``newsspider``: extract one saved page, validate output files, serve the demo site.
+
+Crawling itself is ``scrapy crawl maghress``; these commands are the tools
+around it.  User mistakes end with one line on stderr and a non-zero status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from w3lib.encoding import html_to_unicode
+
+from newsspider.sites import SITES, site_for_url
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"newsspider: error: {message}\n")
+    return EXIT_USAGE
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Print the records the crawl would write for one saved page."""
+    from scrapy.exporters import JsonLinesItemExporter
+
+    from newsspider.pipelines.normalize import normalize_article, normalize_headlines
+    from newsspider.pipelines.validate import article_problem
+    from newsspider.records import page_records
+
+    try:
+        body = Path(args.file).read_bytes()
+    except OSError as error:
+        return _fail(f"cannot read {args.file!r}: {error.strerror}")
+    site = SITES[args.site] if args.site else site_for_url(args.url) or SITES["maghress"]
+    # The same charset rules as Scrapy's HtmlResponse: BOM, then <meta>, then guess.
+    _encoding, html = html_to_unicode(None, body)
+    records = page_records(html, args.url, site)
+    exporter = JsonLinesItemExporter(sys.stdout.buffer, encoding="utf-8")
+    printed = 0
+    if records.headlines is not None:
+        exporter.export_item(normalize_headlines(records.headlines))
+        printed += 1
+    article = normalize_article(records.article) if records.article else None
+    if article is None:
+        sys.stderr.write(f"newsspider: no article in {args.file}: {records.reason}\n")
+    elif problem := article_problem(article):
+        sys.stderr.write(f"newsspider: article of {args.file} dropped: {problem}\n")
+    else:
+        exporter.export_item(article)
+        printed += 1
+    sys.stdout.flush()
+    return EXIT_OK if printed else EXIT_NOTHING
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check JSON Lines files against the shipped schemas, line by line."""
+    from newsspider.schema import file_errors
+
+    bad = 0
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            return _fail(f"no such file: {name!r}")
+        for line, problem in file_errors(path):
+            bad += 1
+            print(f"{name}:{line}: {problem}")
+    print(f"{len(args.files)} file(s), {bad} problem(s)", file=sys.stderr)
+    return EXIT_OK if bad == 0 else EXIT_NOTHING
+
+
+def cmd_serve_demo(args: argparse.Namespace) -> int:
+    """Serve the bundled fixture site on loopback until Ctrl-C."""
+    from newsspider.demo_site import serve
+
+    try:
+        serve(port=args.port, host=args.host)
+    except OSError as error:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsspider", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    extract = commands.add_parser("extract", help="print the records of one saved page")
+    extract.add_argument("file", help="the page's HTML file (raw bytes, any charset)")
+    extract.add_argument("--url", required=True, help="the URL the page was fetched from")
+    extract.add_argument("--site", choices=sorted(SITES), help="default: from the URL's host")
+    extract.set_defaults(handler=cmd_extract)
+
+    validate = commands.add_parser("validate", help="check JSON Lines files against the schema")
+    validate.add_argument("files", nargs="+", metavar="FILE.jsonl")
+    validate.set_defaults(handler=cmd_validate)
+
+    serve = commands.add_parser("serve-demo", help="serve the offline fixture site")
+    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.set_defaults(handler=cmd_serve_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

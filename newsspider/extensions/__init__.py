@@ -1,0 +1,1 @@
+"""Scrapy extensions, one file each, switched on by NEWSSPIDER_* settings."""

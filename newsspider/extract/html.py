@@ -1,0 +1,83 @@
+"""Parsing and small lxml helpers shared by the templates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.html
+from lxml.etree import ParserError
+from lxml.html import HtmlElement
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
+class EmptyPage(ValueError):
+    """The bytes held no HTML document at all."""
+
+
+def parse_html(html: str) -> HtmlElement:
+    """Parse a whole page once; every field is then read from this tree.
+
+    Maghress pages open with an XML prolog (``<?xml … encoding='UTF-8' ?>``) that
+    lxml refuses on already-decoded text, and broken pages may hold NUL bytes.
+    """
+    if html.startswith("<?xml"):
+        html = html[html.find("?>") + 2 :]
+    if "\x00" in html:
+        html = html.replace("\x00", "")
+    if not html.strip():
+        raise EmptyPage("the page is empty")
+    try:
+        return lxml.html.document_fromstring(html, parser=_PARSER)
+    except (ParserError, ValueError) as error:
+        raise EmptyPage(f"the page could not be parsed: {error}") from error
+
+
+def first(elements: list[HtmlElement]) -> HtmlElement | None:
+    return elements[0] if elements else None
+
+
+def meta_content(tree: HtmlElement, key: str) -> str | None:
+    """``<meta property|name="key" content="…">`` (OpenGraph and article:*)."""
+    for element in tree.iterfind(".//meta"):
+        if key in (element.get("property"), element.get("name"), element.get("itemprop")):
+            return element.get("content")
+    return None
+
+
+def _walk_jsonld(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for entry in data:
+            yield from _walk_jsonld(entry)
+    elif isinstance(data, dict):
+        yield data
+        yield from _walk_jsonld(data.get("@graph"))
+
+
+_ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle"}
+
+
+def jsonld_article(tree: HtmlElement) -> dict[str, Any] | None:
+    """The first JSON-LD object typed as an article, if the page has one."""
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for entry in _walk_jsonld(data):
+            kind = entry.get("@type")
+            kinds = set(kind) if isinstance(kind, list) else {kind}
+            if kinds & _ARTICLE_TYPES:
+                return entry
+    return None
+
+
+def jsonld_text(value: Any) -> str | None:
+    """A JSON-LD value that may be a string, an object with ``name``/``url``, or a list."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("url") or value.get("@id")
+    return value if isinstance(value, str) else None

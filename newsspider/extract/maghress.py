@@ -1,0 +1,380 @@
+"""The Maghress family template (Maghress, Djazairess, Turess, Masress, …).
+
+A page object over one parsed page: the headline strip, the article and the
+links a spider may follow.  It knows nothing of Scrapy: the spider, the
+``newsspider extract`` command and the tests all call it the same way.
+
+Two article layouts are known.  ``span`` is the template public scrapers read
+(``span.articletitle``, ``span.articlenewspaper``, ``span.articlecontent``);
+``article`` is the newer kind (``<article>``, ``h1``, ``<time>``, OpenGraph,
+JSON-LD).  Each returns ``None`` when its markers are absent, and the page
+object tries them in order, so a new layout is one more function in ``LAYOUTS``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property, lru_cache
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import lxml.html
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from newsspider.extract.dates import parse_date
+from newsspider.extract.html import (
+    first,
+    jsonld_article,
+    jsonld_text,
+    meta_content,
+    parse_html,
+)
+from newsspider.extract.text import (
+    SOURCE_LINK_HINT,
+    clean_text,
+    element_text,
+    join_paragraphs,
+    or_none,
+    paragraphs,
+)
+from newsspider.sites import Site
+
+
+@dataclass(frozen=True)
+class Headline:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ArticleFields:
+    """What one article page says; ``None`` where the page does not say it."""
+
+    layout: str
+    title: str | None
+    source_name: str | None
+    source_url: str | None
+    published: str | None
+    body: str | None
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """An article link on a listing page, with the date the teaser shows."""
+
+    url: str
+    published: str | None
+
+
+# --- the headline strip ------------------------------------------------------
+
+_STRIP_START, _STRIP_END = "<marquee", "</marquee>"
+
+
+def strip_fragment(html: str) -> str | None:
+    """The raw ``<marquee>…</marquee>`` markup, found by a string search.
+
+    The strip is the same on every page of a section, so callers can compare or
+    cache this substring instead of parsing it on every page.
+    """
+    start = html.find(_STRIP_START)
+    if start < 0:
+        return None
+    end = html.find(_STRIP_END, start)
+    return html[start : end + len(_STRIP_END)] if end > 0 else None
+
+
+@lru_cache(maxsize=64)
+def parse_strip(fragment: str) -> tuple[tuple[str, str], ...]:
+    """``(title, href)`` of each non-empty ticker entry, in page order.
+
+    Some anchors are empty (``<a href="/tanja24/30134"></a>``): dropped.  Entities
+    (``&quot;``) are decoded by the parser.
+    """
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    entries = []
+    for anchor in root.iter("a"):
+        title, href = clean_text(anchor.text_content()), (anchor.get("href") or "").strip()
+        if title and href:
+            entries.append((title, href))
+    return tuple(entries)
+
+
+# --- selectors, compiled once --------------------------------------------------
+
+_SPAN_TITLE = CSSSelector("span.articletitle")
+_SPAN_NEWSPAPER = CSSSelector("span.articlenewspaper")
+_SPAN_CONTENT = CSSSelector("span.articlecontent")
+_ARTICLE = CSSSelector("article")
+_H1 = CSSSelector("h1")
+_TIME = CSSSelector("time[datetime]")
+_ARTICLE_BODY = CSSSelector(
+    "[itemprop=articleBody], .post-body, .article-body, .entry-content, .articlebody"
+)
+_TEASER = CSSSelector("div.teasercontainer")
+_TEASER_TITLE = CSSSelector("a.teasertitle")
+_TEASER_DATE = CSSSelector(".teaserdate")
+_NEXT = CSSSelector("a[rel~=next], link[rel~=next], a.next")
+
+# Hosts of share buttons and ad networks: links to them never are "the original".
+_NOT_A_SOURCE = re.compile(
+    r"(?:^|\.)(?:facebook|twitter|x|instagram|youtube|google|googlesyndication|doubleclick|"
+    r"whatsapp|linkedin|t)\.(?:com|me|net)$"
+)
+# «Publié dans Libération le …» / «نشر في هسبريس يوم …» when the name is not a link.
+_PUBLISHED_IN = re.compile(
+    r"(?:Publi[ée] dans|Published in|نشر في)\s+(?P<name>.+?)\s+(?:le|on|يوم)\s", re.IGNORECASE
+)
+
+
+class MaghressPage:
+    """One page of a Maghress-family site: strip, article, links."""
+
+    def __init__(self, html: str, url: str, site: Site, *, now: datetime | None = None) -> None:
+        self.html = html
+        self.url = url
+        self.site = site
+        self.now = now
+        self.lang = site.lang_of_url(url)
+        self._host = (urlsplit(url).hostname or "").lower()
+
+    @cached_property
+    def tree(self) -> HtmlElement:
+        return parse_html(self.html)
+
+    # headline strip
+
+    def headlines(self) -> list[Headline]:
+        fragment = strip_fragment(self.html)
+        if fragment is None:
+            return []
+        return [Headline(title, urljoin(self.url, href)) for title, href in parse_strip(fragment)]
+
+    # article
+
+    def article(self) -> ArticleFields | None:
+        """The article on this page, from the first layout that recognises it."""
+        for layout in LAYOUTS:
+            fields = layout(self)
+            if fields is not None:
+                return fields
+        return None
+
+    # links for the spider
+
+    def teasers(self) -> list[Teaser]:
+        """Article links of a listing page, with the teaser's date when it shows one."""
+        found: dict[str, Teaser] = {}
+        for box in _TEASER(self.tree):
+            link = first(_TEASER_TITLE(box))
+            url = self._absolute(link.get("href")) if link is not None else None
+            if url and self.site.parse_article_url(url):
+                date_el = first(_TEASER_DATE(box))
+                date = (
+                    parse_date(element_text(date_el), now=self.now) if date_el is not None else None
+                )
+                found.setdefault(url, Teaser(url, date))
+        for url in self._links():
+            if self.site.parse_article_url(url):
+                found.setdefault(url, Teaser(url, None))
+        return list(found.values())
+
+    def source_pages(self) -> dict[str, str]:
+        """Newspaper slug → listing URL, for the newspapers of this page's section."""
+        pages: dict[str, str] = {}
+        for url in self._links():
+            parsed = self.site.parse_source_url(url)
+            if parsed and parsed[0] == self.lang:
+                pages.setdefault(parsed[1], url)
+        return pages
+
+    def next_page(self) -> str | None:
+        """The listing's next page: ``rel=next``, ``a.next``, else ``?page=N+1``."""
+        for link in _NEXT(self.tree):
+            url = self._absolute(link.get("href"))
+            if url:
+                return url
+        current = urlsplit(self.url)
+        number = int((parse_qs(current.query).get("page") or ["1"])[0] or 1)
+        for url in self._links():
+            candidate = urlsplit(url)
+            if candidate.path == current.path and parse_qs(candidate.query).get("page") == [
+                str(number + 1)
+            ]:
+                return url
+        return None
+
+    # helpers
+
+    def _absolute(self, href: str | None) -> str | None:
+        """A same-site http(s) URL for ``href``, or None (other hosts, javascript:, …)."""
+        if not href:
+            return None
+        url = urljoin(self.url, href.strip())
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return None
+        host = (parts.hostname or "").lower()
+        if host != self._host and not self.site.owns_host(host):
+            return None
+        return parts._replace(fragment="").geturl()
+
+    def _links(self) -> list[str]:
+        urls = (self._absolute(a.get("href")) for a in self.tree.iter("a"))
+        return [url for url in urls if url]
+
+    def _source_name_of_link(self, link: HtmlElement) -> str | None:
+        """The newspaper's name, when ``link`` points to its listing (``/fr/libe``)."""
+        url = self._absolute(link.get("href"))
+        return element_text(link) if url and self.site.parse_source_url(url) else None
+
+    def _source_link_in(self, container: HtmlElement, after: HtmlElement | None) -> str | None:
+        """The original article: the external link that closes the article.
+
+        Structure decides (links after the body, inside the article's container);
+        the «Cliquez ici…» wording only breaks ties, because its Arabic and
+        sister-site variants are not all known.
+        """
+        body_elements = set(after.iter()) if after is not None else set()
+        passed = after is None
+        candidates: list[tuple[str, str]] = []
+        for element in container.iter():
+            if element is after:
+                passed = True
+                continue
+            if not passed or element in body_elements or element.tag != "a":
+                continue
+            url = urljoin(self.url, (element.get("href") or "").strip())
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+            if (
+                parts.scheme in ("http", "https")
+                and host
+                and host != self._host
+                and not self.site.owns_host(host)
+                and not _NOT_A_SOURCE.search(host)
+            ):
+                candidates.append((url, element.text_content()))
+            if len(candidates) >= 5:
+                break
+        for url, text in candidates:
+            if SOURCE_LINK_HINT.search(text):
+                return url
+        return candidates[0][0] if candidates else None
+
+
+def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
+    ancestors = {id(element) for element in a.iterancestors()} | {id(a)}
+    for element in [b, *b.iterancestors()]:
+        if id(element) in ancestors:
+            return element
+    return a.getroottree().getroot()
+
+
+def _span_layout(page: MaghressPage) -> ArticleFields | None:
+    """``span.articletitle`` / ``span.articlenewspaper`` / ``span.articlecontent``."""
+    title_el = first(_SPAN_TITLE(page.tree))
+    contents = _SPAN_CONTENT(page.tree)
+    if title_el is None and not contents:
+        return None
+    newspaper = first(_SPAN_NEWSPAPER(page.tree))
+    name = _published_in(page, newspaper)
+    published = parse_date(element_text(newspaper), now=page.now) if newspaper is not None else None
+    last = contents[-1] if contents else newspaper
+    anchor = title_el if title_el is not None else last
+    container = _common_ancestor(anchor, last) if last is not None else anchor
+    return ArticleFields(
+        layout="span",
+        title=element_text(title_el),
+        source_name=name,
+        source_url=page._source_link_in(container, last),
+        published=published,
+        body=join_paragraphs(paragraphs(contents)),
+    )
+
+
+def _published_in(page: MaghressPage, line: HtmlElement | None) -> str | None:
+    """Newspaper name from the published line: its link first, its wording second."""
+    if line is None:
+        return None
+    for link in line.iter("a"):
+        name = page._source_name_of_link(link)
+        if name:
+            return name
+    match = _PUBLISHED_IN.search(f"{element_text(line) or ''} ")
+    return or_none(match["name"]) if match else None
+
+
+def _article_layout(page: MaghressPage) -> ArticleFields | None:
+    """``<article>`` + ``h1`` + ``<time>``, with OpenGraph and JSON-LD fallbacks."""
+    article = first(_ARTICLE(page.tree))
+    ld = jsonld_article(page.tree)
+    if article is None and ld is None:
+        return None
+    scope = article if article is not None else page.tree
+    ld = ld or {}
+
+    title = element_text(first(_H1(scope))) or or_none(
+        meta_content(page.tree, "og:title") or jsonld_text(ld.get("headline"))
+    )
+    bodies = _ARTICLE_BODY(scope)
+    if not bodies:
+        bodies = [p for p in scope.iter("p") if not _inside(p, ("header", "footer", "aside"))]
+    published = None
+    for candidate in (
+        *(element.get("datetime") for element in _TIME(scope)),
+        jsonld_text(ld.get("datePublished")),
+        meta_content(page.tree, "article:published_time"),
+    ):
+        published = parse_date(candidate, now=page.now)
+        if published:
+            break
+
+    name = next(filter(None, map(page._source_name_of_link, scope.iter("a"))), None) or or_none(
+        jsonld_text(ld.get("sourceOrganization"))
+    )
+    if published is None:
+        published = parse_date(_published_line_text(scope), now=page.now)
+
+    source_url = page._source_link_in(scope, bodies[-1] if bodies else None) or _external(
+        page, jsonld_text(ld.get("isBasedOn"))
+    )
+    return ArticleFields(
+        layout="article",
+        title=title,
+        source_name=name,
+        source_url=source_url,
+        published=published,
+        body=join_paragraphs(paragraphs(bodies)),
+    )
+
+
+def _inside(element: HtmlElement, tags: tuple[str, ...]) -> bool:
+    return any(ancestor.tag in tags for ancestor in element.iterancestors())
+
+
+def _published_line_text(scope: HtmlElement) -> str | None:
+    for element in scope.iter():
+        text = element.text or ""
+        if isinstance(element.tag, str) and _PUBLISHED_IN.search(f"{text} "):
+            return element_text(element)
+    return None
+
+
+def _external(page: MaghressPage, url: str | None) -> str | None:
+    if not url:
+        return None
+    absolute = urljoin(page.url, url)
+    parts = urlsplit(absolute)
+    if parts.scheme in ("http", "https") and not page.site.owns_host(parts.hostname or ""):
+        return absolute
+    return None
+
+
+LAYOUTS: tuple[Callable[[MaghressPage], ArticleFields | None], ...] = (
+    _span_layout,
+    _article_layout,
+)

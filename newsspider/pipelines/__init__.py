@@ -1,0 +1,1 @@
+"""Item pipelines, one file each, in order: normalise → validate → de-duplicate."""

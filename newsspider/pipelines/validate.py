@@ -1,0 +1,72 @@
+"""Drop records that break the contract, with a reason, and count missing fields.
+
+The check is cheap on purpose (it runs on every item); the full JSON Schema is
+for the tests and ``newsspider validate``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from newsspider.items import Article, Headlines
+
+REQUIRED = ("title", "body")
+OPTIONAL = ("source_name", "source_url", "published")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}:\d{2})?$")
+
+
+def article_problem(article: Article) -> str | None:
+    """The reason to drop ``article``, or None when it honours the contract."""
+    for name in REQUIRED:
+        if not getattr(article, name):
+            return f"missing_{name}"
+    if article.published is not None and not _ISO.match(article.published):
+        return "bad_published"
+    if article.source_url is not None and not article.source_url.startswith(
+        ("http://", "https://")
+    ):
+        return "bad_source_url"
+    return None
+
+
+def headlines_problem(headlines: Headlines) -> str | None:
+    return None if headlines.headlines else "empty_headlines"
+
+
+class ValidatePipeline:
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+        self.logged: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            for name in OPTIONAL:
+                if getattr(item, name) is None:
+                    self.stats.inc_value(f"newsspider/missing/{name}")
+            problem = article_problem(item)
+        elif isinstance(item, Headlines):
+            problem = headlines_problem(item)
+        else:
+            return item
+        if problem is None:
+            return item
+        self.stats.inc_value(f"newsspider/dropped/{problem}")
+        # Once per reason at WARNING; the rest at DEBUG so a broken layout does
+        # not bury the log under thousands of identical lines.
+        first = problem not in self.logged
+        self.logged.add(problem)
+        raise DropItem(
+            f"{problem}: {getattr(item, 'url', None) or getattr(item, 'page_url', '')}",
+            log_level=logging.getLevelName(logging.WARNING if first else logging.DEBUG),
+        )

@@ -1,0 +1,88 @@
+"""Page → records: the one path both the crawl and ``newsspider extract`` take."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from newsspider.extract import page_for
+from newsspider.extract.html import EmptyPage
+from newsspider.extract.maghress import MaghressPage
+from newsspider.items import Article, Headlines
+from newsspider.sites import Site
+
+
+def utc_now_iso() -> str:
+    """``crawled_at``: ISO 8601 UTC with a ``Z``, to the second."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class PageRecords:
+    """What one page yields; ``reason`` says why there is no article."""
+
+    headlines: Headlines | None
+    article: Article | None
+    layout: str | None
+    reason: str | None
+
+
+def headlines_record(page: MaghressPage, crawled_at: str) -> Headlines | None:
+    entries = page.headlines()
+    if not entries or page.lang is None:
+        return None
+    # Digest over titles and paths, not hosts: a mirror and the live site give
+    # the same id for the same strip.
+    digest = hashlib.sha1(
+        "\n".join(f"{h.title}\t{urlsplit(h.url).path}" for h in entries).encode()
+    ).hexdigest()[:16]
+    return Headlines(
+        id=f"{page.site.name}:{page.lang}:headlines:{digest}",
+        site=page.site.name,
+        lang=page.lang,
+        page_url=page.url,
+        crawled_at=crawled_at,
+        headlines=[{"title": h.title, "url": h.url} for h in entries],
+    )
+
+
+def article_record(page: MaghressPage, crawled_at: str) -> tuple[Article | None, str | None, str]:
+    """``(article, layout, reason)``; the article is None when the page holds none."""
+    record_id = page.site.article_id(page.url)
+    if record_id is None:
+        return None, None, "not an article URL"
+    fields = page.article()
+    if fields is None:
+        return None, None, "no known article layout on the page"
+    # The URL's slug is the newspaper's slug on the aggregator: /fr/libe/32145.
+    _site, lang, slug, _number = record_id.split(":")
+    article = Article(
+        id=record_id,
+        url=page.url,
+        site=page.site.name,
+        lang=lang,
+        title=fields.title,
+        source_name=fields.source_name,
+        source_id=slug,
+        source_url=fields.source_url,
+        published=fields.published,
+        body=fields.body,
+        crawled_at=crawled_at,
+    )
+    return article, fields.layout, ""
+
+
+def page_records(
+    html: str, url: str, site: Site, *, crawled_at: str | None = None, now: datetime | None = None
+) -> PageRecords:
+    """The headline strip and the article of one page, as records."""
+    crawled_at = crawled_at or utc_now_iso()
+    page = page_for(html, url, site, now=now)
+    try:
+        headlines = headlines_record(page, crawled_at)
+        article, layout, reason = article_record(page, crawled_at)
+    except EmptyPage as error:
+        return PageRecords(None, None, None, str(error))
+    return PageRecords(headlines, article, layout, reason or None)

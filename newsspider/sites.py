@@ -1,0 +1,141 @@
+"""Registry of the aggregators newsspider knows: hosts, sections, URL shapes.
+
+The Maghress family shares one software and one template, so a sister site is an
+entry here, not a copy of code.  Everything that ties a URL to a record id lives
+in this module, so that a mirror (``base_url``), ``http://`` or the bare domain
+all give the same ids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+# /fr/libe/32145, /hespress/385472, /en/ahram/123 — the id is digits, per source.
+_ARTICLE_PATH = re.compile(
+    r"^/(?:(?P<section>[a-z]{2})/)?(?P<slug>[A-Za-z0-9_.-]+)/(?P<num>\d+)/?$"
+)
+# /fr/libe, /hespress — a newspaper's listing page.
+_SOURCE_PATH = re.compile(r"^/(?:(?P<section>[a-z]{2})/)?(?P<slug>[A-Za-z0-9_.-]+)/?$")
+
+# Slugs that look like newspapers but are site pages (sections, feeds, menus).
+RESERVED_SLUGS = frozenset(
+    {
+        "politics",
+        "economics",
+        "international",
+        "sports",
+        "society",
+        "culture",
+        "religion",
+        "health",
+        "video",
+        "rss",
+        "search",
+        "author",
+        "fr",
+        "en",
+        "ar",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Site:
+    """One aggregator of the family.
+
+    ``sections`` maps a language to its path prefix: Arabic lives at the root,
+    French under ``/fr``, English under ``/en``.
+    """
+
+    name: str
+    domain: str
+    sections: dict[str, str]
+    template: str = "maghress"
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        return (f"www.{self.domain}", self.domain)
+
+    @property
+    def default_base_url(self) -> str:
+        return f"https://www.{self.domain}"
+
+    @property
+    def langs(self) -> tuple[str, ...]:
+        return tuple(self.sections)
+
+    def section_home(self, lang: str) -> str:
+        """Path of a language section's home page: ``/`` or ``/fr``."""
+        return self.sections[lang] or "/"
+
+    def source_path(self, lang: str, slug: str) -> str:
+        return f"{self.sections[lang]}/{slug}"
+
+    def lang_of_prefix(self, prefix: str | None) -> str | None:
+        wanted = f"/{prefix}" if prefix else ""
+        for lang, section_prefix in self.sections.items():
+            if section_prefix == wanted:
+                return lang
+        return None
+
+    def lang_of_url(self, url: str) -> str | None:
+        """The section a page belongs to, from its first path segment."""
+        first = urlsplit(url).path.strip("/").split("/", 1)[0]
+        return self.lang_of_prefix(first) or self.lang_of_prefix(None)
+
+    def parse_article_url(self, url: str) -> tuple[str, str, str] | None:
+        """``(lang, source_slug, number)`` of an article URL, whatever its host."""
+        match = _ARTICLE_PATH.match(urlsplit(url).path)
+        if not match or match["slug"] in RESERVED_SLUGS:
+            return None
+        lang = self.lang_of_prefix(match["section"])
+        if lang is None:
+            return None
+        return lang, match["slug"], match["num"]
+
+    def parse_source_url(self, url: str) -> tuple[str, str] | None:
+        """``(lang, source_slug)`` of a newspaper listing URL, whatever its host."""
+        match = _SOURCE_PATH.match(urlsplit(url).path)
+        if not match or match["slug"] in RESERVED_SLUGS:
+            return None
+        lang = self.lang_of_prefix(match["section"])
+        if lang is None:
+            return None
+        return lang, match["slug"]
+
+    def article_id(self, url: str) -> str | None:
+        """Stable record id, e.g. ``maghress:fr:libe:32145``."""
+        parsed = self.parse_article_url(url)
+        if parsed is None:
+            return None
+        lang, slug, number = parsed
+        return f"{self.name}:{lang}:{slug}:{number}"
+
+    def owns_host(self, host: str) -> bool:
+        host = host.lower().split(":")[0]
+        return host in self.hosts
+
+
+SITES: dict[str, Site] = {
+    site.name: site
+    for site in (
+        Site("maghress", "maghress.com", {"ar": "", "fr": "/fr"}),
+        Site("djazairess", "djazairess.com", {"ar": "", "fr": "/fr"}),
+        Site("turess", "turess.com", {"ar": "", "fr": "/fr"}),
+        Site("masress", "masress.com", {"ar": "", "en": "/en"}),
+        Site("sauress", "sauress.com", {"ar": "", "en": "/en"}),
+        Site("sudaress", "sudaress.com", {"ar": ""}),
+        Site("yemeress", "yemeress.com", {"ar": ""}),
+    )
+}
+
+
+def site_for_url(url: str) -> Site | None:
+    """The registered site that serves ``url`` on its own hosts, if any."""
+    host = urlsplit(url).hostname or ""
+    for site in SITES.values():
+        if site.owns_host(host):
+            return site
+    return None

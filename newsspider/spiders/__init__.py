@@ -1,0 +1,1 @@
+"""Spiders decide which pages to visit and in what order; extraction lives in ``extract``."""

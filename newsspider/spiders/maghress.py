@@ -1,0 +1,150 @@
+"""Spiders for the Maghress family: home → strip → articles; menu → source pages.
+
+Every sister site runs the same template, so each spider is the shared class
+plus a registry entry name (see ``newsspider.sites``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from newsspider.extract import page_for
+from newsspider.extract.html import EmptyPage
+from newsspider.extract.maghress import MaghressPage, Teaser
+from newsspider.items import Headlines
+from newsspider.params import CrawlArgs, parse_args
+from newsspider.records import headlines_record, page_records, utc_now_iso
+from newsspider.sites import SITES, Site
+
+
+class MaghressFamilySpider(scrapy.Spider):
+    """Crawl one Maghress-family aggregator, section by section."""
+
+    site_name = "maghress"
+
+    def __init__(self, name: str | None = None, **kwargs: Any) -> None:
+        self.site: Site = SITES[self.site_name]
+        self.args: CrawlArgs = parse_args(self.site, kwargs)
+        self._logged_reasons: set[str] = set()
+        super().__init__(name)
+        host = urlsplit(self.args.base_url).hostname or ""
+        # OffsiteMiddleware keeps the crawl on the live site's hosts or the mirror's.
+        self.allowed_domains = [self.site.domain] if self.site.owns_host(host) else [host]
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.args.urls:
+            for url in self.args.urls:
+                yield scrapy.Request(url, callback=self.parse_article)
+            return
+        for lang in self.args.langs:
+            home = self.args.base_url + self.site.section_home(lang)
+            yield scrapy.Request(home, callback=self.parse_home)
+
+    # callbacks
+
+    def parse_home(self, response: Response) -> Iterator[Any]:
+        """A section's home page: its strip, its article links, its newspapers."""
+        page = self._page(response)
+        if page is None:
+            return
+        yield from self._strip(page)
+        yield from self._article_requests(page.teasers())
+        sources = page.source_pages()
+        self._count("listing/sources_in_menu", len(sources))
+        for slug, url in sources.items():
+            if self.args.sources is None or slug in self.args.sources:
+                yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"number": 1})
+        if self.args.sources:
+            for slug in sorted(self.args.sources - set(sources)):
+                self.logger.info("source %r is not in the %s menu of %s", slug, page.lang, page.url)
+
+    def parse_listing(self, response: Response, number: int) -> Iterator[Any]:
+        """A newspaper's listing page: its teasers, then the next page within limits."""
+        page = self._page(response)
+        if page is None:
+            return
+        yield from self._strip(page)
+        teasers = page.teasers()
+        yield from self._article_requests(teasers)
+        dates = [teaser.published for teaser in teasers if teaser.published]
+        if self.args.since and dates and max(dates) < self.args.since.isoformat():
+            self._count("listing/stopped_at_since")
+        elif number >= self.args.max_pages:
+            self._count("listing/stopped_at_max_pages")
+        elif next_url := page.next_page():
+            yield scrapy.Request(
+                next_url, callback=self.parse_listing, cb_kwargs={"number": number + 1}
+            )
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        """An article page: its strip (repeats are dropped downstream) and its record."""
+        if not isinstance(response, TextResponse):
+            self._drop("not_html", response.url)
+            return
+        records = page_records(response.text, response.url, self.site, crawled_at=utc_now_iso())
+        if records.headlines is not None:
+            yield records.headlines
+        article = records.article
+        if article is None:
+            self._drop("no_article", response.url, records.reason)
+            return
+        self._count(f"layout/{records.layout}")
+        if not self.args.in_window(article.published):
+            self._count("skipped/out_of_window")
+            return
+        yield article
+
+    # helpers
+
+    def _page(self, response: Response) -> MaghressPage | None:
+        if not isinstance(response, TextResponse):
+            self._drop("not_html", response.url)
+            return None
+        page = page_for(response.text, response.url, self.site)
+        try:
+            page.tree  # noqa: B018 - parse now, to report an unparsable page here
+        except EmptyPage as error:
+            self._drop("unparsable", response.url, str(error))
+            return None
+        return page
+
+    def _strip(self, page: MaghressPage) -> Iterator[Headlines]:
+        record = headlines_record(page, utc_now_iso())
+        if record is not None:
+            yield record
+
+    def _article_requests(self, teasers: list[Teaser]) -> Iterator[scrapy.Request]:
+        for teaser in teasers:
+            parsed = self.site.parse_article_url(teaser.url)
+            if parsed is None or parsed[0] not in self.args.langs:
+                continue
+            if self.args.sources is not None and parsed[1] not in self.args.sources:
+                continue
+            if not self.args.in_window(teaser.published):
+                self._count("skipped/out_of_window")
+                continue
+            yield scrapy.Request(teaser.url, callback=self.parse_article)
+
+    def _count(self, key: str, value: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newsspider/{key}", value)
+
+    def _drop(self, reason: str, url: str, detail: str | None = None) -> None:
+        """Count a page that gave no record; log the first of each reason loudly."""
+        self._count(f"dropped/{reason}")
+        level = logging.DEBUG if reason in self._logged_reasons else logging.WARNING
+        self._logged_reasons.add(reason)
+        self.logger.log(level, "dropped %s (%s): %s", url, reason, detail or reason)
+
+
+class MaghressSpider(MaghressFamilySpider):
+    """Maghress (Morocco): Arabic at ``/``, French at ``/fr``."""
+
+    name = "maghress"
+    site_name = "maghress"

@@ -1,0 +1,62 @@
+"""Shared fixtures: the demo site on a free loopback port, and real crawl subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsspider.demo_site import DemoSite
+
+ROOT = Path(__file__).resolve().parent.parent
+# Our own loopback server: no need to be polite, and tests should be quick.
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO"]
+
+
+@pytest.fixture(scope="session")
+def demo_site() -> Iterator[DemoSite]:
+    with DemoSite() as server:
+        yield server
+
+
+@dataclass
+class CrawlRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    workdir: Path
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def records(self, pattern: str) -> list[dict[str, Any]]:
+        """Every record of the files matching ``pattern`` under the run's data/ folder."""
+        records = []
+        for path in sorted((self.workdir / "data").glob(pattern)):
+            with path.open(encoding="utf-8") as handle:
+                records.extend(json.loads(line) for line in handle)
+        return records
+
+    def files(self, pattern: str = "**/*") -> list[Path]:
+        return sorted(p for p in (self.workdir / "data").glob(pattern) if p.is_file())
+
+
+def run_crawl(workdir: Path, *args: str, spider: str = "maghress", timeout: int = 300) -> CrawlRun:
+    """``scrapy crawl`` as a user runs it, in ``workdir`` (outputs land in workdir/data)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    stats_file = workdir / "stats.json"
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsspider.settings"}
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, *FAST]
+    command += ["-s", f"NEWSSPIDER_STATS_FILE={stats_file}", *args]
+    done = subprocess.run(
+        command, cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    run = CrawlRun(done.returncode, done.stdout, done.stderr, workdir)
+    if stats_file.exists():
+        run.stats = json.loads(stats_file.read_text("utf-8"))
+    return run

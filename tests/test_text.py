@@ -1,0 +1,77 @@
+"""Body cleaning and the headline strip, on small hand-written fragments."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from newsspider.extract.maghress import parse_strip, strip_fragment
+from newsspider.extract.text import clean_text, is_boilerplate, join_paragraphs, paragraphs
+
+
+def body_of(fragment: str) -> str | None:
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    return join_paragraphs(paragraphs([root]))
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("one<br><br>two", "one\n\ntwo"),
+        ("one<br/>two", "one\n\ntwo"),
+        ("one<br /> \n <br />  <br/>two", "one\n\ntwo"),
+        ("<p>one</p><p>two</p>", "one\n\ntwo"),
+        ("réside\ndans le fait", "réside dans le fait"),
+        ("a&nbsp;&nbsp;b \t c", "a b c"),
+        ("<b>bold</b> and <a href='/x'>link</a>.", "bold and link."),
+        ("one<script>var x = 1;</script><br><br>two", "one\n\ntwo"),
+        ("one<ins class='adsbygoogle'>ad</ins><div id='div-gpt-ad-1-0'>ad</div>", "one"),
+        ("<p>one</p><div class='sharebuttons'>Partager : Facebook</div><p>two</p>", "one\n\ntwo"),
+        ("<p>Merci d'avoir signalé!</p><p>text</p>", "text"),
+        (
+            "text<br><a href='https://libe.ma/x'>Cliquez ici pour lire l'article depuis sa source.</a>",
+            "text",
+        ),
+        ("نص<br><br><a href='https://x.ma'>اضغط هنا لقراءة الخبر من مصدره</a>", "نص"),
+        ("<br><br>  ", None),
+        ("zero\u200bwidth \u200fmark", "zerowidth mark"),
+    ],
+)
+def test_body_paragraphs(fragment: str, expected: str | None) -> None:
+    assert body_of(fragment) == expected
+
+
+def test_a_long_paragraph_quoting_the_click_here_line_is_kept() -> None:
+    long = "Il a dit : « Cliquez ici pour lire l'article depuis sa source » " + "x " * 200
+    assert not is_boilerplate(clean_text(long))
+
+
+def test_clean_text_folds_unicode_forms() -> None:
+    assert clean_text("e\u0301te\u0301") == "été"
+    assert clean_text("  a \x00\x07 b ") == "a b"
+    assert clean_text(None) == ""
+
+
+STRIP = (
+    '<div id="belowheader">\n<marquee direction="right" id="marquee" onmouseout="this.start();">'
+    '<span class="marquee"><a href="/febrayer/553194">المغرب يشيد ب »الدحض الأممي »</a>'
+    '&nbsp;&nbsp;&nbsp;&nbsp;<a href="/tanja24/30134"></a>&nbsp;&nbsp;&nbsp;&nbsp;'
+    '<a href="/fr/libe/1">Le &quot;grand&quot; cin&eacute;aste</a>&nbsp;&nbsp;&nbsp;&nbsp;'
+    '<a href="/fr/x/2">   </a></span>\n</marquee></div><p>rest</p>'
+)
+
+
+def test_strip_entries_in_order_empty_dropped_entities_decoded() -> None:
+    fragment = strip_fragment(f"<html><body>{STRIP}</body></html>")
+    assert (
+        fragment is not None and fragment.startswith("<marquee") and fragment.endswith("</marquee>")
+    )
+    assert parse_strip(fragment) == (
+        ("المغرب يشيد ب »الدحض الأممي »", "/febrayer/553194"),
+        ('Le "grand" cinéaste', "/fr/libe/1"),
+    )
+
+
+def test_no_strip_on_a_page_without_marquee() -> None:
+    assert strip_fragment("<html><body><p>no ticker</p></body></html>") is None
+    assert strip_fragment("<marquee><a href='/a/1'>never closed") is None
