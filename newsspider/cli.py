@@ -7,13 +7,15 @@ around it.  User mistakes end with one line on stderr and a non-zero status.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from w3lib.encoding import html_to_unicode
 
-from newsspider.sites import SITES, site_for_url
+from newsspider.sites import SITES, Site, site_for_url
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
@@ -23,37 +25,47 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    """Print the records the crawl would write for one saved page."""
-    from scrapy.exporters import JsonLinesItemExporter
+def extract_records(body: bytes, url: str, site: Site) -> tuple[list[Any], str | None]:
+    """The records the crawl would write for one page's bytes, and why no article if none.
 
+    Decoding follows Scrapy's HtmlResponse (BOM, then the declared charset, then a
+    guess), and the records go through the same normalise/validate steps as the
+    crawl's pipelines.
+    """
     from newsspider.pipelines.normalize import normalize_article, normalize_headlines
     from newsspider.pipelines.validate import article_problem
     from newsspider.records import page_records
+
+    _encoding, html = html_to_unicode(None, body)
+    records = page_records(html, url, site)
+    found: list[Any] = []
+    if records.headlines is not None:
+        found.append(normalize_headlines(records.headlines))
+    article = normalize_article(records.article) if records.article else None
+    if article is None:
+        return found, records.reason
+    if problem := article_problem(article):
+        return found, f"the article was dropped: {problem}"
+    return [*found, article], None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Print the records the crawl would write for one saved page."""
+    from scrapy.exporters import JsonLinesItemExporter
 
     try:
         body = Path(args.file).read_bytes()
     except OSError as error:
         return _fail(f"cannot read {args.file!r}: {error.strerror}")
     site = SITES[args.site] if args.site else site_for_url(args.url) or SITES["maghress"]
-    # The same charset rules as Scrapy's HtmlResponse: BOM, then <meta>, then guess.
-    _encoding, html = html_to_unicode(None, body)
-    records = page_records(html, args.url, site)
+    records, reason = extract_records(body, args.url, site)
     exporter = JsonLinesItemExporter(sys.stdout.buffer, encoding="utf-8")
-    printed = 0
-    if records.headlines is not None:
-        exporter.export_item(normalize_headlines(records.headlines))
-        printed += 1
-    article = normalize_article(records.article) if records.article else None
-    if article is None:
-        sys.stderr.write(f"newsspider: no article in {args.file}: {records.reason}\n")
-    elif problem := article_problem(article):
-        sys.stderr.write(f"newsspider: article of {args.file} dropped: {problem}\n")
-    else:
-        exporter.export_item(article)
-        printed += 1
+    for record in records:
+        exporter.export_item(record)
     sys.stdout.flush()
-    return EXIT_OK if printed else EXIT_NOTHING
+    if reason:
+        sys.stderr.write(f"newsspider: no article in {args.file}: {reason}\n")
+    return EXIT_OK if records else EXIT_NOTHING
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -108,7 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:
+        # `newsspider extract page.html --url … | head`: the reader left; not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

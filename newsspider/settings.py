@@ -51,16 +51,17 @@ ADDONS = {"newsspider.addon.NewsspiderAddon": 0}
 # a reader never sees a half-written line under the final name.  `-o`/`-O` on the
 # command line replace these, as in any Scrapy project.
 FEED_EXPORT_ENCODING = "utf-8"  # Arabic and French as text, never \uXXXX
+FEED_STORE_EMPTY = False  # a run that found nothing new leaves no empty file behind
 FEED_STORAGES = {
     "": "newsspider.feeds.AtomicFileFeedStorage",
     "file": "newsspider.feeds.AtomicFileFeedStorage",
 }
 FEEDS = {
-    "data/%(name)s/articles-%(time)s.jsonl": {
+    "data/%(name)s/articles-%(run_id)s.jsonl": {
         "format": "jsonlines",
         "item_classes": ["newsspider.items.Article"],
     },
-    "data/%(name)s/headlines-%(time)s.jsonl": {
+    "data/%(name)s/headlines-%(run_id)s.jsonl": {
         "format": "jsonlines",
         "item_classes": ["newsspider.items.Headlines"],
     },

@@ -12,6 +12,7 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.spiderloader import get_spider_loader
+from scrapy.utils.conf import feed_process_params_from_cli
 
 from newsspider.params import ArgumentError, parse_args
 from newsspider.sites import SITES
@@ -22,7 +23,19 @@ USAGE_ERROR = 2
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
-        if len(args) != 1 or self.settings is None:
+        if self.settings is None:
+            return
+        if opts.output or opts.overwrite_output:
+            # Scrapy merges -o/-O into the project's FEEDS; a user who names a
+            # file wants that file only, not our per-kind files besides it.
+            without_ours = self.settings.copy()
+            del without_ours["FEEDS"]
+            feeds = feed_process_params_from_cli(
+                without_ours, opts.output, overwrite_output=opts.overwrite_output
+            )
+            del self.settings["FEEDS"]
+            self.settings.set("FEEDS", feeds, priority="cmdline")
+        if len(args) != 1:
             return
         try:
             spider_class = get_spider_loader(self.settings).load(args[0])

@@ -177,7 +177,9 @@ class MaghressPage:
                     parse_date(element_text(date_el), now=self.now) if date_el is not None else None
                 )
                 found.setdefault(url, Teaser(url, date))
-        for url in self._links():
+        # Other article links (the strip, related boxes); empty anchors, which the
+        # strip carries (``<a href="/tanja24/30134"></a>``), lead nowhere.
+        for url in self._links(with_text=True):
             if self.site.parse_article_url(url):
                 found.setdefault(url, Teaser(url, None))
         return list(found.values())
@@ -222,8 +224,13 @@ class MaghressPage:
             return None
         return parts._replace(fragment="").geturl()
 
-    def _links(self) -> list[str]:
-        urls = (self._absolute(a.get("href")) for a in self.tree.iter("a"))
+    def _links(self, *, with_text: bool = False) -> list[str]:
+        anchors = self.tree.iter("a")
+        if with_text:
+            anchors = (
+                a for a in anchors if a.text_content().strip() or a.find(".//img") is not None
+            )
+        urls = (self._absolute(a.get("href")) for a in anchors)
         return [url for url in urls if url]
 
     def _source_name_of_link(self, link: HtmlElement) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,8 @@ class MaghressFamilySpider(scrapy.Spider):
         self.site: Site = SITES[self.site_name]
         self.args: CrawlArgs = parse_args(self.site, kwargs)
         self._logged_reasons: set[str] = set()
+        # Names this run's files (FEEDS use %(run_id)s): UTC start, sortable, no ':'.
+        self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         super().__init__(name)
         host = urlsplit(self.args.base_url).hostname or ""
         # OffsiteMiddleware keeps the crawl on the live site's hosts or the mirror's.

@@ -1,0 +1,893 @@
+"""The Maghress mirror as a pure function: content model, loading, and path -> Response.
+
+Nothing here touches the network, the clock or randomness, so a page's bytes depend only on
+the content files: golden-file tests can render a page without starting a server, and the
+HTTP server in ``server.py`` is a thin shell around :meth:`Site.render`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from functools import cache
+from html.entities import codepoint2name
+from importlib import resources
+from string import Template
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+SECTIONS = (
+    "politics",
+    "economics",
+    "international",
+    "sports",
+    "society",
+    "culture",
+    "religion",
+    "health",
+)
+LANGS = ("fr", "ar")
+LAYOUTS = ("span", "article")
+ENCODINGS = ("utf-8", "windows-1256")
+PER_PAGE = 5
+HOME_COUNT = 10
+RSS_COUNT = 20
+SIDEBAR_COUNT = 8
+RELATED_COUNT = 4
+TEASER_CHARS = 150
+# Morocco has kept GMT+1 all year since October 2018 (outside Ramadan; no article falls in it).
+MOROCCO = timezone(timedelta(hours=1))
+IMAGE_HOST = "//images2.maghress.com"
+# Where the real site lives: used for og:url / JSON-LD and for feeds rendered without a Host.
+CANONICAL = "https://www.maghress.com"
+AD_PREFIX = "div-gpt-ad-1571234567890-"
+TICKER_SEPARATOR = "&nbsp;" * 4
+
+# Pages that tests look for by id: each one is checked against its claim when the site loads.
+SPECIAL: dict[str, tuple[str, str]] = {
+    "fr_seed": ("libe", "32145"),
+    "fr_no_date": ("lagazette", "5107"),
+    "fr_no_source_link": ("albayane", "211348"),
+    "fr_english": ("lagazette", "5309"),
+    "fr_inline_script_ad": ("aujourdhui", "100740"),
+    "fr_share_between_spans": ("libe", "32410"),
+    "ar_no_date": ("alyaoum24", "904528"),
+    "ar_windows1256": ("assabah", "148090"),
+    "ar_month_name_date": ("febrayer", "553010"),
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A newspaper whose articles the aggregator republishes."""
+
+    slug: str
+    lang: str
+    name: str
+    url: str
+
+    @property
+    def path(self) -> str:
+        return f"/fr/{self.slug}" if self.lang == "fr" else f"/{self.slug}"
+
+
+@dataclass(frozen=True)
+class Article:
+    """What an article page shows; tests compare crawler output with these fields."""
+
+    source: str
+    id: str
+    lang: str
+    title: str
+    published: str | None
+    paragraphs: list[str]
+    source_url: str | None
+    layout: str
+    section: str
+    encoding: str = "utf-8"
+
+    @property
+    def path(self) -> str:
+        if self.lang == "fr":
+            return f"/fr/{self.source}/{self.id}"
+        return f"/{self.source}/{self.id}"
+
+
+@dataclass(frozen=True)
+class Markup:
+    """How one article's body is marked up: the quirks a real extractor has to survive.
+
+    None of this changes the article's text; it only varies the HTML around it.
+    """
+
+    time: str | None = None  # "HH:MM", shown by the newer layout and the feeds
+    groups: tuple[int, ...] = ()  # paragraphs per content span (span) or per block (article)
+    between: tuple[str, ...] = ()  # "ad" or "share" between consecutive groups
+    paragraph_tag: str = "br"  # span layout: "<br /><br />" between paragraphs, or "<p>"
+    bold: tuple[str, ...] = ()
+    italic: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()  # (phrase, href): inline links in the body
+    breaks: tuple[str, ...] = ()  # a raw newline replaces the space after these phrases
+    entities: bool = False  # write é as &eacute;, ' as &#039;, « as &laquo;
+    stray_whitespace: bool = False  # indentation and newlines around paragraphs
+    inline_ad: bool = False  # an AdSense <ins> + <script> inside the first content span
+    date_format: str = "numeric"  # "numeric" (19 - 10 - 2019), "month_ma", "month_dz"
+    caption: str | None = None  # figcaption of the newer layout
+
+
+@dataclass(frozen=True)
+class Response:
+    """An HTTP response as bytes, so tests can check exactly what a crawler would receive."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def charset(self) -> str:
+        return self.headers["Content-Type"].rpartition("charset=")[2] or "utf-8"
+
+    @property
+    def text(self) -> str:
+        return self.body.decode(self.charset)
+
+
+# --- text helpers ---------------------------------------------------------------------------
+
+
+def esc(text: str) -> str:
+    """Escape text for HTML/XML content and double-quoted attributes (not ', as JSF does)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def esc_entities(text: str) -> str:
+    """Escape like an old CMS: named entities for every accented letter, &#039; for '."""
+    out = []
+    for char in text:
+        if char == "'":
+            out.append("&#039;")
+        elif ord(char) > 127 and ord(char) in codepoint2name:
+            out.append(f"&{codepoint2name[ord(char)]};")
+        else:
+            out.append(esc(char))
+    return "".join(out)
+
+
+def teaser_text(article: Article) -> str:
+    """The first 150 characters of the body, cut as the real teasers are: mid-word, «(...)»."""
+    body = " ".join(article.paragraphs)
+    if len(body) <= TEASER_CHARS:
+        return body
+    return body[:TEASER_CHARS].rstrip() + " (...)"
+
+
+def _viewstate(key: str) -> str:
+    """A JSF ViewState look-alike: 4-8 KB of base64 that only depends on the page."""
+    seed = hashlib.sha256(key.encode("utf-8")).digest()
+    size = 3750 + int.from_bytes(seed[:2], "big") % 2251
+    return base64.b64encode(hashlib.shake_256(seed).digest(size)).decode("ascii")
+
+
+def _ad(number: int) -> str:
+    slot = f"{AD_PREFIX}{number}"
+    return (
+        f'<div id="{slot}"><script>googletag.cmd.push(function() {{ '
+        f"googletag.display('{slot}'); }});</script></div>"
+    )
+
+
+ADSENSE = (
+    '<ins class="adsbygoogle" style="display:block; text-align:center;" '
+    'data-ad-layout="in-article" data-ad-format="fluid" data-ad-client="ca-pub-4839201757183742" '
+    'data-ad-slot="6419273850"></ins>'
+    "<script>(adsbygoogle = window.adsbygoogle || []).push({});</script>"
+)
+
+
+@cache
+def _template(name: str) -> Template:
+    text = resources.files(__package__).joinpath("templates", name).read_text("utf-8")
+    return Template(text)
+
+
+def _fill(name: str, **values: object) -> str:
+    return _template(name).substitute(**values)
+
+
+# --- the site -------------------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    """The mirror's content and its rendering; build it with :func:`load_site`."""
+
+    sources: list[Source]
+    articles: list[Article]
+    markup: dict[str, Markup]
+    tickers: dict[str, list[tuple[str, str]]]
+    locale: dict[str, dict[str, Any]]
+    _by_path: dict[str, Article] = field(init=False, repr=False)
+    _sources: dict[str, Source] = field(init=False, repr=False)
+    _cache: dict[tuple[object, ...], Response] = field(init=False, repr=False)
+    _lock: threading.Lock = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_path = {a.path: a for a in self.articles}
+        self._sources = {s.slug: s for s in self.sources}
+        self._cache = {}
+        self._lock = threading.Lock()
+
+    # -- queries
+
+    def ticker(self, lang: str) -> list[tuple[str, str]]:
+        """The headline strip of a section: (title, path), empty anchors included as ("", path)."""
+        return list(self.tickers[lang])
+
+    def source(self, slug: str) -> Source | None:
+        return self._sources.get(slug)
+
+    def sources_for(self, lang: str) -> list[Source]:
+        return [s for s in self.sources if s.lang == lang]
+
+    def get(self, path: str) -> Article | None:
+        """The article served at ``path`` (``/fr/libe/32145``), if any."""
+        return self._by_path.get(path)
+
+    def article(self, source: str, id: str) -> Article:
+        """The article with this source slug and id (the form ``SPECIAL`` uses)."""
+        for article in self.articles:
+            if article.source == source and article.id == id:
+                return article
+        raise KeyError((source, id))
+
+    def special(self, name: str) -> Article:
+        return self.article(*SPECIAL[name])
+
+    def published_datetime(self, article: Article) -> datetime | None:
+        """Date and time of publication (the newer layout and the feeds show the time)."""
+        if article.published is None:
+            return None
+        time = self.markup[article.path].time or "12:00"
+        return datetime.fromisoformat(f"{article.published}T{time}:00").replace(tzinfo=MOROCCO)
+
+    def newest(
+        self, lang: str, source: str | None = None, section: str | None = None
+    ) -> list[Article]:
+        """Articles newest first; undated ones last (as if they were the oldest)."""
+        chosen = [
+            a
+            for a in self.articles
+            if a.lang == lang
+            and (source is None or a.source == source)
+            and (section is None or a.section == section)
+        ]
+
+        def key(article: Article) -> tuple[str, int]:
+            when = self.published_datetime(article)
+            return (when.isoformat() if when else "", int(article.id))
+
+        return sorted(chosen, key=key, reverse=True)
+
+    # -- rendering
+
+    def render(self, path: str, host: str | None = None) -> Response:
+        """The response for a request path (query string allowed). ``host`` only shapes the
+        absolute links of the RSS feeds; without it they point at the real site."""
+        route = self._route(path)
+        base = f"http://{host}" if host else CANONICAL
+        key = (*route, base) if route[0] == "rss" else route
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        response = self._build(route, base)
+        with self._lock:
+            return self._cache.setdefault(key, response)
+
+    def _route(self, raw: str) -> tuple[object, ...]:
+        """Map a request path to what it shows; the tuple is also the cache key."""
+        parts = urlsplit(raw)
+        path = parts.path.rstrip("/") or "/"
+        if path == "/robots.txt":
+            return ("robots",)
+        segments = [] if path == "/" else path[1:].split("/")
+        lang = "fr" if segments[:1] == ["fr"] else "ar"
+        rest = segments[1:] if lang == "fr" else segments
+        if not rest:
+            return ("home", lang)
+        if rest == ["rss"]:
+            return ("rss", lang, None)
+        if len(rest) == 1:
+            name = rest[0]
+            if name in SECTIONS:
+                listing: tuple[str, str] = ("section", name)
+                count = len(self.newest(lang, section=name))
+            elif (source := self._sources.get(name)) and source.lang == lang:
+                listing = ("source", name)
+                count = len(self.newest(lang, source=name))
+            else:
+                return ("notfound", lang)
+            page_values = parse_qs(parts.query).get("page", ["1"])
+            page = int(page_values[0]) if page_values[0].isdigit() else 0
+            if not 1 <= page <= max(1, math.ceil(count / PER_PAGE)):
+                return ("notfound", lang)
+            return ("listing", lang, *listing, page)
+        if len(rest) == 2:
+            slug, tail = rest
+            source = self._sources.get(slug)
+            if tail == "rss" and source and source.lang == lang:
+                return ("rss", lang, slug)
+            if path in self._by_path:
+                return ("article", path)
+        return ("notfound", lang)
+
+    def _build(self, route: tuple[object, ...], base: str) -> Response:
+        kind = route[0]
+        if kind == "robots":
+            body = _template("robots.txt").template.encode("utf-8")
+            return _response(200, "text/plain; charset=utf-8", body)
+        if kind == "rss":
+            lang, slug = str(route[1]), route[2]
+            body = self._rss(lang, slug if isinstance(slug, str) else None, base)
+            return _response(200, "application/rss+xml; charset=UTF-8", body.encode("utf-8"))
+        if kind == "article":
+            return self._article_page(self._by_path[str(route[1])])
+        if kind == "home":
+            return self._listing_page(str(route[1]), None, None, 1)
+        if kind == "listing":
+            lang, what, name, page = route[1:]
+            return self._listing_page(str(lang), str(what), str(name), int(str(page)))
+        return self._page(
+            str(route[1]), self._notfound(str(route[1])), status=404, title_key="not_found_title"
+        )
+
+    # -- page chrome
+
+    def _page(
+        self,
+        lang: str,
+        content: str,
+        *,
+        status: int = 200,
+        title: str | None = None,
+        title_key: str | None = None,
+        head_extra: str = "",
+        form_action: str | None = None,
+        encoding: str = "utf-8",
+    ) -> Response:
+        loc = self.locale[lang]
+        if title is None:
+            title = loc["title_prefix"] + loc[title_key] if title_key else loc["title_home"]
+        charset = "UTF-8" if encoding == "utf-8" else encoding
+        action = form_action or loc["home"]
+        html = _fill(
+            "page.html",
+            encoding=charset,
+            lang=lang,
+            dir=loc["dir"],
+            title=esc(title),
+            rss_label=esc(loc["rss_label"]),
+            rss_href=self._rss_path(lang, None),
+            head_extra=head_extra,
+            home=loc["home"],
+            site_name=esc(loc["site_name"]),
+            search=esc(loc["search"]),
+            form_action=esc(action),
+            menu=self._menu(lang),
+            viewstate=_viewstate(f"{lang}:{action}:{title}"),
+            ticker=self._ticker_html(lang),
+            content=content,
+            sidebar=self._sidebar(lang),
+            footer=self._footer(lang),
+        )
+        body = html.encode(encoding, "xmlcharrefreplace")
+        return _response(status, f"text/html; charset={charset}", body)
+
+    def _menu(self, lang: str) -> str:
+        loc = self.locale[lang]
+        sources = "\n".join(
+            _fill("menuitem.html", href=s.path, label=esc(s.name)).rstrip("\n")
+            for s in self.sources_for(lang)
+        )
+        sections = "\n".join(
+            _fill("menuitem.html", href=self._section_path(lang, name), label=esc(label)).rstrip()
+            for name, label in loc["sections"].items()
+        )
+        return _fill(
+            "menu.html",
+            home=loc["home"],
+            menu_home=esc(loc["menu_home"]),
+            menu_sources=esc(loc["menu_sources"]),
+            source_items=sources,
+            section_items=sections,
+            other_home=loc["other_lang_home"],
+            other_lang=loc["other_lang"],
+            menu_other_lang=esc(loc["menu_other_lang"]),
+        ).rstrip("\n")
+
+    def _ticker_html(self, lang: str) -> str:
+        anchors = "".join(
+            f'<a href="{esc(path)}">{esc(title)}</a>{TICKER_SEPARATOR}'
+            for title, path in self.tickers[lang]
+        )
+        return _fill("ticker.html", anchors=anchors)
+
+    def _sidebar(self, lang: str) -> str:
+        items = "\n".join(
+            f'<li><a href="{a.path}">{esc(a.title)}</a></li>'
+            for a in self.newest(lang)[:SIDEBAR_COUNT]
+        )
+        # "Most read" has no real counts behind it: a stable pseudo-random pick of the section.
+        popular = sorted(
+            (a for a in self.articles if a.lang == lang),
+            key=lambda a: hashlib.sha256(a.path.encode()).hexdigest(),
+        )[:SIDEBAR_COUNT]
+        most_read = "\n".join(f'<li><a href="{a.path}">{esc(a.title)}</a></li>' for a in popular)
+        loc = self.locale[lang]
+        return _fill(
+            "sidebar.html",
+            latest=esc(loc["latest"]),
+            items=items,
+            most_read=esc(loc["most_read"]),
+            most_read_items=most_read,
+            fb_locale="fr_FR" if lang == "fr" else "ar_AR",
+        )
+
+    def _footer(self, lang: str) -> str:
+        loc = self.locale[lang]
+        links = " ".join(
+            f'<a href="{self._section_path(lang, name)}">{esc(label)}</a>'
+            for name, label in loc["sections"].items()
+        )
+        return _fill(
+            "footer.html",
+            section_links=links,
+            newspaper_links=" ".join(
+                f'<a href="{s.path}">{esc(s.name)}</a>' for s in self.sources_for(lang)
+            ),
+            rss_href=self._rss_path(lang, None),
+            rss_label=esc(loc["rss_label"]),
+            other_home=loc["other_lang_home"],
+            other_lang=loc["other_lang"],
+            menu_other_lang=esc(loc["menu_other_lang"]),
+            footer=esc(loc["footer"]),
+        )
+
+    def _notfound(self, lang: str) -> str:
+        loc = self.locale[lang]
+        return _fill(
+            "notfound.html",
+            heading=esc(loc["not_found_title"]),
+            text=esc(loc["not_found_text"]),
+            home=loc["home"],
+            back_home=esc(loc["back_home"]),
+        )
+
+    @staticmethod
+    def _section_path(lang: str, name: str) -> str:
+        return f"/fr/{name}" if lang == "fr" else f"/{name}"
+
+    @staticmethod
+    def _rss_path(lang: str, slug: str | None) -> str:
+        prefix = "/fr" if lang == "fr" else ""
+        return f"{prefix}/{slug}/rss" if slug else f"{prefix}/rss"
+
+    # -- article pages
+
+    def _article_page(self, article: Article) -> Response:
+        loc = self.locale[article.lang]
+        markup = self.markup[article.path]
+        source = self._sources[article.source]
+        image = f"{IMAGE_HOST}/{article.source}/{article.id}/thumb"
+        modal_1, modal_2 = loc["modal"]
+        if article.layout == "span":
+            content = _fill(
+                "article_span.html",
+                modal_1=esc(modal_1),
+                modal_2=esc(modal_2),
+                title=esc(article.title),
+                published_line=self._published_line(article, source, markup, post=False),
+                image=image,
+                body=self._span_body(article, markup),
+                origin=self._origin(article, post=False),
+            )
+            head_extra = ""
+        else:
+            content = _fill(
+                "article_post.html",
+                modal_1=esc(modal_1),
+                modal_2=esc(modal_2),
+                id=article.id,
+                title=esc(article.title),
+                published_line=self._published_line(article, source, markup, post=True),
+                image=image,
+                caption=esc(markup.caption or loc["caption"]),
+                body=self._post_body(article, markup),
+                origin=self._origin(article, post=True),
+            )
+            head_extra = self._post_head(article, source, image)
+        related = [a for a in self.newest(article.lang, section=article.section) if a != article]
+        content += _fill(
+            "related.html",
+            heading=esc(loc["related"]),
+            items="\n".join(
+                f'<li><a href="{a.path}">{esc(a.title)}</a></li>' for a in related[:RELATED_COUNT]
+            ),
+            comments_href=CANONICAL + article.path,
+        )
+        return self._page(
+            article.lang,
+            content,
+            title=loc["title_prefix"] + article.title,
+            head_extra=head_extra,
+            form_action=article.path,
+            encoding=article.encoding,
+        )
+
+    def _date_text(self, article: Article, markup: Markup) -> str:
+        assert article.published is not None
+        year, month, day = article.published.split("-")
+        if markup.date_format == "numeric":
+            return f"{day} - {month} - {year}"
+        months = self.locale[article.lang]["months"][markup.date_format]
+        return f"{day} {months[int(month) - 1]} {year}"
+
+    def _published_line(self, article: Article, source: Source, markup: Markup, post: bool) -> str:
+        """«Publié dans <a>Libération</a> le 19 - 10 - 2019»; no date part when undated."""
+        loc = self.locale[article.lang]
+        link_class = ' class="post-source"' if post else ""
+        line = f'{esc(loc["published"])} <a{link_class} href="{source.path}">{esc(source.name)}</a>'
+        when = self.published_datetime(article)
+        if when is None:
+            return line
+        date = self._date_text(article, markup)
+        if post:
+            date = f'<time datetime="{when.isoformat()}">{date}</time>'
+        return f"{line} {esc(loc['date_word'])} {date}"
+
+    def _origin(self, article: Article, post: bool) -> str:
+        if article.source_url is None:
+            return ""
+        text = esc(self.locale[article.lang]["click_here"])
+        href = esc(article.source_url)
+        if post:
+            return (
+                f'<p class="post-origin"><a href="{href}" rel="nofollow noopener" '
+                f'target="_blank">{text}</a></p>'
+            )
+        return (
+            f'<p class="articlesource"><a href="{href}" target="_blank" '
+            f'rel="nofollow">{text}</a></p>'
+        )
+
+    def _post_head(self, article: Article, source: Source, image: str) -> str:
+        """OpenGraph and JSON-LD of the newer layout (published time omitted when undated)."""
+        when = self.published_datetime(article)
+        url = CANONICAL + article.path
+        meta = [
+            '<meta property="og:type" content="article" />',
+            f'<meta property="og:title" content="{esc(article.title)}" />',
+            f'<meta property="og:url" content="{url}" />',
+            f'<meta property="og:image" content="https:{image}" />',
+            '<meta property="og:site_name" content="Maghress" />',
+        ]
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "inLanguage": article.lang,
+            "mainEntityOfPage": url,
+            "image": f"https:{image}",
+        }
+        if when is not None:
+            meta.append(f'<meta property="article:published_time" content="{when.isoformat()}" />')
+            data["datePublished"] = when.isoformat()
+        if article.source_url is not None:
+            data["isBasedOn"] = article.source_url
+        data["sourceOrganization"] = {"@type": "NewsMediaOrganization", "name": source.name}
+        data["publisher"] = {"@type": "Organization", "name": "Maghress"}
+        ld = json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+        meta.append(f'<script type="application/ld+json">\n{ld}\n</script>')
+        return "\n".join(meta) + "\n"
+
+    def _groups(self, article: Article, markup: Markup) -> list[list[int]]:
+        sizes = markup.groups or (len(article.paragraphs),)
+        groups, start = [], 0
+        for size in sizes:
+            groups.append(list(range(start, start + size)))
+            start += size
+        return groups
+
+    def _between(self, kind: str, lang: str, ad_number: int) -> str:
+        if kind == "share":
+            return f'<div class="sharebuttons">{esc(self.locale[lang]["share"])}</div>'
+        return _ad(ad_number)
+
+    def _inline(self, text: str, markup: Markup) -> str:
+        """One paragraph as HTML: escaped, with its inline <b>/<i>/<a> and source line breaks."""
+        escape = esc_entities if markup.entities else esc
+        marks: list[tuple[int, int, str, str]] = []
+        for kind, phrases in (("b", markup.bold), ("i", markup.italic)):
+            marks += [(text.find(p), text.find(p) + len(p), kind, "") for p in phrases if p in text]
+        for phrase, href in markup.links:
+            if phrase in text:
+                start = text.find(phrase)
+                marks.append((start, start + len(phrase), "a", href))
+        for phrase in markup.breaks:
+            if phrase + " " in text:
+                end = text.find(phrase + " ") + len(phrase)
+                marks.append((end, end + 1, "br", ""))
+        out, position = [], 0
+        for start, end, kind, href in sorted(marks):
+            out.append(escape(text[position:start]))
+            inner = escape(text[start:end])
+            if kind == "br":
+                out.append("\n")
+            elif kind == "a":
+                out.append(f'<a href="{esc(href)}">{inner}</a>')
+                if text[end : end + 1] == " ":
+                    # As on the real pages: the space after an inline link is a &nbsp;.
+                    out.append("&nbsp;")
+                    end += 1
+            else:
+                out.append(f"<{kind}>{inner}</{kind}>")
+            position = end
+        out.append(escape(text[position:]))
+        return "".join(out)
+
+    def _span_body(self, article: Article, markup: Markup) -> str:
+        parts: list[str] = []
+        ad_number = 1
+        for number, group in enumerate(self._groups(article, markup)):
+            if number:
+                parts.append(self._between(markup.between[number - 1], article.lang, ad_number))
+                ad_number += markup.between[number - 1] == "ad"
+            paragraphs = [self._inline(article.paragraphs[i], markup) for i in group]
+            if markup.stray_whitespace:
+                paragraphs = [f"\n\t\t{p}  " for p in paragraphs]
+            if markup.paragraph_tag == "p":
+                blocks = [f"<p>{p}</p>" for p in paragraphs]
+                joiner = "\n"
+            else:
+                blocks = paragraphs
+                joiner = " \n<br /><br />\n" if markup.stray_whitespace else "<br /><br />"
+            if markup.inline_ad and number == 0 and len(blocks) > 1:
+                blocks[1] = ADSENSE + blocks[1]
+            inner = joiner.join(blocks) + ("\n\t" if markup.stray_whitespace else "")
+            parts.append(f'<span class="articlecontent">{inner}</span>')
+        return "\n".join(parts)
+
+    def _post_body(self, article: Article, markup: Markup) -> str:
+        parts: list[str] = []
+        ad_number = 1
+        for number, group in enumerate(self._groups(article, markup)):
+            if number:
+                parts.append(self._between(markup.between[number - 1], article.lang, ad_number))
+                ad_number += markup.between[number - 1] == "ad"
+            for i in group:
+                text = self._inline(article.paragraphs[i], markup)
+                parts.append(
+                    f"<p>\n  {text}\n</p>" if markup.stray_whitespace else f"<p>{text}</p>"
+                )
+        return "".join(parts)
+
+    # -- listings and feeds
+
+    def _teaser(self, article: Article) -> str:
+        source = self._sources[article.source]
+        date = ""
+        if article.published is not None:
+            # Teasers always show the numeric date, whatever the article page shows.
+            date = f'<span class="teaserdate">{self._date_text(article, Markup())}</span>'
+        return _fill(
+            "teaser.html",
+            href=article.path,
+            title=esc(article.title),
+            image=f"{IMAGE_HOST}/{article.source}/{article.id}/thumb",
+            date=date,
+            source_href=source.path,
+            source_name=esc(source.name),
+            text=esc(teaser_text(article)),
+        ).rstrip("\n")
+
+    def _listing_page(self, lang: str, what: str | None, name: str | None, page: int) -> Response:
+        loc = self.locale[lang]
+        if what is None:
+            articles = self.newest(lang)[:HOME_COUNT]
+            heading, base_path, pager = loc["home_heading"], loc["home"], ""
+            title = loc["title_home"]
+        else:
+            assert name is not None
+            if what == "source":
+                everything = self.newest(lang, source=name)
+                heading = self._sources[name].name
+                base_path = self._sources[name].path
+            else:
+                everything = self.newest(lang, section=name)
+                heading = loc["sections"][name]
+                base_path = self._section_path(lang, name)
+            pages = max(1, math.ceil(len(everything) / PER_PAGE))
+            articles = everything[(page - 1) * PER_PAGE : page * PER_PAGE]
+            links = []
+            if page > 1:
+                links.append(
+                    f'<a class="previous" href="{base_path}?page={page - 1}">'
+                    f"{esc(loc['previous'])}</a>"
+                )
+            if page < pages:
+                links.append(
+                    f'<a class="next" rel="next" href="{base_path}?page={page + 1}">'
+                    f"{esc(loc['next'])}</a>"
+                )
+            pager = f'<div class="pager">{" ".join(links)}</div>'
+            title = loc["title_prefix"] + heading
+        teasers = "\n".join(self._teaser(a) for a in articles) or (
+            f'<p class="emptylisting">{esc(loc["empty_listing"])}</p>'
+        )
+        content = _fill("listing.html", heading=esc(heading), teasers=teasers, pager=pager)
+        action = base_path if page == 1 else f"{base_path}?page={page}"
+        return self._page(lang, content, title=title, form_action=action)
+
+    def _rss(self, lang: str, slug: str | None, base: str) -> str:
+        loc = self.locale[lang]
+        articles = self.newest(lang, source=slug)[:RSS_COUNT]
+        items = []
+        for article in articles:
+            when = self.published_datetime(article)
+            pub_date = f"<pubDate>{format_datetime(when)}</pubDate>\n" if when else ""
+            items.append(
+                _fill(
+                    "rss_item.xml",
+                    title=esc(article.title),
+                    link=esc(base + article.path),
+                    pub_date=pub_date,
+                    category=esc(loc["sections"][article.section]),
+                    description=esc(teaser_text(article)),
+                ).rstrip("\n")
+            )
+        dated = [w for a in articles if (w := self.published_datetime(a))]
+        last_build = (
+            f"<lastBuildDate>{format_datetime(max(dated))}</lastBuildDate>" if dated else ""
+        )
+        title = loc["rss_title"]
+        if slug:
+            title = f"{title} - {self._sources[slug].name}"
+        home = self._sources[slug].path if slug else loc["home"]
+        return _fill(
+            "rss.xml",
+            title=esc(title),
+            link=esc(base + home),
+            self=esc(base + self._rss_path(lang, slug)),
+            description=esc(loc["rss_description"]),
+            lang=lang,
+            last_build=last_build,
+            items="\n".join(items),
+        )
+
+
+def _response(status: int, content_type: str, body: bytes) -> Response:
+    headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
+    return Response(status=status, headers=headers, body=body)
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def _content(name: str) -> Any:
+    text = resources.files(__package__).joinpath("content", name).read_text("utf-8")
+    return json.loads(text)
+
+
+def _markup(raw: dict[str, Any]) -> Markup:
+    return Markup(
+        time=raw.get("time"),
+        groups=tuple(raw.get("groups", ())),
+        between=tuple(raw.get("between", ())),
+        paragraph_tag=raw.get("paragraph_tag", "br"),
+        bold=tuple(raw.get("bold", ())),
+        italic=tuple(raw.get("italic", ())),
+        links=tuple((phrase, href) for phrase, href in raw.get("links", ())),
+        breaks=tuple(raw.get("breaks", ())),
+        entities=bool(raw.get("entities", False)),
+        stray_whitespace=bool(raw.get("stray_whitespace", False)),
+        inline_ad=bool(raw.get("inline_ad", False)),
+        date_format=raw.get("date_format", "numeric"),
+        caption=raw.get("caption"),
+    )
+
+
+def load_site() -> Site:
+    """Read the content files into a :class:`Site`, refusing inconsistent content early."""
+    sources = [Source(**raw) for raw in _content("sources.json")]
+    articles: list[Article] = []
+    markup: dict[str, Markup] = {}
+    for lang in LANGS:
+        for raw in _content(f"articles_{lang}.json"):
+            raw = dict(raw)
+            article_markup = _markup(raw.pop("markup", {}))
+            article = Article(**raw)
+            articles.append(article)
+            markup[article.path] = article_markup
+    tickers: dict[str, list[tuple[str, str]]] = {}
+    by_path = {a.path: a for a in articles}
+    for lang, entries in _content("ticker.json").items():
+        tickers[lang] = [
+            ("", entry["empty"]) if isinstance(entry, dict) else (by_path[entry].title, entry)
+            for entry in entries
+        ]
+    site = Site(sources, articles, markup, tickers, _content("locale.json"))
+    _validate(site)
+    return site
+
+
+def _validate(site: Site) -> None:
+    """Catch content mistakes at load time rather than as puzzling test failures."""
+    problems: list[str] = []
+    slugs = [s.slug for s in site.sources]
+    if len(set(slugs)) != len(slugs):
+        problems.append("duplicate source slugs")
+    if len({a.path for a in site.articles}) != len(site.articles):
+        problems.append("duplicate article paths")
+    for a in site.articles:
+        source = site.source(a.source)
+        m = site.markup[a.path]
+        where = a.path
+        if source is None or source.lang != a.lang:
+            problems.append(f"{where}: unknown source or wrong language")
+        if a.layout not in LAYOUTS or a.section not in SECTIONS or a.encoding not in ENCODINGS:
+            problems.append(f"{where}: bad layout, section or encoding")
+        if a.published is not None:
+            datetime.fromisoformat(a.published)
+        if not a.id.isdigit() or not a.paragraphs or any(not p.strip() for p in a.paragraphs):
+            problems.append(f"{where}: bad id or empty paragraph")
+        if m.groups and sum(m.groups) != len(a.paragraphs):
+            problems.append(f"{where}: groups do not add up to the paragraphs")
+        if len(m.between) != max(0, len(m.groups) - 1) or set(m.between) - {"ad", "share"}:
+            problems.append(f"{where}: need one 'ad' or 'share' between each pair of groups")
+        phrases = [*m.bold, *m.italic, *(p for p, _ in m.links), *(b + " " for b in m.breaks)]
+        for phrase in phrases:
+            if not any(phrase in p for p in a.paragraphs):
+                problems.append(f"{where}: markup phrase {phrase!r} not in the text")
+        if m.date_format != "numeric" and m.date_format not in site.locale[a.lang]["months"]:
+            problems.append(f"{where}: unknown date format {m.date_format}")
+    for lang, entries in site.tickers.items():
+        for title, path in entries:
+            if not title and path in site._by_path:
+                problems.append(f"ticker {lang}: empty anchor {path} points at a real article")
+    for name, (slug, id) in SPECIAL.items():
+        try:
+            a = site.article(slug, id)
+        except KeyError:
+            problems.append(f"SPECIAL[{name}] missing")
+            continue
+        claims = {
+            "fr_no_date": a.published is None,
+            "ar_no_date": a.published is None,
+            "fr_no_source_link": a.source_url is None,
+            "ar_windows1256": a.encoding == "windows-1256",
+            "fr_english": a.lang == "fr",
+            "fr_inline_script_ad": site.markup[a.path].inline_ad and a.layout == "span",
+            "fr_share_between_spans": "share" in site.markup[a.path].between and a.layout == "span",
+            "ar_month_name_date": site.markup[a.path].date_format != "numeric",
+        }
+        if not claims.get(name, True) or a.lang != name[:2]:
+            problems.append(f"SPECIAL[{name}] does not hold for {a.path}")
+    undated = {a.path for a in site.articles if a.published is None}
+    unlinked = {a.path for a in site.articles if a.source_url is None}
+    declared = {site.special(n).path for n in SPECIAL if "no_date" in n}
+    if undated != declared or unlinked != {site.special("fr_no_source_link").path}:
+        problems.append("undated / unlinked articles must be exactly the SPECIAL ones")
+    if [a.path for a in site.articles if a.encoding != "utf-8"] != [
+        site.special("ar_windows1256").path
+    ]:
+        problems.append("exactly one article (SPECIAL ar_windows1256) is not UTF-8")
+    if problems:
+        raise ValueError("demo site content: " + "; ".join(problems))

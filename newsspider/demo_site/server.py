@@ -1,0 +1,132 @@
+"""The mirror over real HTTP on loopback, for `make demo` and end-to-end crawls.
+
+A stdlib ``ThreadingHTTPServer`` in a daemon thread: no dependency, no port to choose (port 0
+asks the OS for a free one), and every request is recorded so tests can assert on what a
+crawl actually fetched.
+"""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+
+from .render import Site, load_site
+
+
+class _Server(ThreadingHTTPServer):
+    # stop() must return even if a client still holds a connection open.
+    daemon_threads = True
+    block_on_close = False
+
+
+class DemoSite:
+    """The demo site served on ``host:port`` (port 0: any free port) until :meth:`stop`."""
+
+    def __init__(self, site: Site | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.site = site if site is not None else load_site()
+        self.host = host
+        self._port = port
+        # (method, path with query, status) in arrival order; appended under a lock before the
+        # response is written, so a client that got its response always finds it here.
+        self.requests: list[tuple[str, str, int]] = []
+        self._lock = threading.Lock()
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("DemoSite is not started")
+        return self._httpd.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:54321`` (no trailing slash)."""
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+    def bind(self) -> _Server:
+        """Open the listening socket (used by :meth:`start` and by :func:`serve`)."""
+        if self._httpd is None:
+            self._httpd = _Server((self.host, self._port), _handler_for(self))
+        return self._httpd
+
+    def start(self) -> DemoSite:
+        httpd = self.bind()
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=httpd.serve_forever, name=f"demo-site-{self.port}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._httpd.server_close()
+        self._httpd = None
+
+    def record(self, method: str, path: str, status: int) -> None:
+        with self._lock:
+            self.requests.append((method, path, status))
+
+    def __enter__(self) -> DemoSite:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _handler_for(demo: DemoSite) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        # HTTP/1.0: one request per connection, so nothing lingers after stop().
+        protocol_version = "HTTP/1.0"
+        server_version = "Apache"  # what the real site's front end announces, not Python's
+        sys_version = ""
+
+        def do_GET(self) -> None:
+            self._respond(send_body=True)
+
+        def do_HEAD(self) -> None:
+            self._respond(send_body=False)
+
+        def _respond(self, send_body: bool) -> None:
+            host = self.headers.get("Host") or f"{demo.host}:{demo.port}"
+            response = demo.site.render(self.path, host=host)
+            demo.record(self.command, self.path, response.status)
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if send_body:
+                self.wfile.write(response.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Silent: test and demo output should not drown in access logs."""
+
+    return Handler
+
+
+def serve(port: int = 8000, host: str = "127.0.0.1") -> None:
+    """Serve the demo site in the foreground until Ctrl-C."""
+    demo = DemoSite(host=host, port=port)
+    httpd = demo.bind()
+    print(f"Demo site at {demo.base_url}/ (Ctrl-C to stop)", flush=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.stop()

@@ -1,0 +1,90 @@
+"""The incremental state: which article ids earlier runs wrote, and when runs succeeded.
+
+A SQLite file under ``data/state/`` by default.  Ids are marked written only
+once the file holding them is complete on disk (``newsspider.feeds`` tells us),
+so a crash can cost a re-fetch, never a lost or doubled record.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS written (
+    id TEXT PRIMARY KEY,
+    body_hash TEXT,
+    revision INTEGER NOT NULL DEFAULT 1,
+    first_written TEXT NOT NULL,
+    last_written TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    started TEXT PRIMARY KEY,
+    finished TEXT NOT NULL,
+    exit_code INTEGER NOT NULL
+);
+"""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class StateStore:
+    """Known article ids (kept in memory for cheap lookups) backed by SQLite."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(_SCHEMA)
+        self.hashes: dict[str, str | None] = dict(
+            self.db.execute("SELECT id, body_hash FROM written")
+        )
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def is_known(self, record_id: str) -> bool:
+        return record_id in self.hashes
+
+    def body_hash(self, record_id: str) -> str | None:
+        return self.hashes.get(record_id)
+
+    def mark_written(self, entries: Iterable[tuple[str, str | None]]) -> int:
+        """Remember ``(id, body_hash)`` pairs durably; returns how many were new."""
+        rows = list(entries)
+        if not rows:
+            return 0
+        now = _now()
+        new = sum(1 for record_id, _ in rows if record_id not in self.hashes)
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO written (id, body_hash, first_written, last_written) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET body_hash = excluded.body_hash,"
+                " revision = revision + (written.body_hash IS NOT excluded.body_hash),"
+                " last_written = excluded.last_written",
+                [(record_id, body_hash, now, now) for record_id, body_hash in rows],
+            )
+        self.hashes.update(rows)
+        return new
+
+    def record_run(self, started: str, exit_code: int) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO runs (started, finished, exit_code) VALUES (?, ?, ?)",
+                (started, _now(), exit_code),
+            )
+
+    def last_success(self) -> str | None:
+        """Start time (ISO, UTC) of the newest run that ended with exit code 0."""
+        row = self.db.execute("SELECT MAX(started) FROM runs WHERE exit_code = 0").fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,129 @@
+"""`newsspider extract | validate | serve-demo` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from newsspider.demo_site import SPECIAL, load_site
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def newsspider(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "newsspider.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, **kwargs)
+
+
+def test_extract_prints_the_records_of_a_saved_page() -> None:
+    done = newsspider(
+        "extract",
+        str(GOLDEN / "fr_span_seed.html"),
+        "--url",
+        "https://www.maghress.com/fr/libe/32145",
+    )
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["schema"] for r in records] == ["newsspider.headlines/1", "newsspider.article/1"]
+    assert records[1]["source_name"] == "Libération"
+    assert "Libération" in done.stdout, "UTF-8 text, not \\u escapes"
+
+
+def test_extract_honours_a_windows_1256_page(tmp_path: Path) -> None:
+    site = load_site()
+    source, number = SPECIAL["ar_windows1256"]
+    article = next(a for a in site.articles if (a.source, a.id) == (source, number))
+    page = site.render(article.path)
+    assert "windows-1256" in page.headers["Content-Type"].lower()
+    saved = tmp_path / "page.html"
+    saved.write_bytes(page.body)
+    done = newsspider("extract", str(saved), "--url", f"https://www.maghress.com{article.path}")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout.splitlines()[-1])
+    assert record["title"] == " ".join(article.title.split())
+
+
+def test_extract_says_why_when_no_article(tmp_path: Path) -> None:
+    listing = tmp_path / "home.html"
+    listing.write_bytes(load_site().render("/fr").body)
+    done = newsspider("extract", str(listing), "--url", "https://www.maghress.com/fr/libe/1")
+    assert done.returncode == 0, "the strip was printed"
+    assert "no known article layout" in done.stderr
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    done = newsspider("extract", str(empty), "--url", "https://www.maghress.com/fr/libe/1")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("newsspider: no article in")
+
+
+def test_extract_missing_file_is_a_one_line_error() -> None:
+    done = newsspider("extract", "/nonexistent.html", "--url", "https://www.maghress.com/fr/a/1")
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == "newsspider: error: cannot read '/nonexistent.html': No such file or directory\n"
+    )
+
+
+def test_validate_reports_line_and_field(tmp_path: Path) -> None:
+    good = json.loads(
+        newsspider(
+            "extract",
+            str(GOLDEN / "fr_span_seed.html"),
+            "--url",
+            "https://www.maghress.com/fr/libe/32145",
+        ).stdout.splitlines()[1]
+    )
+    bad = {**good, "published": "19/10/2019"}
+    reordered = {"id": good["id"], **{k: v for k, v in good.items() if k != "id"}}
+    lines = [json.dumps(good, ensure_ascii=False), json.dumps(bad, ensure_ascii=False)]
+    lines += [json.dumps(reordered, ensure_ascii=False), json.dumps(good), "{not json"]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = newsspider("validate", str(path))
+    assert done.returncode == 1
+    problems = done.stdout.splitlines()
+    assert problems[0].startswith(f"{path}:2: published: '19/10/2019' does not match")
+    assert problems[1].startswith(f"{path}:3: <record>: keys out of order")
+    assert problems[2] == f"{path}:4: <line>: text escaped as \\uXXXX instead of UTF-8"
+    assert problems[3].startswith(f"{path}:5: <line>: not JSON")
+    assert len(problems) == 4
+
+
+def test_validate_clean_file_and_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "ok.jsonl"
+    path.write_text(
+        newsspider(
+            "extract",
+            str(GOLDEN / "fr_span_seed.html"),
+            "--url",
+            "https://www.maghress.com/fr/libe/32145",
+        ).stdout,
+        encoding="utf-8",
+    )
+    assert newsspider("validate", str(path)).returncode == 0
+    done = newsspider("validate", str(tmp_path / "missing.jsonl"))
+    assert done.returncode == 2
+    assert "no such file" in done.stderr
+
+
+def test_serve_demo_prints_its_url_and_serves() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsspider.cli", "serve-demo", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        url = line.split()[3].rstrip("/")
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(f"{url}/fr", timeout=10) as response:
+            assert b"marquee" in response.read()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
