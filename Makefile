@@ -16,13 +16,13 @@ demo: $(STAMP)
 	$(BIN)/python -m newsspider.demo
 
 test: $(STAMP)
-	$(BIN)/ruff check newsspider tests benchmarks
-	$(BIN)/ruff format --check newsspider tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check newsspider tests benchmarks
-	$(BIN)/ruff format --check newsspider tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.regenerate
