@@ -30,10 +30,12 @@ class CrawlArgs:
     langs: tuple[str, ...]
     sources: frozenset[str] | None
     since: date | None
+    since_auto: bool
     until: date | None
     max_pages: int
     urls: tuple[str, ...]
     base_url: str
+    full: bool
 
     def in_window(self, published: str | None) -> bool:
         """Whether an ISO date (or datetime) lies inside ``since``..``until``; unknown → yes."""
@@ -77,6 +79,11 @@ def _sources(value: str, _site: Site) -> frozenset[str] | None:
     return frozenset(slugs)
 
 
+def _since(value: str, site: Site) -> date | str:
+    """A date, or ``auto``: since the start of the last successful run."""
+    return "auto" if value.strip() == "auto" else _date(value, site)
+
+
 def _date(value: str, _site: Site) -> date:
     try:
         return date.fromisoformat(value.strip())
@@ -92,6 +99,15 @@ def _max_pages(value: str, _site: Site) -> int:
     if number < 1:
         raise ArgumentError(f"expected a whole number ≥ 1, got {value!r}")
     return number
+
+
+def _flag(value: str, _site: Site) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ArgumentError(f"expected true or false, got {value!r}")
 
 
 def _base_url(value: str, site: Site) -> str:
@@ -130,11 +146,18 @@ def _urls(value: str, site: Site) -> tuple[str, ...]:
 PARAMS: tuple[Param, ...] = (
     Param("lang", "both", "Sections to crawl: fr, ar (comma-separated) or both.", _langs),
     Param("sources", None, "Only these newspaper slugs, e.g. libe,hespress.", _sources),
-    Param("since", None, "Skip articles published before this date (YYYY-MM-DD).", _date),
+    Param(
+        "since",
+        None,
+        "Skip articles published before this date (YYYY-MM-DD), or 'auto': "
+        "since the start of the last successful run.",
+        _since,
+    ),
     Param("until", None, "Skip articles published after this date (YYYY-MM-DD).", _date),
     Param("max_pages", "10", "Pages to follow in each listing (source page).", _max_pages),
     Param("urls", None, "Only these article URLs (comma-separated), or @FILE, one a line.", _urls),
     Param("base_url", None, "Crawl a mirror at this http(s)://host[:port] instead.", _base_url),
+    Param("full", "false", "Ignore the incremental state: fetch and write every article.", _flag),
 )
 
 
@@ -155,6 +178,9 @@ def parse_args(site: Site, raw: Mapping[str, Any]) -> CrawlArgs:
             values[param.name] = param.parse(str(value), site)
         except ArgumentError as error:
             raise ArgumentError(f"argument {param.name}: {error}") from None
+    since_auto = values["since"] == "auto"
+    if since_auto:
+        values["since"] = None
     if values["since"] and values["until"] and values["since"] > values["until"]:
         raise ArgumentError("argument until: must not be before since")
     base_url = values["base_url"] or site.default_base_url
@@ -169,10 +195,12 @@ def parse_args(site: Site, raw: Mapping[str, Any]) -> CrawlArgs:
         langs=values["lang"],
         sources=values["sources"],
         since=values["since"],
+        since_auto=since_auto,
         until=values["until"],
         max_pages=values["max_pages"],
         urls=tuple(_on_base(url, base_url) for url in values["urls"] or ()),
         base_url=base_url,
+        full=values["full"],
     )
 
 

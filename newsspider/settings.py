@@ -31,16 +31,38 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 REDIRECT_MAX_TIMES = 5
 
-# --- Pipelines: normalise → validate → de-duplicate ---------------------------------
+# --- Pipelines: normalise → validate → de-duplicate → skip what earlier runs wrote ----
 ITEM_PIPELINES = {
     "newsspider.pipelines.normalize.NormalizePipeline": 100,
     "newsspider.pipelines.validate.ValidatePipeline": 200,
     "newsspider.pipelines.dedupe.DedupePipeline": 300,
+    "newsspider.pipelines.incremental.IncrementalPipeline": 400,
 }
 
+# --- Incremental state (cron runs) ---------------------------------------------------
+# Which article ids earlier runs wrote, and when runs succeeded: data/state/<spider>.sqlite.
+# A run writes only articles no earlier run wrote (`-a full=true` ignores the state).
+NEWSSPIDER_STATE_ENABLED = True
+NEWSSPIDER_STATE_DIR = "data/state"  # also holds <spider>.lock: one run at a time
+NEWSSPIDER_EMIT_REVISIONS = False  # write a known article again when its body changed
+
+# --- Run report and exit status --------------------------------------------------------
+# data/<spider>/runs/<run_id>.json; the thresholds of the checks that set the exit status.
+NEWSSPIDER_REPORT_DIR = "data/%(name)s/runs"
+NEWSSPIDER_MIN_ARTICLE_YIELD = 0.5  # articles found / article pages fetched, below → exit 4
+NEWSSPIDER_MAX_ERROR_RATE = 0.1  # requests failed after retries / requests, above → exit 5
+NEWSSPIDER_MAX_MISSING_PUBLISHED = 0.1  # share of articles without a date, above → exit 6
+NEWSSPIDER_MAX_MISSING_SOURCE_NAME = 0.1
+NEWSSPIDER_MAX_MISSING_SOURCE_URL = 0.1
+
 EXTENSIONS = {
+    "newsspider.extensions.incremental.IncrementalState": 400,  # before the report
     "newsspider.extensions.statsfile.StatsFile": 500,
+    "newsspider.extensions.runreport.RunReport": 600,
+    "newsspider.extensions.progress.Progress": 700,
 }
+# A live progress line on stderr (`newsspider run` turns it on when stderr is a terminal).
+NEWSSPIDER_PROGRESS = False
 # Path of a JSON file that receives the run's final stats (off when empty).
 NEWSSPIDER_STATS_FILE = ""
 

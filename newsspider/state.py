@@ -7,10 +7,15 @@ so a crash can cost a re-fetch, never a lost or doubled record.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS written (
@@ -26,6 +31,18 @@ CREATE TABLE IF NOT EXISTS runs (
     exit_code INTEGER NOT NULL
 );
 """
+
+
+def state_dir(settings: BaseSettings) -> Path:
+    return Path(settings.get("NEWSSPIDER_STATE_DIR") or "data/state")
+
+
+def state_path(settings: BaseSettings, spider_name: str) -> Path:
+    return state_dir(settings) / f"{spider_name}.sqlite"
+
+
+def lock_path(settings: BaseSettings, spider_name: str) -> Path:
+    return state_dir(settings) / f"{spider_name}.lock"
 
 
 def _now() -> str:
@@ -88,3 +105,24 @@ class StateStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def body_hash(body: str | None) -> str | None:
+    """Fingerprint of an article's text: a change at the source changes it."""
+    return hashlib.sha1(body.encode()).hexdigest()[:20] if body else None
+
+
+_STORES: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
+
+
+def state_for(crawler: Crawler) -> StateStore | None:
+    """The one state store of a crawl, shared by spider, pipeline and extensions.
+
+    None when ``NEWSSPIDER_STATE_ENABLED`` is off.
+    """
+    if not crawler.settings.getbool("NEWSSPIDER_STATE_ENABLED"):
+        return None
+    if crawler not in _STORES:
+        assert crawler.spidercls.name, "a spider with a name"
+        _STORES[crawler] = StateStore(state_path(crawler.settings, crawler.spidercls.name))
+    return _STORES[crawler]

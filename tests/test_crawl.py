@@ -35,7 +35,7 @@ def full_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlRun, Demo
 def test_crawl_succeeds_with_two_final_files(full_crawl: tuple[CrawlRun, DemoSite]) -> None:
     run, _ = full_crawl
     assert run.returncode == 0, run.stderr[-2000:]
-    names = [p.name for p in run.files()]
+    names = [p.name for p in run.files("maghress/*.jsonl")]
     assert len(names) == 2, names
     assert names[0].startswith("articles-") and names[0].endswith(".jsonl")
     assert names[1].startswith("headlines-") and names[1].endswith(".jsonl")
@@ -169,4 +169,4 @@ def test_explicit_urls_and_overwrite_output(tmp_path: Path, demo_site: DemoSite)
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     kinds = sorted(r["schema"] for r in records)
     assert kinds == ["newsspider.article/1", "newsspider.headlines/1"]
-    assert not (tmp_path / "data").exists(), "-O replaces the default files"
+    assert not run.files("**/*.jsonl"), "-O replaces the default files"

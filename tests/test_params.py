@@ -62,9 +62,11 @@ BAD_ARGUMENTS = [
         "argument urls: cannot read '/nonexistent/list.txt': No such file or directory",
     ),
     ({"urls": " , "}, "argument urls: no URL given"),
+    ({"full": "maybe"}, "argument full: expected true or false, got 'maybe'"),
+    ({"since": "auto-ish"}, "argument since: expected a date as YYYY-MM-DD, got 'auto-ish'"),
     (
         {"colour": "blue"},
-        "unknown argument 'colour' (known: lang, sources, since, until, max_pages, urls, base_url)",
+        "unknown argument 'colour' (known: lang, sources, since, until, max_pages, urls, base_url, full)",
     ),
 ]
 
@@ -84,6 +86,12 @@ def test_defaults_crawl_both_sections_of_the_live_site() -> None:
     assert args.base_url == "https://www.maghress.com"
     assert args.max_pages == 10
     assert (args.sources, args.since, args.until, args.urls) == (None, None, None, ())
+    assert not args.full and not args.since_auto
+
+
+def test_since_auto_and_full() -> None:
+    args = parse_args(MAGHRESS, {"since": "auto", "full": "yes"})
+    assert args.since_auto and args.since is None and args.full
 
 
 def test_good_values_are_parsed() -> None:

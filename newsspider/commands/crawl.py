@@ -1,8 +1,9 @@
-"""``scrapy crawl`` that rejects bad spider arguments before anything starts.
+"""``scrapy crawl`` for cron: checks first, one run at a time, a meaningful exit status.
 
-Without this, an argument error raised in the spider's ``__init__`` surfaces as
-a Twisted traceback after the log has started.  Here it is checked while the
-command line is parsed: one line on stderr, exit status 2, no request, no file.
+- Spider arguments and threshold settings are checked while the command line is
+  parsed: a bad one is one line on stderr and exit 2, before any request or file.
+- The run lock is taken next: a second run of the same spider exits 75 at once.
+- The exit status is the run report's (see ``newsspider/exitcodes.py``).
 """
 
 from __future__ import annotations
@@ -11,20 +12,22 @@ import argparse
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import feed_process_params_from_cli
 
+from newsspider import exitcodes
+from newsspider.extensions.runreport import RunReport, thresholds
 from newsspider.params import ArgumentError, parse_args
+from newsspider.runlock import RunLock, RunLocked
 from newsspider.sites import SITES
-
-USAGE_ERROR = 2
+from newsspider.state import lock_path
 
 
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
-        if self.settings is None:
-            return
+        assert self.settings is not None
         if opts.output or opts.overwrite_output:
             # Scrapy merges -o/-O into the project's FEEDS; a user who names a
             # file wants that file only, not our per-kind files besides it.
@@ -46,6 +49,33 @@ class Command(ScrapyCrawlCommand):
             return
         try:
             parse_args(SITES[site_name], opts.spargs)
-        except ArgumentError as error:
-            sys.stderr.write(f"scrapy crawl {args[0]}: error: {error}\n")
-            raise SystemExit(USAGE_ERROR) from None
+            thresholds(self.settings)
+        except (ArgumentError, ValueError) as error:
+            self._exit(args[0], str(error), exitcodes.USAGE)
+        try:
+            RunLock.acquire(lock_path(self.settings, spider_class.name))
+        except RunLocked as error:
+            self._exit(args[0], f"another run is in progress: {error}", exitcodes.LOCKED)
+        except OSError as error:
+            self._exit(args[0], f"cannot take the run lock: {error}", exitcodes.USAGE)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one spider name")
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        report = next(
+            (e for e in getattr(crawler.extensions, "middlewares", ()) if isinstance(e, RunReport)),
+            None,
+        )
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = exitcodes.FAILED
+        elif report is not None and report.exit_code is not None:
+            self.exitcode = report.exit_code
+
+    @staticmethod
+    def _exit(spider: str, message: str, status: int) -> None:
+        sys.stderr.write(f"scrapy crawl {spider}: error: {message}\n")
+        raise SystemExit(status)

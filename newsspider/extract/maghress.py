@@ -67,6 +67,7 @@ class Teaser:
 
     url: str
     published: str | None
+    listed: bool  # a teaser box of the listing itself, not a strip or sidebar link
 
 
 # --- the headline strip ------------------------------------------------------
@@ -176,12 +177,12 @@ class MaghressPage:
                 date = (
                     parse_date(element_text(date_el), now=self.now) if date_el is not None else None
                 )
-                found.setdefault(url, Teaser(url, date))
+                found.setdefault(url, Teaser(url, date, listed=True))
         # Other article links (the strip, related boxes); empty anchors, which the
         # strip carries (``<a href="/tanja24/30134"></a>``), lead nowhere.
         for url in self._links(with_text=True):
             if self.site.parse_article_url(url):
-                found.setdefault(url, Teaser(url, None))
+                found.setdefault(url, Teaser(url, None, listed=False))
         return list(found.values())
 
     def source_pages(self) -> dict[str, str]:

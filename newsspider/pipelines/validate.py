@@ -51,6 +51,7 @@ class ValidatePipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
+            self.stats.inc_value("newsspider/validated/articles")
             for name in OPTIONAL:
                 if getattr(item, name) is None:
                     self.stats.inc_value(f"newsspider/missing/{name}")

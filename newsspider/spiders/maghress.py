@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from newsspider.items import Headlines
 from newsspider.params import CrawlArgs, parse_args
 from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
+from newsspider.state import StateStore, state_for
 
 
 class MaghressFamilySpider(scrapy.Spider):
@@ -31,7 +33,11 @@ class MaghressFamilySpider(scrapy.Spider):
 
     def __init__(self, name: str | None = None, **kwargs: Any) -> None:
         self.site: Site = SITES[self.site_name]
+        self.raw_arguments = {key: str(value) for key, value in kwargs.items()}
         self.args: CrawlArgs = parse_args(self.site, kwargs)
+        self.state: StateStore | None = None
+        # Articles an earlier run wrote are neither fetched nor written (full=true: they are).
+        self.skip_known = not self.args.full
         self._logged_reasons: set[str] = set()
         # Names this run's files (FEEDS use %(run_id)s): UTC start, sortable, no ':'.
         self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -41,6 +47,9 @@ class MaghressFamilySpider(scrapy.Spider):
         self.allowed_domains = [self.site.domain] if self.site.owns_host(host) else [host]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.state = state_for(self.crawler)
+        if self.args.since_auto:
+            self._resolve_since_auto()
         if self.args.urls:
             for url in self.args.urls:
                 yield scrapy.Request(url, callback=self.parse_article)
@@ -56,6 +65,7 @@ class MaghressFamilySpider(scrapy.Spider):
         page = self._page(response)
         if page is None:
             return
+        self._count("listing_pages")
         yield from self._strip(page)
         yield from self._article_requests(page.teasers())
         sources = page.source_pages()
@@ -72,12 +82,18 @@ class MaghressFamilySpider(scrapy.Spider):
         page = self._page(response)
         if page is None:
             return
+        self._count("listing_pages")
         yield from self._strip(page)
         teasers = page.teasers()
         yield from self._article_requests(teasers)
-        dates = [teaser.published for teaser in teasers if teaser.published]
+        # Paging decisions look at the listing's own teasers, not at the strip's links.
+        listed = [teaser for teaser in teasers if teaser.listed] or teasers
+        dates = [teaser.published for teaser in listed if teaser.published]
         if self.args.since and dates and max(dates) < self.args.since.isoformat():
             self._count("listing/stopped_at_since")
+        elif listed and self.skip_known and all(self._is_known(t.url) for t in listed):
+            # A whole page of articles earlier runs wrote: the rest is older still.
+            self._count("listing/stopped_at_known")
         elif number >= self.args.max_pages:
             self._count("listing/stopped_at_max_pages")
         elif next_url := page.next_page():
@@ -90,6 +106,7 @@ class MaghressFamilySpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._drop("not_html", response.url)
             return
+        self._count("article_pages")
         records = page_records(response.text, response.url, self.site, crawled_at=utc_now_iso())
         if records.headlines is not None:
             yield records.headlines
@@ -122,17 +139,32 @@ class MaghressFamilySpider(scrapy.Spider):
         if record is not None:
             yield record
 
+    def _is_known(self, url: str) -> bool:
+        return self.state is not None and self.state.is_known(self.site.article_id(url) or "")
+
     def _article_requests(self, teasers: list[Teaser]) -> Iterator[scrapy.Request]:
+        """Requests for the wanted articles that no earlier run wrote."""
         for teaser in teasers:
             parsed = self.site.parse_article_url(teaser.url)
             if parsed is None or parsed[0] not in self.args.langs:
                 continue
             if self.args.sources is not None and parsed[1] not in self.args.sources:
                 continue
+            self._count("article_links")
             if not self.args.in_window(teaser.published):
                 self._count("skipped/out_of_window")
                 continue
+            if self.skip_known and self._is_known(teaser.url):
+                self._count("state/skipped_known")
+                continue
             yield scrapy.Request(teaser.url, callback=self.parse_article)
+
+    def _resolve_since_auto(self) -> None:
+        """``since=auto``: the day the last successful run started (UTC), if any."""
+        last = self.state.last_success() if self.state else None
+        since = date.fromisoformat(last[:10]) if last else None
+        self.args = replace(self.args, since=since)
+        self.logger.info("since=auto: %s", since or "no earlier successful run, no limit")
 
     def _count(self, key: str, value: int = 1) -> None:
         if self.crawler.stats is not None:
