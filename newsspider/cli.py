@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if bad == 0 else EXIT_NOTHING
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """``scrapy crawl`` for crontabs: log to a file, one summary line, the run's exit status."""
+    from scrapy.cmdline import execute
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsspider.settings")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    log_file = Path(args.log_file or f"data/{args.spider}/logs/{stamp}.log")
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return _fail(f"cannot create the log folder {str(log_file.parent)!r}: {error.strerror}")
+    argv = ["scrapy", "crawl", args.spider]
+    for argument in [*args.arguments, *args.a]:
+        if "=" not in argument:
+            return _fail(f"spider arguments are NAME=VALUE, got {argument!r}")
+        argv += ["-a", argument]
+    if args.full:
+        argv += ["-a", "full=true"]
+    argv += ["-s", f"LOG_FILE={log_file}", "-s", f"LOG_LEVEL={args.log_level}"]
+    if sys.stderr.isatty():
+        argv += ["-s", "NEWSSPIDER_PROGRESS=True"]
+    for setting in args.set:
+        argv += ["-s", setting]
+    execute(argv)  # exits with the run's status
+    return EXIT_OK
+
+
 def cmd_serve_demo(args: argparse.Namespace) -> int:
     """Serve the bundled fixture site on loopback until Ctrl-C."""
     from newsspider.demo_site import serve
@@ -110,6 +138,19 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check JSON Lines files against the schema")
     validate.add_argument("files", nargs="+", metavar="FILE.jsonl")
     validate.set_defaults(handler=cmd_validate)
+
+    run = commands.add_parser(
+        "run",
+        help="run a spider for cron: log to a file, one summary line, a meaningful exit status",
+    )
+    run.add_argument("spider", help="e.g. maghress")
+    run.add_argument("arguments", nargs="*", metavar="NAME=VALUE", help="spider arguments")
+    run.add_argument("-a", action="append", default=[], metavar="NAME=VALUE", help="as scrapy")
+    run.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
+    run.add_argument("--full", action="store_true", help="ignore the incremental state")
+    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    run.add_argument("--log-file", help="default: data/SPIDER/logs/START.log")
+    run.set_defaults(handler=cmd_run)
 
     serve = commands.add_parser("serve-demo", help="serve the offline fixture site")
     serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
