@@ -9,12 +9,22 @@ objects. Content lives in ``content/*.json``, markup in ``templates/``.
     site.render("/fr/libe/32145")          # Response(status, headers, body), no HTTP
     with DemoSite() as server:             # real HTTP server on a free port
         server.base_url, server.requests
+
+Test controls act on the live server between two crawls (thread-safe)::
+
+    article = server.site.add_article("fr")          # new «Dépêche n°1 …», top of its listings
+    server.site.advance_clock()                      # new articles default to the clock's date
+    server.site.set_faults(error_share=0.3)          # 30 % of article pages answer 500
+    server.site.clear_faults(); server.clear_requests()
+
+``load_site(synthetic=10_000, page_kb=120)`` builds a deep, heavy site for benchmarks.
 """
 
 from .render import (
     SECTIONS,
     SPECIAL,
     Article,
+    Faults,
     Markup,
     Response,
     Site,
@@ -29,6 +39,7 @@ __all__ = [
     "SPECIAL",
     "Article",
     "DemoSite",
+    "Faults",
     "Markup",
     "Response",
     "Site",

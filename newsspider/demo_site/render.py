@@ -1,26 +1,35 @@
 """The Maghress mirror as a pure function: content model, loading, and path -> Response.
 
-Nothing here touches the network, the clock or randomness, so a page's bytes depend only on
-the content files: golden-file tests can render a page without starting a server, and the
-HTTP server in ``server.py`` is a thin shell around :meth:`Site.render`.
+Nothing here touches the network, the wall clock or randomness, so a page's bytes depend only
+on the content files and on the test controls applied since loading (:meth:`Site.add_article`,
+:meth:`Site.set_faults`): golden-file tests can render a page without starting a server, and
+the HTTP server in ``server.py`` is a thin shell around :meth:`Site.render`.
+
+Test controls are safe to call while a server thread renders: every read and write of the
+mutable state happens under one lock, and each change empties the page cache.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import json
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from functools import cache
 from html.entities import codepoint2name
+from http import HTTPStatus
 from importlib import resources
 from string import Template
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from . import synthetic
 
 SECTIONS = (
     "politics",
@@ -48,6 +57,12 @@ IMAGE_HOST = "//images2.maghress.com"
 CANONICAL = "https://www.maghress.com"
 AD_PREFIX = "div-gpt-ad-1571234567890-"
 TICKER_SEPARATOR = "&nbsp;" * 4
+# Real headline strips are bounded: add_article() prepends, the oldest entries fall off.
+TICKER_MAX = 60
+# The page cache is an LRU bounded in pages and in bytes, so a 10,000-article site crawled
+# end to end keeps a flat memory footprint.
+CACHE_PAGES = 4096
+CACHE_BYTES = 64 * 1024 * 1024
 
 # Pages that tests look for by id: each one is checked against its claim when the site loads.
 SPECIAL: dict[str, tuple[str, str]] = {
@@ -122,6 +137,24 @@ class Markup:
 
 
 @dataclass(frozen=True)
+class Faults:
+    """Switchable misbehaviour of the site, for tests of how a crawl reports bad runs."""
+
+    error_share: float = 0.0  # this share of article pages answers error_status
+    error_status: int = 500
+    unknown_layout: bool = False  # article pages in a markup no extractor knows
+    hide_dates: bool = False  # no date on article pages, teasers or feeds
+
+    def fails(self, path: str) -> bool:
+        """Whether the article at ``path`` answers ``error_status``: a stable hash of the path,
+        so the same pages fail on every attempt and retries cannot help."""
+        if self.error_share <= 0:
+            return False
+        digest = hashlib.sha256(f"fault:{path}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64 < self.error_share
+
+
+@dataclass(frozen=True)
 class Response:
     """An HTTP response as bytes, so tests can check exactly what a crawler would receive."""
 
@@ -137,6 +170,15 @@ class Response:
     def text(self) -> str:
         return self.body.decode(self.charset)
 
+
+# The relaunched article template (``unknown_layout`` fault) renames the old layout's classes.
+RELAUNCH_CSS = (
+    ("#articlecontainer h1", ".headline-x"),
+    (".articlenewspaper", ".byline"),
+    (".articleimage", ".story-img"),
+    (".articlecontent", ".txt"),
+    (".articlesource", ".story-source"),
+)
 
 # --- text helpers ---------------------------------------------------------------------------
 
@@ -207,29 +249,52 @@ def _fill(name: str, **values: object) -> str:
 
 @dataclass
 class Site:
-    """The mirror's content and its rendering; build it with :func:`load_site`."""
+    """The mirror's content and its rendering; build it with :func:`load_site`.
+
+    Test controls (thread-safe, each one empties the page cache): :meth:`add_article`,
+    :meth:`set_clock` / :meth:`advance_clock`, :meth:`set_faults` / :meth:`clear_faults`.
+    """
 
     sources: list[Source]
     articles: list[Article]
     markup: dict[str, Markup]
     tickers: dict[str, list[tuple[str, str]]]
     locale: dict[str, dict[str, Any]]
+    page_kb: int = 0  # > 0: pad every HTML page to about this many kilobytes
     _by_path: dict[str, Article] = field(init=False, repr=False)
+    _by_key: dict[tuple[str, str], Article] = field(init=False, repr=False)
     _sources: dict[str, Source] = field(init=False, repr=False)
-    _cache: dict[tuple[object, ...], Response] = field(init=False, repr=False)
-    _lock: threading.Lock = field(init=False, repr=False)
+    _cache: OrderedDict[tuple[object, ...], Response] = field(init=False, repr=False)
+    _cache_bytes: int = field(init=False, repr=False)
+    # Sorted listings, "most read", page chrome: recomputed lazily after each change.
+    _derived: dict[tuple[object, ...], Any] = field(init=False, repr=False)
+    _lock: Any = field(init=False, repr=False)  # an RLock: public queries nest in rendering
+    _clock: date = field(init=False, repr=False)
+    _faults: Faults = field(init=False, repr=False)
+    # Order in which add_article() created articles: breaks ties between equal timestamps.
+    _added: dict[str, int] = field(init=False, repr=False)
+    _invented: int = field(init=False, repr=False)  # dispatches numbered so far
 
     def __post_init__(self) -> None:
         self._by_path = {a.path: a for a in self.articles}
+        self._by_key = {(a.source, a.id): a for a in self.articles}
         self._sources = {s.slug: s for s in self.sources}
-        self._cache = {}
-        self._lock = threading.Lock()
+        self._cache = OrderedDict()
+        self._cache_bytes = 0
+        self._derived = {}
+        self._lock = threading.RLock()
+        dated = [a.published for a in self.articles if a.published]
+        self._clock = date.fromisoformat(max(dated)) if dated else date(2019, 1, 1)
+        self._faults = Faults()
+        self._added = {}
+        self._invented = 0
 
     # -- queries
 
     def ticker(self, lang: str) -> list[tuple[str, str]]:
         """The headline strip of a section: (title, path), empty anchors included as ("", path)."""
-        return list(self.tickers[lang])
+        with self._lock:
+            return list(self.tickers[lang])
 
     def source(self, slug: str) -> Source | None:
         return self._sources.get(slug)
@@ -243,10 +308,10 @@ class Site:
 
     def article(self, source: str, id: str) -> Article:
         """The article with this source slug and id (the form ``SPECIAL`` uses)."""
-        for article in self.articles:
-            if article.source == source and article.id == id:
-                return article
-        raise KeyError((source, id))
+        try:
+            return self._by_key[(source, id)]
+        except KeyError:
+            raise KeyError((source, id)) from None
 
     def special(self, name: str) -> Article:
         return self.article(*SPECIAL[name])
@@ -262,35 +327,187 @@ class Site:
         self, lang: str, source: str | None = None, section: str | None = None
     ) -> list[Article]:
         """Articles newest first; undated ones last (as if they were the oldest)."""
-        chosen = [
-            a
+        with self._lock:
+            return list(self._newest(lang, source, section))
+
+    def _newest(self, lang: str, source: str | None, section: str | None) -> list[Article]:
+        """:meth:`newest` without the copy, computed once per change (callers hold the lock)."""
+        key = ("newest", lang, source, section)
+        found: list[Article] | None = self._derived.get(key)
+        if found is None:
+            if source is None and section is None:
+
+                def order(article: Article) -> tuple[str, int, int]:
+                    when = self.published_datetime(article)
+                    added = self._added.get(article.path, 0)
+                    return (when.isoformat() if when else "", added, int(article.id))
+
+                chosen = [a for a in self.articles if a.lang == lang]
+                found = sorted(chosen, key=order, reverse=True)
+            else:
+                # Filtering the sorted section keeps the order a sort of the subset would give.
+                found = [
+                    a
+                    for a in self._newest(lang, None, None)
+                    if (source is None or a.source == source)
+                    and (section is None or a.section == section)
+                ]
+            self._derived[key] = found
+        return found
+
+    # -- test controls
+
+    @property
+    def clock(self) -> date:
+        """Today for the site: the date add_article() gives by default (initially the date of
+        the newest article). Only tests move it; nothing rendered depends on it."""
+        return self._clock
+
+    def set_clock(self, day: date) -> None:
+        if isinstance(day, datetime):
+            day = day.date()
+        with self._lock:
+            self._clock = day
+
+    def advance_clock(self, days: int = 1) -> date:
+        with self._lock:
+            self._clock += timedelta(days=days)
+            return self._clock
+
+    @property
+    def faults(self) -> Faults:
+        return self._faults
+
+    def set_faults(
+        self,
+        error_share: float = 0.0,
+        error_status: int = 500,
+        unknown_layout: bool = False,
+        hide_dates: bool = False,
+    ) -> Faults:
+        """Replace every fault setting at once (unnamed ones go back to normal)."""
+        if not 0.0 <= error_share <= 1.0:
+            raise ValueError(f"error_share must be between 0 and 1, not {error_share}")
+        if not 400 <= error_status <= 599:
+            raise ValueError(f"error_status must be a 4xx or 5xx status, not {error_status}")
+        faults = Faults(float(error_share), int(error_status), unknown_layout, hide_dates)
+        with self._lock:
+            self._faults = faults
+            self._invalidate()
+        return faults
+
+    def clear_faults(self) -> None:
+        self.set_faults()
+
+    def add_article(
+        self,
+        lang: str,
+        source: str | None = None,
+        published: str | None = None,
+        layout: str = "span",
+    ) -> Article:
+        """Publish a new invented article («Dépêche n°N : …») and return it.
+
+        Its id is greater than every id of its source; it is dated ``published`` (ISO date)
+        or else :attr:`clock`, timed after every article of that day, so when that day is the
+        newest it tops its source's listing, its section home, the sections and the feeds; it
+        is prepended to the section's headline strip. ``source`` defaults to the next source
+        of the section in turn.
+        """
+        if lang not in LANGS:
+            raise ValueError(f"unknown language {lang!r}")
+        if layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}")
+        if isinstance(published, date):
+            published = published.isoformat()
+        with self._lock:
+            candidates = self.sources_for(lang)
+            if source is None:
+                added_here = sum(1 for path in self._added if self._by_path[path].lang == lang)
+                chosen = candidates[added_here % len(candidates)]
+            elif (found := self._sources.get(source)) is None or found.lang != lang:
+                raise ValueError(f"no {lang} source {source!r}")
+            else:
+                chosen = found
+            day = published or self._clock.isoformat()
+            date.fromisoformat(day)  # refuse a malformed date early
+            self._invented += 1
+            number = self._invented
+            section = SECTIONS[synthetic.mix(number, 1) % len(SECTIONS)]
+            title, paragraphs = synthetic.invent_text(lang, number, section)
+            id = str(1 + max(int(a.id) for a in self.articles if a.source == chosen.slug))
+            article = Article(
+                source=chosen.slug,
+                id=id,
+                lang=lang,
+                title=title,
+                published=day,
+                paragraphs=paragraphs,
+                source_url=synthetic.source_url(lang, chosen.url, section, id, title),
+                layout=layout,
+                section=section,
+            )
+            self._insert(article, _invented_markup(number, paragraphs, self._time_after(lang, day)))
+            self._added[article.path] = len(self._added) + 1
+            strip = self.tickers.setdefault(lang, [])
+            strip.insert(0, (article.title, article.path))
+            del strip[TICKER_MAX:]
+            self._invalidate()
+            return article
+
+    def _time_after(self, lang: str, day: str) -> str:
+        """A time later than every article of ``lang`` published on ``day`` (23:59 at most)."""
+        times = [
+            self.markup[a.path].time or "12:00"
             for a in self.articles
-            if a.lang == lang
-            and (source is None or a.source == source)
-            and (section is None or a.section == section)
+            if a.lang == lang and a.published == day
         ]
+        if not times:
+            return "08:00"
+        hours, minutes = map(int, max(times).split(":"))
+        total = min(hours * 60 + minutes + 5, 23 * 60 + 59)
+        return f"{total // 60:02d}:{total % 60:02d}"
 
-        def key(article: Article) -> tuple[str, int]:
-            when = self.published_datetime(article)
-            return (when.isoformat() if when else "", int(article.id))
+    def _insert(self, article: Article, markup: Markup) -> None:
+        self.articles.append(article)
+        self.markup[article.path] = markup
+        self._by_path[article.path] = article
+        self._by_key[(article.source, article.id)] = article
 
-        return sorted(chosen, key=key, reverse=True)
+    def _invalidate(self) -> None:
+        """Forget every rendered page and derived list (callers hold the lock)."""
+        self._cache.clear()
+        self._cache_bytes = 0
+        self._derived.clear()
 
     # -- rendering
+
+    @property
+    def cache_stats(self) -> tuple[int, int]:
+        """(pages, bytes) currently held by the render cache (bounded by CACHE_PAGES/_BYTES)."""
+        with self._lock:
+            return len(self._cache), self._cache_bytes
 
     def render(self, path: str, host: str | None = None) -> Response:
         """The response for a request path (query string allowed). ``host`` only shapes the
         absolute links of the RSS feeds; without it they point at the real site."""
-        route = self._route(path)
-        base = f"http://{host}" if host else CANONICAL
-        key = (*route, base) if route[0] == "rss" else route
         with self._lock:
+            route = self._route(path)
+            base = f"http://{host}" if host else CANONICAL
+            key = (*route, base) if route[0] == "rss" else route
             cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        response = self._build(route, base)
-        with self._lock:
-            return self._cache.setdefault(key, response)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+            response = self._build(route, base)
+            self._cache[key] = response
+            self._cache_bytes += len(response.body)
+            while len(self._cache) > 1 and (
+                len(self._cache) > CACHE_PAGES or self._cache_bytes > CACHE_BYTES
+            ):
+                _, evicted = self._cache.popitem(last=False)
+                self._cache_bytes -= len(evicted.body)
+            return response
 
     def _route(self, raw: str) -> tuple[object, ...]:
         """Map a request path to what it shows; the tuple is also the cache key."""
@@ -309,10 +526,10 @@ class Site:
             name = rest[0]
             if name in SECTIONS:
                 listing: tuple[str, str] = ("section", name)
-                count = len(self.newest(lang, section=name))
+                count = len(self._newest(lang, None, name))
             elif (source := self._sources.get(name)) and source.lang == lang:
                 listing = ("source", name)
-                count = len(self.newest(lang, source=name))
+                count = len(self._newest(lang, name, None))
             else:
                 return ("notfound", lang)
             page_values = parse_qs(parts.query).get("page", ["1"])
@@ -339,7 +556,10 @@ class Site:
             body = self._rss(lang, slug if isinstance(slug, str) else None, base)
             return _response(200, "application/rss+xml; charset=UTF-8", body.encode("utf-8"))
         if kind == "article":
-            return self._article_page(self._by_path[str(route[1])])
+            article = self._by_path[str(route[1])]
+            if self._faults.fails(article.path):
+                return _error_response(self._faults.error_status)
+            return self._article_page(article)
         if kind == "home":
             return self._listing_page(str(route[1]), None, None, 1)
         if kind == "listing":
@@ -362,8 +582,10 @@ class Site:
         head_extra: str = "",
         form_action: str | None = None,
         encoding: str = "utf-8",
+        restyle: bool = False,
     ) -> Response:
         loc = self.locale[lang]
+        chrome = self._chrome(lang)
         if title is None:
             title = loc["title_prefix"] + loc[title_key] if title_key else loc["title_home"]
         charset = "UTF-8" if encoding == "utf-8" else encoding
@@ -381,15 +603,43 @@ class Site:
             site_name=esc(loc["site_name"]),
             search=esc(loc["search"]),
             form_action=esc(action),
-            menu=self._menu(lang),
+            menu=chrome["menu"],
             viewstate=_viewstate(f"{lang}:{action}:{title}"),
-            ticker=self._ticker_html(lang),
+            ticker=chrome["ticker"],
             content=content,
-            sidebar=self._sidebar(lang),
-            footer=self._footer(lang),
+            sidebar=chrome["sidebar"],
+            footer=chrome["footer"],
         )
+        if restyle:
+            # The relaunched article template ships its own stylesheet: none of the old
+            # layout's class names survive anywhere on the page.
+            style_end = html.index("</style>")
+            style = html[:style_end]
+            for old, new in RELAUNCH_CSS:
+                style = style.replace(old, new)
+            html = style + html[style_end:]
         body = html.encode(encoding, "xmlcharrefreplace")
+        if self.page_kb > 0:
+            mobile = chrome["mobile_menu"].encode(encoding, "xmlcharrefreplace")
+            key = f"{lang}:{action}:{title}:{status}"
+            body = synthetic.pad_page(body, self.page_kb * 1024, key, lang, mobile)
         return _response(status, f"text/html; charset={charset}", body)
+
+    def _chrome(self, lang: str) -> dict[str, str]:
+        """The parts of the page every page of a section shares, built once per change."""
+        key = ("chrome", lang)
+        chrome: dict[str, str] | None = self._derived.get(key)
+        if chrome is None:
+            menu = self._menu(lang)
+            chrome = {
+                "menu": menu,
+                "ticker": self._ticker_html(lang),
+                "sidebar": self._sidebar(lang),
+                "footer": self._footer(lang),
+                "mobile_menu": _mobile_menu(menu),
+            }
+            self._derived[key] = chrome
+        return chrome
 
     def _menu(self, lang: str) -> str:
         loc = self.locale[lang]
@@ -423,13 +673,14 @@ class Site:
     def _sidebar(self, lang: str) -> str:
         items = "\n".join(
             f'<li><a href="{a.path}">{esc(a.title)}</a></li>'
-            for a in self.newest(lang)[:SIDEBAR_COUNT]
+            for a in self._newest(lang, None, None)[:SIDEBAR_COUNT]
         )
         # "Most read" has no real counts behind it: a stable pseudo-random pick of the section.
-        popular = sorted(
+        popular = heapq.nsmallest(
+            SIDEBAR_COUNT,
             (a for a in self.articles if a.lang == lang),
             key=lambda a: hashlib.sha256(a.path.encode()).hexdigest(),
-        )[:SIDEBAR_COUNT]
+        )
         most_read = "\n".join(f'<li><a href="{a.path}">{esc(a.title)}</a></li>' for a in popular)
         loc = self.locale[lang]
         return _fill(
@@ -488,7 +739,20 @@ class Site:
         source = self._sources[article.source]
         image = f"{IMAGE_HOST}/{article.source}/{article.id}/thumb"
         modal_1, modal_2 = loc["modal"]
-        if article.layout == "span":
+        if self._faults.unknown_layout:
+            content = _fill(
+                "article_relaunch.html",
+                modal_1=esc(modal_1),
+                modal_2=esc(modal_2),
+                id=article.id,
+                title=esc(article.title),
+                published_line=self._published_line(article, source, markup, post=False),
+                image=image,
+                body="".join(f"<p>{esc(p)}</p>" for p in article.paragraphs),
+                origin=self._origin_relaunch(article),
+            )
+            head_extra = ""
+        elif article.layout == "span":
             content = _fill(
                 "article_span.html",
                 modal_1=esc(modal_1),
@@ -514,7 +778,8 @@ class Site:
                 origin=self._origin(article, post=True),
             )
             head_extra = self._post_head(article, source, image)
-        related = [a for a in self.newest(article.lang, section=article.section) if a != article]
+        same_section = self._newest(article.lang, None, article.section)
+        related = [a for a in same_section[: RELATED_COUNT + 1] if a is not article]
         content += _fill(
             "related.html",
             heading=esc(loc["related"]),
@@ -530,6 +795,20 @@ class Site:
             head_extra=head_extra,
             form_action=article.path,
             encoding=article.encoding,
+            restyle=self._faults.unknown_layout,
+        )
+
+    def _shown_datetime(self, article: Article) -> datetime | None:
+        """The publication time pages and feeds show: none while dates are hidden."""
+        return None if self._faults.hide_dates else self.published_datetime(article)
+
+    def _origin_relaunch(self, article: Article) -> str:
+        if article.source_url is None:
+            return ""
+        text = esc(self.locale[article.lang]["click_here"])
+        return (
+            f'<div class="story-source"><a href="{esc(article.source_url)}" target="_blank" '
+            f'rel="nofollow">{text}</a></div>'
         )
 
     def _date_text(self, article: Article, markup: Markup) -> str:
@@ -545,7 +824,7 @@ class Site:
         loc = self.locale[article.lang]
         link_class = ' class="post-source"' if post else ""
         line = f'{esc(loc["published"])} <a{link_class} href="{source.path}">{esc(source.name)}</a>'
-        when = self.published_datetime(article)
+        when = self._shown_datetime(article)
         if when is None:
             return line
         date = self._date_text(article, markup)
@@ -570,7 +849,7 @@ class Site:
 
     def _post_head(self, article: Article, source: Source, image: str) -> str:
         """OpenGraph and JSON-LD of the newer layout (published time omitted when undated)."""
-        when = self.published_datetime(article)
+        when = self._shown_datetime(article)
         url = CANONICAL + article.path
         meta = [
             '<meta property="og:type" content="article" />',
@@ -684,7 +963,7 @@ class Site:
     def _teaser(self, article: Article) -> str:
         source = self._sources[article.source]
         date = ""
-        if article.published is not None:
+        if self._shown_datetime(article) is not None:
             # Teasers always show the numeric date, whatever the article page shows.
             date = f'<span class="teaserdate">{self._date_text(article, Markup())}</span>'
         return _fill(
@@ -701,17 +980,17 @@ class Site:
     def _listing_page(self, lang: str, what: str | None, name: str | None, page: int) -> Response:
         loc = self.locale[lang]
         if what is None:
-            articles = self.newest(lang)[:HOME_COUNT]
+            articles = self._newest(lang, None, None)[:HOME_COUNT]
             heading, base_path, pager = loc["home_heading"], loc["home"], ""
             title = loc["title_home"]
         else:
             assert name is not None
             if what == "source":
-                everything = self.newest(lang, source=name)
+                everything = self._newest(lang, name, None)
                 heading = self._sources[name].name
                 base_path = self._sources[name].path
             else:
-                everything = self.newest(lang, section=name)
+                everything = self._newest(lang, None, name)
                 heading = loc["sections"][name]
                 base_path = self._section_path(lang, name)
             pages = max(1, math.ceil(len(everything) / PER_PAGE))
@@ -738,10 +1017,10 @@ class Site:
 
     def _rss(self, lang: str, slug: str | None, base: str) -> str:
         loc = self.locale[lang]
-        articles = self.newest(lang, source=slug)[:RSS_COUNT]
+        articles = self._newest(lang, slug, None)[:RSS_COUNT]
         items = []
         for article in articles:
-            when = self.published_datetime(article)
+            when = self._shown_datetime(article)
             pub_date = f"<pubDate>{format_datetime(when)}</pubDate>\n" if when else ""
             items.append(
                 _fill(
@@ -753,7 +1032,7 @@ class Site:
                     description=esc(teaser_text(article)),
                 ).rstrip("\n")
             )
-        dated = [w for a in articles if (w := self.published_datetime(a))]
+        dated = [w for a in articles if (w := self._shown_datetime(a))]
         last_build = (
             f"<lastBuildDate>{format_datetime(max(dated))}</lastBuildDate>" if dated else ""
         )
@@ -776,6 +1055,47 @@ class Site:
 def _response(status: int, content_type: str, body: bytes) -> Response:
     headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
     return Response(status=status, headers=headers, body=body)
+
+
+def _error_response(status: int) -> Response:
+    """What the front end answers when the application fails: Apache's bare error page."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    if status >= 500:
+        text = (
+            "The server encountered an internal error or\nmisconfiguration and was unable "
+            "to complete\nyour request."
+        )
+    else:
+        text = "The server refused to serve the requested URL."
+    body = (
+        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n'
+        f"<html><head>\n<title>{status} {phrase}</title>\n</head><body>\n<h1>{phrase}</h1>\n"
+        f"<p>{text}</p>\n<hr>\n<address>Apache Server at www.maghress.com Port 443</address>\n"
+        "</body></html>\n"
+    )
+    return _response(status, "text/html; charset=iso-8859-1", body.encode("ascii"))
+
+
+def _mobile_menu(menu: str) -> str:
+    """The menu again, as the collapsed mobile menu real pages also carry (padding only)."""
+    return (
+        menu.replace('id="menu" class="ui-menubar"', 'id="mobilemenu" class="ui-slidemenu"')
+        .replace('id="menu_s"', 'id="mobilemenu_s"')
+        .replace(
+            '"Menubar","widget_menu",{id:"menu"', '"SlideMenu","widget_mobilemenu",{id:"mobilemenu"'
+        )
+        + "\n"
+    )
+
+
+def _invented_markup(number: int, paragraphs: list[str], time: str) -> Markup:
+    """Markup of an invented article: an ad between the groups of every other 3-paragraph one."""
+    if len(paragraphs) == 3 and number % 2 == 0:
+        return Markup(time=time, groups=(2, 1), between=("ad",))
+    return Markup(time=time)
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -804,8 +1124,17 @@ def _markup(raw: dict[str, Any]) -> Markup:
     )
 
 
-def load_site() -> Site:
-    """Read the content files into a :class:`Site`, refusing inconsistent content early."""
+def load_site(synthetic: int = 0, page_kb: int = 0) -> Site:
+    """Read the content files into a :class:`Site`, refusing inconsistent content early.
+
+    ``synthetic`` adds that many invented articles (for benchmarks): spread evenly over both
+    sections and every source, both layouts, dated backwards from the newest article
+    (``PER_DAY`` a day), with ids below the source's real ones, so listings paginate deeply.
+    ``page_kb`` pads every HTML page to about that many kilobytes. Without arguments the site
+    is exactly the content files (the golden pages depend on it).
+    """
+    if synthetic < 0 or page_kb < 0:
+        raise ValueError("synthetic and page_kb must not be negative")
     sources = [Source(**raw) for raw in _content("sources.json")]
     articles: list[Article] = []
     markup: dict[str, Markup] = {}
@@ -823,9 +1152,59 @@ def load_site() -> Site:
             ("", entry["empty"]) if isinstance(entry, dict) else (by_path[entry].title, entry)
             for entry in entries
         ]
-    site = Site(sources, articles, markup, tickers, _content("locale.json"))
+    if synthetic:
+        for article, article_markup in _archive(sources, articles, synthetic):
+            articles.append(article)
+            markup[article.path] = article_markup
+    site = Site(sources, articles, markup, tickers, _content("locale.json"), page_kb=page_kb)
+    site._invented = synthetic
     _validate(site)
     return site
+
+
+def _archive(
+    sources: list[Source], seed: list[Article], count: int
+) -> list[tuple[Article, Markup]]:
+    """``count`` invented articles, the deep archive of :func:`load_site`'s ``synthetic``."""
+    by_lang = {lang: [s for s in sources if s.lang == lang] for lang in LANGS}
+    # Article i: languages alternate, and each language's sources take turns.
+    plan = [by_lang[LANGS[i % 2]][(i // 2) % len(by_lang[LANGS[i % 2]])] for i in range(count)]
+    per_source: dict[str, int] = {}
+    for source in plan:
+        per_source[source.slug] = per_source.get(source.slug, 0) + 1
+    # Older articles have smaller ids: count down from below the source's oldest real id.
+    next_id: dict[str, int] = {}
+    steps: dict[str, int] = {}
+    for slug, wanted in per_source.items():
+        lowest = min(int(a.id) for a in seed if a.source == slug)
+        room = (lowest - 1) // wanted
+        if room < 1:
+            raise ValueError(f"{wanted} synthetic articles do not fit below {slug}'s id {lowest}")
+        next_id[slug] = lowest
+        steps[slug] = min(room, 3)
+    newest = date.fromisoformat(max(a.published for a in seed if a.published))
+    out: list[tuple[Article, Markup]] = []
+    for i, source in enumerate(plan):
+        number = i + 1
+        h = synthetic.mix(number, 2)
+        next_id[source.slug] -= 1 + h % steps[source.slug]
+        id = str(next_id[source.slug])
+        section = SECTIONS[h % len(SECTIONS)]
+        title, paragraphs = synthetic.invent_text(source.lang, number, section)
+        day, time = synthetic.archive_slot(i, newest)
+        article = Article(
+            source=source.slug,
+            id=id,
+            lang=source.lang,
+            title=title,
+            published=day,
+            paragraphs=paragraphs,
+            source_url=synthetic.source_url(source.lang, source.url, section, id, title),
+            layout="span" if (h >> 8) % 5 < 3 else "article",
+            section=section,
+        )
+        out.append((article, _invented_markup(number, paragraphs, time)))
+    return out
 
 
 def _validate(site: Site) -> None:

@@ -2,7 +2,9 @@
 
 A stdlib ``ThreadingHTTPServer`` in a daemon thread: no dependency, no port to choose (port 0
 asks the OS for a free one), and every request is recorded so tests can assert on what a
-crawl actually fetched.
+crawl actually fetched. Each request renders from ``demo.site`` as it is at that moment, so a
+test can drive the site between two crawls (``server.site.add_article(...)``,
+``server.site.set_faults(...)``) while it keeps serving.
 """
 
 from __future__ import annotations
@@ -58,7 +60,11 @@ class DemoSite:
         httpd = self.bind()
         if self._thread is None:
             self._thread = threading.Thread(
-                target=httpd.serve_forever, name=f"demo-site-{self.port}", daemon=True
+                # A short poll: stop() returns within 50 ms, and tests start many servers.
+                target=httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"demo-site-{self.port}",
+                daemon=True,
             )
             self._thread.start()
         return self
@@ -76,6 +82,11 @@ class DemoSite:
     def record(self, method: str, path: str, status: int) -> None:
         with self._lock:
             self.requests.append((method, path, status))
+
+    def clear_requests(self) -> None:
+        """Forget the requests recorded so far (e.g. between two crawl runs)."""
+        with self._lock:
+            self.requests.clear()
 
     def __enter__(self) -> DemoSite:
         return self.start()
@@ -119,9 +130,10 @@ def _handler_for(demo: DemoSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(port: int = 8000, host: str = "127.0.0.1") -> None:
-    """Serve the demo site in the foreground until Ctrl-C."""
-    demo = DemoSite(host=host, port=port)
+def serve(port: int = 8000, host: str = "127.0.0.1", synthetic: int = 0, page_kb: int = 0) -> None:
+    """Serve the demo site in the foreground until Ctrl-C (``synthetic``, ``page_kb``: see
+    :func:`load_site`)."""
+    demo = DemoSite(load_site(synthetic=synthetic, page_kb=page_kb), host=host, port=port)
     httpd = demo.bind()
     print(f"Demo site at {demo.base_url}/ (Ctrl-C to stop)", flush=True)
     try:
