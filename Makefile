@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint golden clean
+.PHONY: demo test lint golden bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.incremental
+
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.regenerate
 
 clean:
-	rm -rf $(VENV) data/* .pytest_cache .ruff_cache
+	rm -rf $(VENV) data/maghress data/state data/demo-stats.json .pytest_cache .ruff_cache

@@ -245,3 +245,33 @@ def test_demo_site_default_is_unchanged_by_controls() -> None:
     assert len(load_site().articles) == len(site.articles) - 1
     assert isinstance(site.clock, date)
     assert ROOT.joinpath("pyproject.toml").exists()
+
+
+def test_front_door_shows_a_progress_line_on_a_terminal(
+    tmp_path: Path, demo_site: DemoSite
+) -> None:
+    import pty
+
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsspider.settings"}
+    command = [sys.executable, "-m", "newsspider.cli", "run", "maghress"]
+    command += [f"base_url={demo_site.base_url}", "lang=fr", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    command += ["-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.05"]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdin=follower, stdout=follower, stderr=follower
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert process.wait(timeout=120) == exitcodes.OK
+    text = output.decode(errors="replace")
+    assert "\r\x1b[Kmaghress: " in text and " pages, " in text, text[-500:]
+    assert "exit 0 (ok)" in text
