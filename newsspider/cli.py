@@ -14,8 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from w3lib.encoding import html_to_unicode
-
+from newsspider.extract.charset import decode_page
 from newsspider.sites import SITES, Site, site_for_url
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
@@ -29,15 +28,15 @@ def _fail(message: str) -> int:
 def extract_records(body: bytes, url: str, site: Site) -> tuple[list[Any], str | None]:
     """The records the crawl would write for one page's bytes, and why no article if none.
 
-    Decoding follows Scrapy's HtmlResponse (BOM, then the declared charset, then a
-    guess), and the records go through the same normalise/validate steps as the
-    crawl's pipelines.
+    Decoding is the crawl's (a declared charset must decode cleanly, else UTF-8,
+    else the language's legacy charset), and the records go through the same
+    normalise/validate steps as the crawl's pipelines.
     """
     from newsspider.pipelines.normalize import normalize_article, normalize_headlines
     from newsspider.pipelines.validate import article_problem
     from newsspider.records import page_records
 
-    _encoding, html = html_to_unicode(None, body)
+    html = decode_page(body, None, site.lang_of_url(url)).text
     records = page_records(html, url, site)
     found: list[Any] = []
     if records.headlines is not None:

@@ -29,6 +29,13 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # real pages are ~110 KB; anything this big 
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+# Retries wait 1 s, 2 s, 4 s… (at least the site's Retry-After, at most the cap).
+NEWSSPIDER_RETRY_BACKOFF_BASE = 1.0
+NEWSSPIDER_RETRY_BACKOFF_MAX = 30.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsspider.middlewares.retry.BackoffRetryMiddleware": 550,
+}
 REDIRECT_MAX_TIMES = 5
 
 # --- Pipelines: normalise → validate → de-duplicate → skip what earlier runs wrote ----

@@ -105,6 +105,15 @@ class Site:
             return None
         return lang, match["slug"]
 
+    def canonical_article_url(self, url: str, base_url: str) -> str | None:
+        """One URL per article on ``base_url``: variants (``?utm_…``, a trailing
+        slash, ``http``, the bare host) collapse, so each article is fetched once."""
+        parsed = self.parse_article_url(url)
+        if parsed is None:
+            return None
+        lang, slug, number = parsed
+        return f"{base_url}{self.sections[lang]}/{slug}/{number}"
+
     def article_id(self, url: str) -> str | None:
         """Stable record id, e.g. ``maghress:fr:libe:32145``."""
         parsed = self.parse_article_url(url)

@@ -18,6 +18,7 @@ from newsspider.demo_site import DemoSite
 ROOT = Path(__file__).resolve().parent.parent
 # Our own loopback server: no need to be polite, and tests should be quick.
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO"]
+FAST += ["-s", "NEWSSPIDER_RETRY_BACKOFF_BASE=0.05"]
 
 
 @pytest.fixture(scope="session")

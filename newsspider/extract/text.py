@@ -20,6 +20,7 @@ _SPACES = re.compile(r"\s+")
 # equality and search downstream and carry no meaning in plain text.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f\x9b]")
 
 
 def clean_text(text: str | None) -> str:
@@ -29,6 +30,17 @@ def clean_text(text: str | None) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", _CONTROL.sub("", text))
     return _SPACES.sub(" ", text).strip()
+
+
+def printable(text: object, limit: int = 300) -> str:
+    """A page-derived value made safe for a log line: control characters escaped, cut short.
+
+    A page must not be able to forge log lines (``\r``, ``\n``, ANSI escapes).
+    """
+    text = str(text)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return text.encode("unicode_escape").decode("ascii") if _CONTROL_OR_BREAK.search(text) else text
 
 
 def or_none(text: str | None) -> str | None:

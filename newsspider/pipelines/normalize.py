@@ -15,11 +15,23 @@ from newsspider.extract.text import or_none
 from newsspider.items import Article, Headlines
 
 _TEXT_FIELDS = ("title", "source_name", "source_id", "published")
+# Real headlines stay under 300 characters; a longer "title" is usually body text
+# caught by a broken page.  It is cut (at a word) rather than the article lost.
+MAX_TITLE_CHARS = 500
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…"
 
 
 def normalize_article(article: Article) -> Article:
     for name in _TEXT_FIELDS:
         setattr(article, name, or_none(getattr(article, name)))
+    if article.title:
+        article.title = shorten(article.title, MAX_TITLE_CHARS)
     if article.body is not None:
         article.body = article.body.strip() or None
     if article.source_url:

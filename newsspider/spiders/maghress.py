@@ -14,11 +14,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from newsspider.extract import page_for
+from newsspider.extract.charset import decode_page
 from newsspider.extract.html import EmptyPage
 from newsspider.extract.maghress import MaghressPage, Teaser
+from newsspider.extract.text import printable
 from newsspider.items import Headlines
 from newsspider.params import CrawlArgs, parse_args
 from newsspider.records import headlines_record, page_records, utc_now_iso
@@ -52,11 +57,11 @@ class MaghressFamilySpider(scrapy.Spider):
             self._resolve_since_auto()
         if self.args.urls:
             for url in self.args.urls:
-                yield scrapy.Request(url, callback=self.parse_article)
+                yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
             return
         for lang in self.args.langs:
             home = self.args.base_url + self.site.section_home(lang)
-            yield scrapy.Request(home, callback=self.parse_home)
+            yield scrapy.Request(home, callback=self.parse_home, errback=self.on_error)
 
     # callbacks
 
@@ -72,7 +77,12 @@ class MaghressFamilySpider(scrapy.Spider):
         self._count("listing/sources_in_menu", len(sources))
         for slug, url in sources.items():
             if self.args.sources is None or slug in self.args.sources:
-                yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"number": 1})
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_listing,
+                    errback=self.on_error,
+                    cb_kwargs={"number": 1},
+                )
         if self.args.sources:
             for slug in sorted(self.args.sources - set(sources)):
                 self.logger.info("source %r is not in the %s menu of %s", slug, page.lang, page.url)
@@ -98,16 +108,21 @@ class MaghressFamilySpider(scrapy.Spider):
             self._count("listing/stopped_at_max_pages")
         elif next_url := page.next_page():
             yield scrapy.Request(
-                next_url, callback=self.parse_listing, cb_kwargs={"number": number + 1}
+                next_url,
+                callback=self.parse_listing,
+                errback=self.on_error,
+                cb_kwargs={"number": number + 1},
             )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """An article page: its strip (repeats are dropped downstream) and its record."""
-        if not isinstance(response, TextResponse):
-            self._drop("not_html", response.url)
+        if not isinstance(response, HtmlResponse):
+            self._drop("not_html", response.url, response.headers.get("Content-Type"))
             return
         self._count("article_pages")
-        records = page_records(response.text, response.url, self.site, crawled_at=utc_now_iso())
+        records = page_records(
+            self._text(response), response.url, self.site, crawled_at=utc_now_iso()
+        )
         if records.headlines is not None:
             yield records.headlines
         article = records.article
@@ -122,11 +137,35 @@ class MaghressFamilySpider(scrapy.Spider):
 
     # helpers
 
+    def on_error(self, failure: Failure) -> None:
+        """A request that failed for good (after its retries): count why, never silently."""
+        request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
+        if failure.check(HttpError):
+            reason = f"http_{error.response.status}"
+        elif failure.check(IgnoreRequest):
+            reason = "robots_disallowed" if "robots.txt" in str(error) else "ignored"
+        else:
+            reason = f"download_error/{type(error).__name__}"
+        self._drop(reason, request.url, str(error))
+
+    def _text(self, response: Response) -> str:
+        """The page's text, even when its charset is declared wrong or not at all."""
+        content_type = response.headers.get("Content-Type")
+        decoded = decode_page(
+            response.body,
+            content_type.decode("latin-1") if content_type else None,
+            self.site.lang_of_url(response.url),
+        )
+        if decoded.repaired:
+            self._count("charset/repaired")
+        return decoded.text
+
     def _page(self, response: Response) -> MaghressPage | None:
-        if not isinstance(response, TextResponse):
-            self._drop("not_html", response.url)
+        if not isinstance(response, HtmlResponse):
+            self._drop("not_html", response.url, response.headers.get("Content-Type"))
             return None
-        page = page_for(response.text, response.url, self.site)
+        page = page_for(self._text(response), response.url, self.site)
         try:
             page.tree  # noqa: B018 - parse now, to report an unparsable page here
         except EmptyPage as error:
@@ -157,7 +196,8 @@ class MaghressFamilySpider(scrapy.Spider):
             if self.skip_known and self._is_known(teaser.url):
                 self._count("state/skipped_known")
                 continue
-            yield scrapy.Request(teaser.url, callback=self.parse_article)
+            url = self.site.canonical_article_url(teaser.url, self.args.base_url)
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
 
     def _resolve_since_auto(self) -> None:
         """``since=auto``: the day the last successful run started (UTC), if any."""
@@ -175,7 +215,7 @@ class MaghressFamilySpider(scrapy.Spider):
         self._count(f"dropped/{reason}")
         level = logging.DEBUG if reason in self._logged_reasons else logging.WARNING
         self._logged_reasons.add(reason)
-        self.logger.log(level, "dropped %s (%s): %s", url, reason, detail or reason)
+        self.logger.log(level, "dropped %s (%s): %s", url, reason, printable(detail or reason))
 
 
 class MaghressSpider(MaghressFamilySpider):
