@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsspider.extract.charset import decode_page
+from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES, Site, site_for_url
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
@@ -90,7 +91,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsspider.settings")
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    log_file = Path(args.log_file or f"data/{args.spider}/logs/{stamp}.log")
+    try:
+        log_file = check_inside(
+            args.log_file or f"data/{args.spider}/logs/{stamp}.log", DATA_DIR, "--log-file"
+        )
+    except UnsafePath as error:
+        return _fail(str(error))
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -70,6 +70,10 @@ class Site:
         """Path of a language section's home page: ``/`` or ``/fr``."""
         return self.sections[lang] or "/"
 
+    def feed_path(self, lang: str) -> str:
+        """A section's RSS feed: ``/rss``, ``/fr/rss``."""
+        return f"{self.sections[lang]}/rss"
+
     def source_path(self, lang: str, slug: str) -> str:
         return f"{self.sections[lang]}/{slug}"
 

@@ -1,7 +1,8 @@
 """``scrapy crawl`` for cron: checks first, one run at a time, a meaningful exit status.
 
-- Spider arguments and threshold settings are checked while the command line is
-  parsed: a bad one is one line on stderr and exit 2, before any request or file.
+- Spider arguments, threshold settings and output paths are checked while the
+  command line is parsed: a bad one is one line on stderr and exit 2, before
+  any request or file.
 - The run lock is taken next: a second run of the same spider exits 75 at once.
 - The exit status is the run report's (see ``newsspider/exitcodes.py``).
 """
@@ -19,6 +20,7 @@ from scrapy.utils.conf import feed_process_params_from_cli
 from newsspider import exitcodes
 from newsspider.extensions.runreport import RunReport, thresholds
 from newsspider.params import ArgumentError, parse_args
+from newsspider.paths import check_settings_paths
 from newsspider.runlock import RunLock, RunLocked
 from newsspider.sites import SITES
 from newsspider.state import lock_path
@@ -50,6 +52,7 @@ class Command(ScrapyCrawlCommand):
         try:
             parse_args(SITES[site_name], opts.spargs)
             thresholds(self.settings)
+            check_settings_paths(self.settings, spider_class.name)
         except (ArgumentError, ValueError) as error:
             self._exit(args[0], str(error), exitcodes.USAGE)
         try:

@@ -42,6 +42,6 @@ class Progress:
             f"\r\x1b[K{self.crawler.spidercls.name}: "
             f"{stats.get('response_received_count', 0)} pages, "
             f"{stats.get('item_scraped_count', 0)} records, "
-            f"{stats.get('retry/max_reached', 0)} failed"
+            f"{stats.get('newsspider/failed_requests', 0)} failed"
         )
         sys.stderr.flush()

@@ -73,8 +73,8 @@ def no_articles(stats: Stats, min_yield: float) -> str | None:
 
 
 def error_rate(stats: Stats, max_rate: float) -> str | None:
-    """Requests that still failed after their retries, over requests made."""
-    failed = stats.get("retry/max_reached", 0)
+    """Requests that failed for good (after their retries), over requests made."""
+    failed = stats.get("newsspider/failed_requests", 0)
     requests = max(stats.get("scheduler/dequeued", 0), 1)
     if failed / requests > max_rate:
         return f"{failed} of {requests} requests failed ({failed / requests:.0%})"
@@ -116,7 +116,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "error_rate",
         exitcodes.ERROR_RATE,
-        ("retry/max_reached", "scheduler/dequeued"),
+        ("newsspider/failed_requests", "scheduler/dequeued"),
         "NEWSSPIDER_MAX_ERROR_RATE",
         error_rate,
     ),
@@ -252,6 +252,7 @@ class RunReport:
                 "by_status": by_prefix("downloader/response_status_count/"),
                 "retries": stats.get("retry/count", 0),
                 "gave_up": stats.get("retry/max_reached", 0),
+                "failed": stats.get("newsspider/failed_requests", 0),
                 "listing_pages": stats.get("newsspider/listing_pages", 0),
                 "article_pages": stats.get("newsspider/article_pages", 0),
             },
@@ -315,6 +316,6 @@ class RunReport:
             f"newsspider {report['spider']} {report['run_id']}: exit {self.exit_code} "
             f"({self.reason if self.exit_code == exitcodes.OK else self._meaning()}); "
             f"{records.get('article', 0)} new article(s), {records.get('headlines', 0)} strip(s), "
-            f"{pages['requests']} request(s), {pages['gave_up']} failed; "
+            f"{pages['requests']} request(s), {pages['failed']} failed; "
             f"{report['duration_s']} s; report {path}"
         )

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 
 from newsspider.extract import page_for
 from newsspider.extract.charset import decode_page
+from newsspider.extract.feed import BadFeed, feed_items
 from newsspider.extract.html import EmptyPage
 from newsspider.extract.maghress import MaghressPage, Teaser
 from newsspider.extract.text import printable
@@ -62,6 +63,8 @@ class MaghressFamilySpider(scrapy.Spider):
         for lang in self.args.langs:
             home = self.args.base_url + self.site.section_home(lang)
             yield scrapy.Request(home, callback=self.parse_home, errback=self.on_error)
+            feed = self.args.base_url + self.site.feed_path(lang)
+            yield scrapy.Request(feed, callback=self.parse_feed, errback=self.on_error)
 
     # callbacks
 
@@ -86,6 +89,26 @@ class MaghressFamilySpider(scrapy.Spider):
         if self.args.sources:
             for slug in sorted(self.args.sources - set(sources)):
                 self.logger.info("source %r is not in the %s menu of %s", slug, page.lang, page.url)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        """A section's RSS feed: the newest articles, with their dates."""
+        try:
+            items = feed_items(response.body)
+        except BadFeed as error:
+            self._drop("bad_feed", response.url, str(error))
+            return
+        teasers = [Teaser(urljoin(response.url, i.url), i.published, listed=True) for i in items]
+        # Feed links may name the live host while we crawl a mirror: on-site links
+        # are fetched from the crawl's own host; links elsewhere are never followed.
+        yield from self._article_requests([t for t in teasers if self._on_site(t.url)])
+
+    def _on_site(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        crawl_host = urlsplit(self.args.base_url).hostname
+        return parts.scheme in ("http", "https") and (
+            host == crawl_host or self.site.owns_host(host)
+        )
 
     def parse_listing(self, response: Response, number: int) -> Iterator[Any]:
         """A newspaper's listing page: its teasers, then the next page within limits."""
@@ -147,6 +170,8 @@ class MaghressFamilySpider(scrapy.Spider):
             reason = "robots_disallowed" if "robots.txt" in str(error) else "ignored"
         else:
             reason = f"download_error/{type(error).__name__}"
+        if reason not in ("robots_disallowed", "ignored"):
+            self._count("failed_requests")  # what the error-rate check divides
         self._drop(reason, request.url, str(error))
 
     def _text(self, response: Response) -> str:
