@@ -46,7 +46,11 @@ HEALTHY = {
             exitcodes.NO_ARTICLES,
             "10 article(s) found on 80 article page(s)",
         ),
-        ({"newsspider/failed_requests": 20}, exitcodes.ERROR_RATE, "20 of 99 requests failed (20%)"),
+        (
+            {"newsspider/failed_requests": 20},
+            exitcodes.ERROR_RATE,
+            "20 of 99 requests failed (20%)",
+        ),
         (
             {"newsspider/missing/published": 9},
             exitcodes.COVERAGE,
