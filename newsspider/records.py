@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 from newsspider.extract import page_for
 from newsspider.extract.html import EmptyPage
@@ -30,21 +28,16 @@ class PageRecords:
 
 
 def headlines_record(page: MaghressPage, crawled_at: str) -> Headlines | None:
-    entries = page.headlines()
-    if not entries or page.lang is None:
+    strip = page.headlines()
+    if strip is None or page.lang is None:
         return None
-    # Digest over titles and paths, not hosts: a mirror and the live site give
-    # the same id for the same strip.
-    digest = hashlib.sha1(
-        "\n".join(f"{h.title}\t{urlsplit(h.url).path}" for h in entries).encode()
-    ).hexdigest()[:16]
     return Headlines(
-        id=f"{page.site.name}:{page.lang}:headlines:{digest}",
+        id=f"{page.site.name}:{page.lang}:headlines:{strip.digest}",
         site=page.site.name,
         lang=page.lang,
         page_url=page.url,
         crawled_at=crawled_at,
-        headlines=[{"title": h.title, "url": h.url} for h in entries],
+        headlines=[{"title": entry.title, "url": entry.url} for entry in strip.entries],
     )
 
 

@@ -27,7 +27,7 @@ def parse_html(html: str) -> HtmlElement:
         html = html[html.find("?>") + 2 :]
     if "\x00" in html:
         html = html.replace("\x00", "")
-    if not html.strip():
+    if not html or html.isspace():
         raise EmptyPage("the page is empty")
     try:
         return lxml.html.document_fromstring(html, parser=_PARSER)

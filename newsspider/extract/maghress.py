@@ -13,6 +13,7 @@ object tries them in order, so a new layout is one more function in ``LAYOUTS``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,6 +105,22 @@ def parse_strip(fragment: str) -> tuple[tuple[str, str], ...]:
     return tuple(entries)
 
 
+@dataclass(frozen=True)
+class Strip:
+    entries: tuple[Headline, ...]
+    digest: str  # of titles and paths: the same strip on a mirror and the live site
+
+
+@lru_cache(maxsize=64)
+def strip_on(fragment: str, base: str) -> Strip | None:
+    """The strip's entries with absolute URLs, parsed once per strip and base folder."""
+    entries = tuple(Headline(title, urljoin(base, href)) for title, href in parse_strip(fragment))
+    if not entries:
+        return None
+    text = "\n".join(f"{entry.title}\t{urlsplit(entry.url).path}" for entry in entries)
+    return Strip(entries, hashlib.sha1(text.encode()).hexdigest()[:16])
+
+
 # --- selectors, compiled once --------------------------------------------------
 
 _SPAN_TITLE = CSSSelector("span.articletitle")
@@ -148,11 +165,14 @@ class MaghressPage:
 
     # headline strip
 
-    def headlines(self) -> list[Headline]:
+    def headlines(self) -> Strip | None:
         fragment = strip_fragment(self.html)
         if fragment is None:
-            return []
-        return [Headline(title, urljoin(self.url, href)) for title, href in parse_strip(fragment)]
+            return None
+        # Relative links resolve against the page's folder; the cache key keeps
+        # that, so most pages of a run share one parsed strip.
+        folder = urlsplit(self.url)._replace(query="", fragment="").geturl()
+        return strip_on(fragment, folder[: folder.rfind("/") + 1])
 
     # article
 

@@ -31,6 +31,13 @@ from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
 from newsspider.state import StateStore, state_for
 
+# Why Scrapy ignored a request, from its IgnoreRequest messages.
+_IGNORED_BECAUSE = (
+    ("robots.txt", "robots_disallowed"),
+    ("offsite", "offsite"),
+    ("max redirections", "too_many_redirects"),
+)
+
 
 class MaghressFamilySpider(scrapy.Spider):
     """Crawl one Maghress-family aggregator, section by section."""
@@ -167,10 +174,12 @@ class MaghressFamilySpider(scrapy.Spider):
         if failure.check(HttpError):
             reason = f"http_{error.response.status}"
         elif failure.check(IgnoreRequest):
-            reason = "robots_disallowed" if "robots.txt" in str(error) else "ignored"
+            reason = next(
+                (name for words, name in _IGNORED_BECAUSE if words in str(error)), "ignored"
+            )
         else:
             reason = f"download_error/{type(error).__name__}"
-        if reason not in ("robots_disallowed", "ignored"):
+        if reason not in ("robots_disallowed", "offsite", "ignored"):
             self._count("failed_requests")  # what the error-rate check divides
         self._drop(reason, request.url, str(error))
 
