@@ -35,6 +35,8 @@ NEWSSPIDER_RETRY_BACKOFF_MAX = 30.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsspider.middlewares.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newsspider.middlewares.redirect.LoopAwareRedirectMiddleware": 600,
 }
 REDIRECT_MAX_TIMES = 5
 

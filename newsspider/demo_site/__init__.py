@@ -17,9 +17,20 @@ Test controls act on the live server between two crawls (thread-safe)::
     server.site.set_faults(error_share=0.3)          # 30 % of article pages answer 500
     server.site.clear_faults(); server.clear_requests()
 
+A hostile web, for tests that a crawl survives it (all undone by ``clear_faults()``)::
+
+    server.site.add_path_fault("/fr/libe/32145", "status", status=503, times=2)
+    server.site.add_path_fault("/fr/libe/*", "slow", seconds=3)   # also reset, truncate,
+    # charset, malformed, oversize, redirect, content: see Site.add_path_fault
+    server.site.set_robots(["/fr/libe"])
+    server.site.set_hostile_links(["javascript:alert(1)", "http://10.1.2.3/x"])
+    server.site.set_duplicate_links(True)
+    server.site.serve_rss("fr", b"<?xml ...")
+
 ``load_site(synthetic=10_000, page_kb=120)`` builds a deep, heavy site for benchmarks.
 """
 
+from .faults import NetworkFaults, PathFault
 from .render import (
     SECTIONS,
     SPECIAL,
@@ -41,6 +52,8 @@ __all__ = [
     "DemoSite",
     "Faults",
     "Markup",
+    "NetworkFaults",
+    "PathFault",
     "Response",
     "Site",
     "Source",

@@ -7,6 +7,10 @@ the HTTP server in ``server.py`` is a thin shell around :meth:`Site.render`.
 
 Test controls are safe to call while a server thread renders: every read and write of the
 mutable state happens under one lock, and each change empties the page cache.
+
+Hostile-web controls (:meth:`Site.add_path_fault`, :meth:`Site.set_robots`,
+:meth:`Site.set_hostile_links`, :meth:`Site.set_duplicate_links`, :meth:`Site.serve_rss`) change
+nothing until called, so the default site renders byte for byte as before.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ import hashlib
 import heapq
 import json
 import math
+import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from functools import cache
+from html import unescape
 from html.entities import codepoint2name
 from http import HTTPStatus
 from importlib import resources
@@ -30,6 +36,17 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import synthetic
+from .faults import (
+    NETWORK_KINDS,
+    REPLACING_KINDS,
+    TRANSFORMING_KINDS,
+    NetworkFaults,
+    PathFault,
+    make_fault,
+    mangle_html,
+    pad,
+    recharset,
+)
 
 SECTIONS = (
     "politics",
@@ -164,7 +181,8 @@ class Response:
 
     @property
     def charset(self) -> str:
-        return self.headers["Content-Type"].rpartition("charset=")[2] or "utf-8"
+        _, found, charset = self.headers.get("Content-Type", "").rpartition("charset=")
+        return (charset.strip() or "utf-8") if found else "utf-8"
 
     @property
     def text(self) -> str:
@@ -201,6 +219,33 @@ def esc_entities(text: str) -> str:
         else:
             out.append(esc(char))
     return "".join(out)
+
+
+# ``{{raw:...}}`` in an explicit title or paragraph of add_article(): ``...`` goes into the HTML
+# verbatim (entity markup such as ``&#233;`` or ``&foo;``); the article's text holds what a
+# browser shows for it (``html.unescape``).
+RAW_MARK = re.compile(r"\{\{raw:(.*?)\}\}", re.DOTALL)
+
+
+def shown_text(text: str) -> str:
+    """What a browser shows for an explicit title or paragraph: raw parts decoded."""
+    return RAW_MARK.sub(lambda match: unescape(match[1]), text)
+
+
+def raw_html(text: str) -> str:
+    """An explicit title or paragraph as HTML: named entities (``esc_entities``) outside the
+    ``{{raw:...}}`` parts, the raw parts verbatim."""
+    out, position = [], 0
+    for match in RAW_MARK.finditer(text):
+        out.append(esc_entities(text[position : match.start()]))
+        out.append(match[1])
+        position = match.end()
+    out.append(esc_entities(text[position:]))
+    return "".join(out)
+
+
+# Labels of the links set_hostile_links() adds where a label shows.
+HOSTILE_LABEL = {"fr": "Lire aussi", "ar": "اقرأ أيضا"}
 
 
 def teaser_text(article: Article) -> str:
@@ -252,7 +297,9 @@ class Site:
     """The mirror's content and its rendering; build it with :func:`load_site`.
 
     Test controls (thread-safe, each one empties the page cache): :meth:`add_article`,
-    :meth:`set_clock` / :meth:`advance_clock`, :meth:`set_faults` / :meth:`clear_faults`.
+    :meth:`set_clock` / :meth:`advance_clock`, :meth:`set_faults` / :meth:`clear_faults`, and
+    the hostile web: :meth:`add_path_fault`, :meth:`set_robots`, :meth:`set_hostile_links`,
+    :meth:`set_duplicate_links`, :meth:`serve_rss` (all undone by :meth:`clear_faults`).
     """
 
     sources: list[Source]
@@ -274,6 +321,17 @@ class Site:
     # Order in which add_article() created articles: breaks ties between equal timestamps.
     _added: dict[str, int] = field(init=False, repr=False)
     _invented: int = field(init=False, repr=False)  # dispatches numbered so far
+    # The hostile web (clear_faults() resets all of it).
+    _path_faults: dict[tuple[str, str], PathFault] = field(init=False, repr=False)
+    _fault_hits: dict[tuple[str, str, str], int] = field(init=False, repr=False)
+    _robots: tuple[str, ...] | None = field(init=False, repr=False)
+    _hostile: tuple[str, ...] = field(init=False, repr=False)
+    _duplicates: bool = field(init=False, repr=False)
+    _rss_bodies: dict[str, bytes] = field(init=False, repr=False)
+    # Explicit (title, paragraphs) of add_article(), with their {{raw:...}} markers.
+    _raw_text: dict[str, tuple[str, tuple[str, ...]]] = field(init=False, repr=False)
+    # Host header of the request being rendered (render() sets it under the lock).
+    _host: str | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_path = {a.path: a for a in self.articles}
@@ -288,6 +346,14 @@ class Site:
         self._faults = Faults()
         self._added = {}
         self._invented = 0
+        self._path_faults = {}
+        self._fault_hits = {}
+        self._robots = None
+        self._hostile = ()
+        self._duplicates = False
+        self._rss_bodies = {}
+        self._raw_text = {}
+        self._host = None
 
     # -- queries
 
@@ -397,7 +463,155 @@ class Site:
         return faults
 
     def clear_faults(self) -> None:
-        self.set_faults()
+        """Back to a well-behaved site: no error share, path fault, custom robots.txt, hostile
+        or duplicate link, nor replaced feed (added articles stay)."""
+        with self._lock:
+            self.set_faults()
+            self._path_faults.clear()
+            self._fault_hits.clear()
+            self._robots = None
+            self._hostile = ()
+            self._duplicates = False
+            self._rss_bodies.clear()
+            self._invalidate()
+
+    # -- the hostile web
+
+    def add_path_fault(self, path: str, kind: str, **params: Any) -> None:
+        """Make requests of ``path`` misbehave (query string ignored; ``/fr/libe/*`` matches a
+        prefix). Kinds and their parameters (every kind also takes ``times``: only the first
+        ``times`` requests of each matching path, None = all of them):
+
+        - ``status``: ``status`` (4xx/5xx), an Apache error page; ``Retry-After: 1`` on 503/429
+        - ``slow``: ``seconds`` to wait before answering normally (done by the HTTP server)
+        - ``reset``: close the connection with a TCP RST, no response (HTTP server)
+        - ``truncate``: the full Content-Length, half the body, then close (HTTP server)
+        - ``charset``: ``encoding`` of the bytes, ``declared`` charset (default: ``encoding``;
+          None removes the declarations from the header, the ``<meta>`` and the XML prolog)
+        - ``malformed``: broken HTML around intact text (see :func:`faults.mangle_html`)
+        - ``oversize``: ``size``, the exact body length (a trailing comment pads the page)
+        - ``redirect``: ``to`` (the Location, as given), ``status`` (301/302/303/307/308)
+        - ``content``: ``content_type`` and ``body`` (bytes) served instead of the page
+
+        One fault per path and kind (a new one replaces the old one and its count); faults of
+        different kinds on one path combine: reset, slow, then status, redirect or content
+        (the first that applies ends there), then malformed, charset, oversize, truncate.
+        When several patterns match a path, the exact path wins over the longest prefix.
+        """
+        fault = make_fault(path, kind, params)
+        with self._lock:
+            self._path_faults.pop((fault.path, kind), None)
+            self._path_faults[(fault.path, kind)] = fault
+            for key in [k for k in self._fault_hits if k[:2] == (fault.path, kind)]:
+                del self._fault_hits[key]
+            self._invalidate()
+
+    def remove_path_fault(self, path: str, kind: str | None = None) -> None:
+        """Remove the faults set on ``path`` (the pattern as given), of one kind or all."""
+        with self._lock:
+            for key in [k for k in self._path_faults if k[0] == path and kind in (None, k[1])]:
+                del self._path_faults[key]
+            for key in [k for k in self._fault_hits if k[0] == path and kind in (None, k[1])]:
+                del self._fault_hits[key]
+            self._invalidate()
+
+    @property
+    def path_faults(self) -> list[PathFault]:
+        """The faults set with :meth:`add_path_fault`, oldest first."""
+        with self._lock:
+            return [replace(f, params=dict(f.params)) for f in self._path_faults.values()]
+
+    def _take_fault(self, path: str, kind: str) -> PathFault | None:
+        """The fault of ``kind`` that applies to this request of ``path``, counting it
+        against its ``times`` (callers hold the lock)."""
+        matching = [f for (_, k), f in self._path_faults.items() if k == kind and f.matches(path)]
+        if not matching:
+            return None
+        fault = max(matching, key=lambda f: f.specificity)
+        if fault.times is not None:
+            key = (fault.path, kind, path)
+            done = self._fault_hits.get(key, 0)
+            if done >= fault.times:
+                return None
+            self._fault_hits[key] = done + 1
+        return fault
+
+    def take_network_faults(self, path: str) -> NetworkFaults:
+        """What the HTTP server must do to this request of ``path`` (query string allowed):
+        each ``slow`` / ``reset`` / ``truncate`` fault that applies counts as used."""
+        request_path = urlsplit(path).path
+        with self._lock:
+            if not self._path_faults:
+                return NetworkFaults()
+            found = {kind: self._take_fault(request_path, kind) for kind in NETWORK_KINDS}
+        slow = found["slow"]
+        return NetworkFaults(
+            delay=float(slow.params["seconds"]) if slow else 0.0,
+            reset=found["reset"] is not None,
+            truncate=found["truncate"] is not None,
+        )
+
+    def set_robots(self, disallow: list[str] | None) -> None:
+        """Serve a robots.txt for every user agent with these ``Disallow:`` lines (an empty
+        list allows everything); None restores the default one."""
+        if disallow is not None:
+            if isinstance(disallow, str):
+                raise TypeError("disallow is a list of paths, not a string")
+            if any(not isinstance(p, str) or "\n" in p or "\r" in p for p in disallow):
+                raise ValueError("each Disallow path is one line of text")
+        with self._lock:
+            self._robots = None if disallow is None else tuple(disallow)
+            self._invalidate()
+
+    def set_hostile_links(self, urls: list[str]) -> None:
+        """Add these hrefs to every HTML page (an empty list: none): empty anchors at the end
+        of the article body, labelled ones right after the «click here» link (articles with a
+        source link), one teaser box each after a listing's teasers, and labelled anchors at
+        the end of the headline strip."""
+        if isinstance(urls, str) or any(not isinstance(u, str) for u in urls):
+            raise TypeError("urls is a list of strings")
+        with self._lock:
+            self._hostile = tuple(urls)
+            self._invalidate()
+
+    def set_duplicate_links(self, on: bool) -> None:
+        """Also link every article of the listings and the headline strip under four variant
+        URLs (see :meth:`duplicate_variants`); they all serve the article's page."""
+        with self._lock:
+            self._duplicates = bool(on)
+            self._invalidate()
+
+    @staticmethod
+    def duplicate_variants(path: str, host: str | None) -> list[str]:
+        """The variant hrefs :meth:`set_duplicate_links` adds for an article path: with
+        ``?utm_source=x``, with a trailing slash, with ``?page=1&utm=y``, and the absolute URL
+        on the other loopback name (``localhost`` for ``127.0.0.1`` and back; ``host`` is the
+        request's Host header)."""
+        name, colon, port = (host or "localhost").rpartition(":")
+        if not colon or not port.isdigit():
+            name, port = host or "localhost", ""
+        other = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}.get(name.lower(), "localhost")
+        other_host = f"{other}:{port}" if port else other
+        return [
+            f"{path}?utm_source=x",
+            f"{path}/",
+            f"{path}?page=1&utm=y",
+            f"http://{other_host}{path}",
+        ]
+
+    def serve_rss(self, lang: str, body: bytes | None) -> None:
+        """Serve ``body`` (raw bytes, Content-Type ``application/rss+xml`` without a charset)
+        at the section's feed, ``/rss`` (ar) or ``/fr/rss``; None restores the real feed."""
+        if lang not in LANGS:
+            raise ValueError(f"unknown language {lang!r}")
+        if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
+            raise TypeError("body must be bytes or None")
+        with self._lock:
+            if body is None:
+                self._rss_bodies.pop(lang, None)
+            else:
+                self._rss_bodies[lang] = bytes(body)
+            self._invalidate()
 
     def add_article(
         self,
@@ -405,6 +619,8 @@ class Site:
         source: str | None = None,
         published: str | None = None,
         layout: str = "span",
+        title: str | None = None,
+        paragraphs: list[str] | None = None,
     ) -> Article:
         """Publish a new invented article («Dépêche n°N : …») and return it.
 
@@ -413,6 +629,13 @@ class Site:
         newest it tops its source's listing, its section home, the sections and the feeds; it
         is prepended to the section's headline strip. ``source`` defaults to the next source
         of the section in turn.
+
+        ``title`` / ``paragraphs`` replace the invented text. The article page writes them
+        with named entities (``é`` as ``&eacute;``, ``«`` as ``&laquo;``, no-break space as
+        ``&nbsp;``, ``'`` as ``&#039;``) and ``{{raw:...}}`` puts ``...`` in the HTML verbatim
+        (``{{raw:&#xE9;}}``, ``{{raw:&foo;}}``). The returned article holds the text a browser
+        shows: raw parts decoded by ``html.unescape``. Listings, the strip, feeds and
+        ``<title>`` show that decoded text, escaped the usual way.
         """
         if lang not in LANGS:
             raise ValueError(f"unknown language {lang!r}")
@@ -420,6 +643,13 @@ class Site:
             raise ValueError(f"unknown layout {layout!r}")
         if isinstance(published, date):
             published = published.isoformat()
+        if title is not None and (not isinstance(title, str) or not shown_text(title).strip()):
+            raise ValueError("title must be a non-blank string")
+        if paragraphs is not None:
+            if isinstance(paragraphs, str) or not paragraphs:
+                raise ValueError("paragraphs must be a non-empty list of strings")
+            if any(not isinstance(p, str) or not shown_text(p).strip() for p in paragraphs):
+                raise ValueError("every paragraph must be a non-blank string")
         with self._lock:
             candidates = self.sources_for(lang)
             if source is None:
@@ -434,20 +664,34 @@ class Site:
             self._invented += 1
             number = self._invented
             section = SECTIONS[synthetic.mix(number, 1) % len(SECTIONS)]
-            title, paragraphs = synthetic.invent_text(lang, number, section)
+            invented_title, invented_paragraphs = synthetic.invent_text(lang, number, section)
+            explicit = title is not None or paragraphs is not None
+            raw_title = invented_title if title is None else title
+            raw_paragraphs = invented_paragraphs if paragraphs is None else list(paragraphs)
+            shown_title = shown_text(raw_title) if explicit else raw_title
+            shown = [shown_text(p) for p in raw_paragraphs] if explicit else raw_paragraphs
             id = str(1 + max(int(a.id) for a in self.articles if a.source == chosen.slug))
             article = Article(
                 source=chosen.slug,
                 id=id,
                 lang=lang,
-                title=title,
+                title=shown_title,
                 published=day,
-                paragraphs=paragraphs,
-                source_url=synthetic.source_url(lang, chosen.url, section, id, title),
+                paragraphs=shown,
+                # Real slugs are cut short: a 5,000-character title keeps a sane source URL.
+                source_url=synthetic.source_url(
+                    lang, chosen.url, section, id, shown_title[:200] if explicit else shown_title
+                ),
                 layout=layout,
                 section=section,
             )
-            self._insert(article, _invented_markup(number, paragraphs, self._time_after(lang, day)))
+            time = self._time_after(lang, day)
+            if explicit:
+                self._raw_text[article.path] = (raw_title, tuple(raw_paragraphs))
+                article_markup = Markup(time=time, entities=True)
+            else:
+                article_markup = _invented_markup(number, shown, time)
+            self._insert(article, article_markup)
             self._added[article.path] = len(self._added) + 1
             strip = self.tickers.setdefault(lang, [])
             strip.insert(0, (article.title, article.path))
@@ -490,24 +734,49 @@ class Site:
 
     def render(self, path: str, host: str | None = None) -> Response:
         """The response for a request path (query string allowed). ``host`` only shapes the
-        absolute links of the RSS feeds; without it they point at the real site."""
+        absolute links of the RSS feeds (and the ``localhost`` variants of
+        :meth:`set_duplicate_links`); without it they point at the real site.
+
+        Content-level path faults apply here, and each one that applies counts against its
+        ``times``: a direct call of render() is a request like any other.
+        """
         with self._lock:
-            route = self._route(path)
-            base = f"http://{host}" if host else CANONICAL
-            key = (*route, base) if route[0] == "rss" else route
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
-            response = self._build(route, base)
-            self._cache[key] = response
-            self._cache_bytes += len(response.body)
-            while len(self._cache) > 1 and (
-                len(self._cache) > CACHE_PAGES or self._cache_bytes > CACHE_BYTES
-            ):
-                _, evicted = self._cache.popitem(last=False)
-                self._cache_bytes -= len(evicted.body)
-            return response
+            if not self._path_faults:
+                return self._render_page(path, host)
+            request_path = urlsplit(path).path
+            for kind in REPLACING_KINDS:
+                fault = self._take_fault(request_path, kind)
+                if fault is not None:
+                    return _replacement(fault)
+            transforms = [
+                fault
+                for kind in TRANSFORMING_KINDS
+                if (fault := self._take_fault(request_path, kind)) is not None
+            ]
+            response = self._render_page(path, host)
+        for fault in transforms:
+            response = _transform(response, fault)
+        return response
+
+    def _render_page(self, path: str, host: str | None) -> Response:
+        """The page itself, from the cache when it can (callers hold the lock)."""
+        route = self._route(path)
+        base = f"http://{host}" if host else CANONICAL
+        key = (*route, base) if route[0] == "rss" or self._duplicates else route
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        self._host = host
+        response = self._build(route, base)
+        self._cache[key] = response
+        self._cache_bytes += len(response.body)
+        while len(self._cache) > 1 and (
+            len(self._cache) > CACHE_PAGES or self._cache_bytes > CACHE_BYTES
+        ):
+            _, evicted = self._cache.popitem(last=False)
+            self._cache_bytes -= len(evicted.body)
+        return response
 
     def _route(self, raw: str) -> tuple[object, ...]:
         """Map a request path to what it shows; the tuple is also the cache key."""
@@ -549,10 +818,16 @@ class Site:
     def _build(self, route: tuple[object, ...], base: str) -> Response:
         kind = route[0]
         if kind == "robots":
-            body = _template("robots.txt").template.encode("utf-8")
+            if self._robots is None:
+                body = _template("robots.txt").template.encode("utf-8")
+            else:
+                lines = [f"Disallow: {path}".rstrip() for path in self._robots] or ["Disallow:"]
+                body = "\n".join(["User-agent: *", *lines, ""]).encode("utf-8")
             return _response(200, "text/plain; charset=utf-8", body)
         if kind == "rss":
             lang, slug = str(route[1]), route[2]
+            if slug is None and lang in self._rss_bodies:
+                return _response(200, "application/rss+xml", self._rss_bodies[lang])
             body = self._rss(lang, slug if isinstance(slug, str) else None, base)
             return _response(200, "application/rss+xml; charset=UTF-8", body.encode("utf-8"))
         if kind == "article":
@@ -627,7 +902,8 @@ class Site:
 
     def _chrome(self, lang: str) -> dict[str, str]:
         """The parts of the page every page of a section shares, built once per change."""
-        key = ("chrome", lang)
+        # With duplicate links on, the strip links the other loopback name of the request's host.
+        key = ("chrome", lang, self._host if self._duplicates else None)
         chrome: dict[str, str] | None = self._derived.get(key)
         if chrome is None:
             menu = self._menu(lang)
@@ -666,9 +942,31 @@ class Site:
     def _ticker_html(self, lang: str) -> str:
         anchors = "".join(
             f'<a href="{esc(path)}">{esc(title)}</a>{TICKER_SEPARATOR}'
+            + (self._variant_anchors(path, esc(title), TICKER_SEPARATOR) if title else "")
             for title, path in self.tickers[lang]
         )
+        anchors += "".join(
+            f'<a href="{esc(url)}">{esc(HOSTILE_LABEL[lang])}</a>{TICKER_SEPARATOR}'
+            for url in self._hostile
+        )
         return _fill("ticker.html", anchors=anchors)
+
+    def _variant_anchors(self, path: str, label: str, separator: str = " ") -> str:
+        """Anchors to the duplicate variants of an article path, when they are switched on."""
+        if not self._duplicates or path not in self._by_path:
+            return ""
+        return "".join(
+            f'<a href="{esc(href)}">{label}</a>{separator}'
+            for href in self.duplicate_variants(path, self._host)
+        )
+
+    def _hostile_anchors(self, lang: str, labelled: bool) -> str:
+        """The hostile hrefs as labelled anchors (after the «click here» link) or empty ones
+        (inside the article body, where a label would change the text)."""
+        if labelled:
+            label = esc(HOSTILE_LABEL[lang])
+            return "".join(f' <a href="{esc(url)}">{label}</a>' for url in self._hostile)
+        return "".join(f'<a href="{esc(url)}"></a>' for url in self._hostile)
 
     def _sidebar(self, lang: str) -> str:
         items = "\n".join(
@@ -739,16 +1037,22 @@ class Site:
         source = self._sources[article.source]
         image = f"{IMAGE_HOST}/{article.source}/{article.id}/thumb"
         modal_1, modal_2 = loc["modal"]
+        explicit = self._raw_text.get(article.path)
+        title = raw_html(explicit[0]) if explicit else esc(article.title)
         if self._faults.unknown_layout:
             content = _fill(
                 "article_relaunch.html",
                 modal_1=esc(modal_1),
                 modal_2=esc(modal_2),
                 id=article.id,
-                title=esc(article.title),
+                title=title,
                 published_line=self._published_line(article, source, markup, post=False),
                 image=image,
-                body="".join(f"<p>{esc(p)}</p>" for p in article.paragraphs),
+                body="".join(
+                    f"<p>{raw_html(explicit[1][i]) if explicit else esc(p)}</p>"
+                    for i, p in enumerate(article.paragraphs)
+                )
+                + self._hostile_anchors(article.lang, labelled=False),
                 origin=self._origin_relaunch(article),
             )
             head_extra = ""
@@ -757,7 +1061,7 @@ class Site:
                 "article_span.html",
                 modal_1=esc(modal_1),
                 modal_2=esc(modal_2),
-                title=esc(article.title),
+                title=title,
                 published_line=self._published_line(article, source, markup, post=False),
                 image=image,
                 body=self._span_body(article, markup),
@@ -770,7 +1074,7 @@ class Site:
                 modal_1=esc(modal_1),
                 modal_2=esc(modal_2),
                 id=article.id,
-                title=esc(article.title),
+                title=title,
                 published_line=self._published_line(article, source, markup, post=True),
                 image=image,
                 caption=esc(markup.caption or loc["caption"]),
@@ -806,9 +1110,10 @@ class Site:
         if article.source_url is None:
             return ""
         text = esc(self.locale[article.lang]["click_here"])
+        hostile = self._hostile_anchors(article.lang, labelled=True)
         return (
             f'<div class="story-source"><a href="{esc(article.source_url)}" target="_blank" '
-            f'rel="nofollow">{text}</a></div>'
+            f'rel="nofollow">{text}</a>{hostile}</div>'
         )
 
     def _date_text(self, article: Article, markup: Markup) -> str:
@@ -837,14 +1142,15 @@ class Site:
             return ""
         text = esc(self.locale[article.lang]["click_here"])
         href = esc(article.source_url)
+        hostile = self._hostile_anchors(article.lang, labelled=True)
         if post:
             return (
                 f'<p class="post-origin"><a href="{href}" rel="nofollow noopener" '
-                f'target="_blank">{text}</a></p>'
+                f'target="_blank">{text}</a>{hostile}</p>'
             )
         return (
             f'<p class="articlesource"><a href="{href}" target="_blank" '
-            f'rel="nofollow">{text}</a></p>'
+            f'rel="nofollow">{text}</a>{hostile}</p>'
         )
 
     def _post_head(self, article: Article, source: Source, image: str) -> str:
@@ -922,14 +1228,22 @@ class Site:
         out.append(escape(text[position:]))
         return "".join(out)
 
+    def _paragraph(self, article: Article, index: int, markup: Markup) -> str:
+        """One paragraph as HTML: its explicit raw form when add_article() was given one."""
+        explicit = self._raw_text.get(article.path)
+        if explicit:
+            return raw_html(explicit[1][index])
+        return self._inline(article.paragraphs[index], markup)
+
     def _span_body(self, article: Article, markup: Markup) -> str:
         parts: list[str] = []
         ad_number = 1
-        for number, group in enumerate(self._groups(article, markup)):
+        groups = self._groups(article, markup)
+        for number, group in enumerate(groups):
             if number:
                 parts.append(self._between(markup.between[number - 1], article.lang, ad_number))
                 ad_number += markup.between[number - 1] == "ad"
-            paragraphs = [self._inline(article.paragraphs[i], markup) for i in group]
+            paragraphs = [self._paragraph(article, i, markup) for i in group]
             if markup.stray_whitespace:
                 paragraphs = [f"\n\t\t{p}  " for p in paragraphs]
             if markup.paragraph_tag == "p":
@@ -941,6 +1255,8 @@ class Site:
             if markup.inline_ad and number == 0 and len(blocks) > 1:
                 blocks[1] = ADSENSE + blocks[1]
             inner = joiner.join(blocks) + ("\n\t" if markup.stray_whitespace else "")
+            if number == len(groups) - 1:
+                inner += self._hostile_anchors(article.lang, labelled=False)
             parts.append(f'<span class="articlecontent">{inner}</span>')
         return "\n".join(parts)
 
@@ -952,11 +1268,11 @@ class Site:
                 parts.append(self._between(markup.between[number - 1], article.lang, ad_number))
                 ad_number += markup.between[number - 1] == "ad"
             for i in group:
-                text = self._inline(article.paragraphs[i], markup)
+                text = self._paragraph(article, i, markup)
                 parts.append(
                     f"<p>\n  {text}\n</p>" if markup.stray_whitespace else f"<p>{text}</p>"
                 )
-        return "".join(parts)
+        return "".join(parts) + self._hostile_anchors(article.lang, labelled=False)
 
     # -- listings and feeds
 
@@ -966,7 +1282,7 @@ class Site:
         if self._shown_datetime(article) is not None:
             # Teasers always show the numeric date, whatever the article page shows.
             date = f'<span class="teaserdate">{self._date_text(article, Markup())}</span>'
-        return _fill(
+        html = _fill(
             "teaser.html",
             href=article.path,
             title=esc(article.title),
@@ -976,6 +1292,20 @@ class Site:
             source_name=esc(source.name),
             text=esc(teaser_text(article)),
         ).rstrip("\n")
+        variants = self._variant_anchors(article.path, esc(article.title))
+        if variants:
+            end = html.rindex("</div>")
+            html = f'{html[:end]}<p class="teaservariants">{variants.rstrip()}</p>{html[end:]}'
+        return html
+
+    def _hostile_teasers(self, lang: str) -> str:
+        """One teaser box per hostile href, after a listing's own teasers."""
+        label = esc(HOSTILE_LABEL[lang])
+        return "".join(
+            f'\n<div class="teasercontainer"><a class="teasertitle" href="{esc(url)}">{label}</a>'
+            f'<p class="teasertext">{label}</p></div>'
+            for url in self._hostile
+        )
 
     def _listing_page(self, lang: str, what: str | None, name: str | None, page: int) -> Response:
         loc = self.locale[lang]
@@ -1011,6 +1341,7 @@ class Site:
         teasers = "\n".join(self._teaser(a) for a in articles) or (
             f'<p class="emptylisting">{esc(loc["empty_listing"])}</p>'
         )
+        teasers += self._hostile_teasers(lang)
         content = _fill("listing.html", heading=esc(heading), teasers=teasers, pager=pager)
         action = base_path if page == 1 else f"{base_path}?page={page}"
         return self._page(lang, content, title=title, form_action=action)
@@ -1055,6 +1386,55 @@ class Site:
 def _response(status: int, content_type: str, body: bytes) -> Response:
     headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
     return Response(status=status, headers=headers, body=body)
+
+
+def _replacement(fault: PathFault) -> Response:
+    """What a ``status``, ``redirect`` or ``content`` fault answers instead of the page."""
+    if fault.kind == "status":
+        status = int(fault.params["status"])
+        response = _error_response(status)
+        if status in (429, 503):
+            response.headers["Retry-After"] = "1"
+        return response
+    if fault.kind == "redirect":
+        to = str(fault.params["to"])
+        status = int(fault.params["status"])
+        body = (
+            '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n'
+            f"<html><head>\n<title>{status} {HTTPStatus(status).phrase}</title>\n</head><body>\n"
+            f'<h1>{HTTPStatus(status).phrase}</h1>\n<p>The document has moved <a href="{esc(to)}">'
+            "here</a>.</p>\n</body></html>\n"
+        ).encode("iso-8859-1", "xmlcharrefreplace")
+        response = _response(status, "text/html; charset=iso-8859-1", body)
+        response.headers["Location"] = to
+        return response
+    return _response(200, str(fault.params["content_type"]), bytes(fault.params["body"]))
+
+
+def _transform(response: Response, fault: PathFault) -> Response:
+    """A ``malformed``, ``charset`` or ``oversize`` fault applied to a rendered response."""
+    content_type = response.headers.get("Content-Type", "")
+    base_type = content_type.split(";", 1)[0].strip().lower()
+    body = response.body
+    if fault.kind == "malformed":
+        if base_type != "text/html":
+            return response
+        text = mangle_html(body.decode(response.charset, "replace"))
+        body = text.encode(response.charset, "xmlcharrefreplace")
+    elif fault.kind == "charset":
+        if not (base_type.startswith("text/") or "xml" in base_type):
+            return response
+        body, content_type = recharset(
+            body,
+            response.charset,
+            content_type,
+            str(fault.params["encoding"]),
+            fault.params["declared"],
+        )
+    else:
+        body = pad(body, int(fault.params["size"]))
+    headers = {**response.headers, "Content-Type": content_type, "Content-Length": str(len(body))}
+    return Response(response.status, headers, body)
 
 
 def _error_response(status: int) -> Response:

@@ -5,10 +5,17 @@ asks the OS for a free one), and every request is recorded so tests can assert o
 crawl actually fetched. Each request renders from ``demo.site`` as it is at that moment, so a
 test can drive the site between two crawls (``server.site.add_article(...)``,
 ``server.site.set_faults(...)``) while it keeps serving.
+
+The network-level path faults of :meth:`Site.add_path_fault` are carried out here: ``slow``
+sleeps before answering (the request is rendered and recorded when it arrives), ``reset``
+drops the connection with a TCP RST (recorded with status 0), ``truncate`` sends half the
+body under the full Content-Length and closes.
 """
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -33,6 +40,8 @@ class DemoSite:
         # response is written, so a client that got its response always finds it here.
         self.requests: list[tuple[str, str, int]] = []
         self._lock = threading.Lock()
+        # Set by stop(): a ``slow`` fault stops waiting and drops its connection.
+        self._stopping = threading.Event()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -57,6 +66,7 @@ class DemoSite:
         return self._httpd
 
     def start(self) -> DemoSite:
+        self._stopping.clear()
         httpd = self.bind()
         if self._thread is None:
             self._thread = threading.Thread(
@@ -70,6 +80,7 @@ class DemoSite:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._httpd is None:
             return
         if self._thread is not None:
@@ -115,14 +126,45 @@ def _handler_for(demo: DemoSite) -> type[BaseHTTPRequestHandler]:
 
         def _respond(self, send_body: bool) -> None:
             host = self.headers.get("Host") or f"{demo.host}:{demo.port}"
-            response = demo.site.render(self.path, host=host)
-            demo.record(self.command, self.path, response.status)
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if send_body:
-                self.wfile.write(response.body)
+            network = demo.site.take_network_faults(self.path)
+            # Recorded on arrival, even when a ``slow`` fault then keeps the client waiting
+            # (a crawl that gave up on it still finds the request here when it ends).
+            response = None if network.reset else demo.site.render(self.path, host=host)
+            demo.record(self.command, self.path, 0 if response is None else response.status)
+            if network.delay > 0 and demo._stopping.wait(network.delay):
+                self._reset()  # the server is stopping: do not answer late
+                return
+            if response is None:
+                self._reset()
+                return
+            body = response.body
+            if network.truncate:
+                # The full length is announced, half of it arrives, then the connection ends.
+                body = body[: len(body) // 2]
+                self.close_connection = True
+            try:
+                self.send_response(response.status)
+                for name, value in response.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                if send_body:
+                    self.wfile.write(body)
+            except ConnectionError:
+                # The client gave up (a download size limit, a timeout): nothing to report.
+                self.close_connection = True
+
+        def _reset(self) -> None:
+            """Drop the connection abruptly: SO_LINGER 0 makes close() send a TCP RST."""
+            self.close_connection = True
+            linger = struct.pack("ii", 1, 0)
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+                # The read buffer holds a reference to the socket: close it too, or close()
+                # would not close anything and the server would end the connection politely.
+                self.rfile.close()
+                self.connection.close()
+            except OSError:
+                pass
 
         def log_message(self, format: str, *args: object) -> None:
             """Silent: test and demo output should not drown in access logs."""

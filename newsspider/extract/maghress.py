@@ -114,7 +114,12 @@ class Strip:
 @lru_cache(maxsize=64)
 def strip_on(fragment: str, base: str) -> Strip | None:
     """The strip's entries with absolute URLs, parsed once per strip and base folder."""
-    entries = tuple(Headline(title, urljoin(base, href)) for title, href in parse_strip(fragment))
+    entries = tuple(
+        Headline(title, url)
+        for title, href in parse_strip(fragment)
+        # A strip entry is a web page: javascript:, data:, file: links are not headlines.
+        if urlsplit(url := urljoin(base, href)).scheme in ("http", "https")
+    )
     if not entries:
         return None
     text = "\n".join(f"{entry.title}\t{urlsplit(entry.url).path}" for entry in entries)
@@ -157,7 +162,8 @@ class MaghressPage:
         self.site = site
         self.now = now
         self.lang = site.lang_of_url(url)
-        self._host = (urlsplit(url).hostname or "").lower()
+        # host[:port]: another server on the same machine is another site.
+        self._netloc = urlsplit(url).netloc.lower()
 
     @cached_property
     def tree(self) -> HtmlElement:
@@ -240,8 +246,7 @@ class MaghressPage:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return None
-        host = (parts.hostname or "").lower()
-        if host != self._host and not self.site.owns_host(host):
+        if parts.netloc.lower() != self._netloc and not self.site.owns_host(parts.netloc):
             return None
         return parts._replace(fragment="").geturl()
 
@@ -281,8 +286,8 @@ class MaghressPage:
             if (
                 parts.scheme in ("http", "https")
                 and host
-                and host != self._host
-                and not self.site.owns_host(host)
+                and parts.netloc.lower() != self._netloc
+                and not self.site.owns_host(parts.netloc)
                 and not _NOT_A_SOURCE.search(host)
             ):
                 candidates.append((url, element.text_content()))

@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -58,6 +60,18 @@ class MaghressFamilySpider(scrapy.Spider):
         host = urlsplit(self.args.base_url).hostname or ""
         # OffsiteMiddleware keeps the crawl on the live site's hosts or the mirror's.
         self.allowed_domains = [self.site.domain] if self.site.owns_host(host) else [host]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MaghressFamilySpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
+        return spider
+
+    def request_scheduled(self, request: scrapy.Request) -> None:
+        """Scrapy's offsite filter drops a request (say, a redirect off the site) at
+        scheduling, before any errback: count it here so it is not lost silently."""
+        if not self._on_site(request.url):
+            self._drop("offsite", request.url, "not on the site's hosts")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.state = state_for(self.crawler)
@@ -111,10 +125,9 @@ class MaghressFamilySpider(scrapy.Spider):
 
     def _on_site(self, url: str) -> bool:
         parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        crawl_host = urlsplit(self.args.base_url).hostname
+        crawl_netloc = urlsplit(self.args.base_url).netloc
         return parts.scheme in ("http", "https") and (
-            host == crawl_host or self.site.owns_host(host)
+            parts.netloc.lower() == crawl_netloc or self.site.owns_host(parts.netloc)
         )
 
     def parse_listing(self, response: Response, number: int) -> Iterator[Any]:
