@@ -1,25 +1,36 @@
 """Feed storage that never shows a torn line under a final file name.
 
 Scrapy's file storage appends to the final path as items arrive, so a killed
-run leaves a half-written last line where readers look.  This one writes to
-``NAME.part`` and renames it to ``NAME`` only after the exporter finished and
-the data reached the disk.  ``salvage`` turns the ``.part`` file a killed run
-left into a final file of its complete lines.
+run leaves a half-written last line where readers look.  This one writes the
+run's records to ``NAME.part`` and, once the exporter is done and the data is on
+disk, renames it to ``NAME`` (with ``-o``, appends it to ``NAME`` through a
+copy that is renamed over it).  Around that commit it sends two signals, so the
+incremental state can stage the file's ids before the rename and count them
+written after it.  ``salvage`` turns the ``.part`` file a killed run left into a
+final file of its complete lines.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
 
 PART_SUFFIX = ".part"
+
+# Sent from ``store()``: the .part file is complete and fsynced, not yet renamed
+# (``part``, ``final``); then the final file is in place (``final``).
+feed_file_ready = object()
+feed_file_committed = object()
 
 
 def part_path(path: Path) -> Path:
@@ -35,43 +46,95 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-class AtomicFileFeedStorage(FileFeedStorage):
-    """``FileFeedStorage`` through ``NAME.part``; ``committed`` once the rename is done."""
+def _fsync_file(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
 
-    committed: bool = False
+
+class AtomicFileFeedStorage(FileFeedStorage):
+    """``FileFeedStorage`` through ``NAME.part``; ``committed`` once the final file is in place."""
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        feed_options: dict[str, Any] | None = None,
+        crawler: Crawler | None = None,
+    ) -> None:
+        super().__init__(uri, feed_options=feed_options)
+        self.crawler = crawler
+        self.committed = False
+
+    @classmethod
+    def from_crawler(
+        cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None
+    ) -> AtomicFileFeedStorage:
+        return cls(uri, feed_options=feed_options, crawler=crawler)
 
     def open(self, spider: Spider) -> IO[bytes]:
         final = Path(self.path)
         final.parent.mkdir(parents=True, exist_ok=True)
-        part = part_path(final)
-        if self.write_mode == "ab" and final.exists():
-            # Appending (`-o`): start from the complete earlier file.
-            shutil.copyfile(final, part)
-        return part.open(self.write_mode)
+        # Only this run's records go to the .part file, in both modes: a salvage
+        # of it never repeats what an earlier run appended to NAME.
+        return part_path(final).open("wb")
 
     def store(self, file: IO[bytes]) -> None:
         file.flush()
         os.fsync(file.fileno())
         file.close()
         final = Path(self.path)
-        os.replace(part_path(final), final)
+        part = part_path(final)
+        self._send(feed_file_ready, part=part, final=final)
+        if self.write_mode == "ab" and final.exists():
+            staging = final.with_name(final.name + ".appending")
+            shutil.copyfile(final, staging)
+            with staging.open("ab") as target, part.open("rb") as source:
+                shutil.copyfileobj(source, target)
+            _fsync_file(staging)
+            os.replace(staging, final)
+            part.unlink()
+        else:
+            os.replace(part, final)
         _fsync_dir(final.parent)
         self.committed = True
+        self._send(feed_file_committed, final=final)
+
+    def _send(self, signal: object, **kwargs: Any) -> None:
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(signal, **kwargs)
 
 
 @dataclass(frozen=True)
 class Salvaged:
     part: Path
-    final: Path
+    final: Path | None  # None when not one line was complete
     kept: int
     dropped: int
+
+
+def _claim(staging: Path, final: Path) -> Path:
+    """Give ``staging`` the name ``final``, or ``NAME.salvaged-N.ext`` if that is taken.
+
+    ``os.link`` fails when the name exists, so an earlier file is never replaced.
+    """
+    candidates = [final] + [
+        final.with_name(f"{final.stem}.salvaged-{n}{final.suffix}") for n in range(1, 1000)
+    ]
+    for candidate in candidates:
+        try:
+            os.link(staging, candidate)
+        except FileExistsError:
+            continue
+        staging.unlink()
+        return candidate
+    raise FileExistsError(f"no free name beside {final}")
 
 
 def salvage(part: Path) -> Salvaged:
     """Keep the complete JSON lines of a killed run's ``.part`` file, under a final name.
 
-    A line cut by the kill (no newline, or not JSON) is dropped.  If the final
-    name is taken, the salvaged file gets ``.salvaged`` before its extension.
+    A line cut by the kill (no newline, or not JSON) is dropped.  An existing
+    file is never overwritten: the salvaged one then gets ``.salvaged-N``.
     """
     kept_lines: list[bytes] = []
     dropped = 0
@@ -85,18 +148,50 @@ def salvage(part: Path) -> Salvaged:
                 kept_lines.append(line)
             else:
                 dropped += 1
-    final = part.with_name(part.name.removesuffix(PART_SUFFIX))
-    if final.exists():
-        final = final.with_name(f"{final.stem}.salvaged{final.suffix}")
-    staging = part.with_name(part.name + ".salvage")
-    with staging.open("wb") as handle:
-        handle.writelines(kept_lines)
-        handle.flush()
-        os.fsync(handle.fileno())
+    final: Path | None = None
     if kept_lines:
-        os.replace(staging, final)
-    else:
-        staging.unlink()
+        staging = part.with_name(part.name + ".salvage")
+        with staging.open("wb") as handle:
+            handle.writelines(kept_lines)
+            handle.flush()
+            os.fsync(handle.fileno())
+        final = _claim(staging, part.with_name(part.name.removesuffix(PART_SUFFIX)))
     part.unlink()
     _fsync_dir(part.parent)
     return Salvaged(part, final, len(kept_lines), dropped)
+
+
+def feed_part_patterns(
+    feed_uris: Iterable[str], spider_name: str
+) -> list[tuple[Path, re.Pattern[str]]]:
+    """Folder and name pattern of the ``.part`` files this spider's file feeds can leave.
+
+    ``data/%(name)s/articles-%(run_id)s.jsonl`` → ``data/maghress`` and
+    ``articles-.+\\.jsonl\\.part``: salvage touches these and nothing else there.
+    """
+    found = []
+    for uri in feed_uris:
+        if "://" in uri and not uri.startswith("file://"):
+            continue
+        path = Path(uri.removeprefix("file://"))
+        folder = Path(str(path.parent).replace("%(name)s", spider_name))
+        pieces = re.split(r"(%\([a-z_]+\)[sd])", path.name)
+        regex = "".join(
+            re.escape(spider_name)
+            if piece == "%(name)s"
+            else ".+"
+            if piece.startswith("%(")
+            else re.escape(piece)
+            for piece in pieces
+        )
+        found.append((folder, re.compile(regex + re.escape(PART_SUFFIX))))
+    return found
+
+
+def parts_to_salvage(feed_uris: Iterable[str], spider_name: str) -> list[Path]:
+    """The ``.part`` files of this spider's feeds that an earlier run left."""
+    found: set[Path] = set()
+    for folder, pattern in feed_part_patterns(feed_uris, spider_name):
+        if folder.is_dir():
+            found.update(p for p in folder.glob(f"*{PART_SUFFIX}") if pattern.fullmatch(p.name))
+    return sorted(found)

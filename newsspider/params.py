@@ -149,8 +149,8 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "since",
         None,
-        "Skip articles published before this date (YYYY-MM-DD), or 'auto': "
-        "since the start of the last successful run.",
+        "Skip articles published before this date (YYYY-MM-DD), or 'auto': stop "
+        "paginating listings at the last successful run (never skips an unknown article).",
         _since,
     ),
     Param("until", None, "Skip articles published after this date (YYYY-MM-DD).", _date),

@@ -21,6 +21,8 @@ PATH_SETTINGS = (
     "NEWSSPIDER_STATS_FILE",
     "LOG_FILE",
 )
+FOLDER_SETTINGS = ("NEWSSPIDER_STATE_DIR", "NEWSSPIDER_REPORT_DIR")
+BOOLEAN_SETTINGS = ("NEWSSPIDER_STATE_ENABLED", "NEWSSPIDER_EMIT_REVISIONS", "NEWSSPIDER_PROGRESS")
 
 
 class UnsafePath(ValueError):
@@ -41,13 +43,38 @@ def check_inside(value: str, folder: Path, what: str) -> Path:
 
 
 def check_settings_paths(settings: BaseSettings, spider_name: str) -> None:
-    """Every path setting and file feed stays where it must, or is absolute."""
-    params = defaultdict(str, name=spider_name)
+    """Every path setting and file feed stays where it must (or is absolute), and
+    the folders a run needs can be created: a bad one stops the run before it starts."""
     for name in PATH_SETTINGS:
         value = settings.get(name)
-        if value:
-            check_inside(str(value) % params, DATA_DIR, f"setting {name}")
+        if not value:
+            continue
+        try:
+            path = check_inside(str(value) % {"name": spider_name}, DATA_DIR, f"setting {name}")
+        except (KeyError, ValueError, TypeError) as error:
+            if isinstance(error, UnsafePath):
+                raise
+            raise UnsafePath(f"setting {name}: only %(name)s may be used in {value!r}") from None
+        folder = path if name in FOLDER_SETTINGS else path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UnsafePath(
+                f"setting {name}: cannot create {str(folder)!r}: {error.strerror}"
+            ) from None
+    params = defaultdict(str, name=spider_name)
     for uri in settings.getdict("FEEDS"):
         if "://" in uri and not uri.startswith("file://"):
             continue
         check_inside(uri.removeprefix("file://") % params, Path("."), f"output {uri}")
+
+
+def check_flags(settings: BaseSettings) -> None:
+    """On/off settings must say on or off (Scrapy would raise mid-start otherwise)."""
+    for name in BOOLEAN_SETTINGS:
+        try:
+            settings.getbool(name)
+        except ValueError:
+            raise ValueError(
+                f"setting {name}: expected True or False, got {settings.get(name)!r}"
+            ) from None

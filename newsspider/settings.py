@@ -53,6 +53,7 @@ ITEM_PIPELINES = {
 # A run writes only articles no earlier run wrote (`-a full=true` ignores the state).
 NEWSSPIDER_STATE_ENABLED = True
 NEWSSPIDER_STATE_DIR = "data/state"  # also holds <spider>.lock: one run at a time
+NEWSSPIDER_SINCE_AUTO_MARGIN_DAYS = 2  # since=auto stops listings this long before the last run
 NEWSSPIDER_EMIT_REVISIONS = False  # write a known article again when its body changed
 
 # --- Run report and exit status --------------------------------------------------------

@@ -25,6 +25,15 @@ CREATE TABLE IF NOT EXISTS written (
     first_written TEXT NOT NULL,
     last_written TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS staged (
+    id TEXT NOT NULL,
+    body_hash TEXT,
+    file TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     started TEXT PRIMARY KEY,
     finished TEXT NOT NULL,
@@ -62,6 +71,8 @@ class StateStore:
         self.hashes: dict[str, str | None] = dict(
             self.db.execute("SELECT id, body_hash FROM written")
         )
+        # Read once at open, before this run marks itself as in progress.
+        self.previous_clean = self.previous_run_clean()
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -90,6 +101,49 @@ class StateStore:
             )
         self.hashes.update(rows)
         return new
+
+    # Two-phase marking: ids are staged with their file before it is renamed to
+    # its final name, and count as written once it is.  A crash in between is
+    # settled at the next start by whether the final file exists.
+
+    def stage(self, entries: Iterable[tuple[str, str | None]], final: Path) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO staged (id, body_hash, file) VALUES (?, ?, ?)",
+                [(record_id, digest, str(final)) for record_id, digest in entries],
+            )
+
+    def promote(self, final: Path) -> int:
+        """The staged ids of ``final`` are written; returns how many were new."""
+        rows = self.db.execute(
+            "SELECT id, body_hash FROM staged WHERE file = ?", (str(final),)
+        ).fetchall()
+        new = self.mark_written(rows)
+        self.db.execute("DELETE FROM staged WHERE file = ?", (str(final),))
+        return new
+
+    def recover(self) -> int:
+        """Settle staging left by a crash: promote files that made it, forget the rest."""
+        files = [Path(row[0]) for row in self.db.execute("SELECT DISTINCT file FROM staged")]
+        promoted = sum(self.promote(final) for final in files if final.exists())
+        self.db.execute("DELETE FROM staged")
+        return promoted
+
+    # A listing may stop at a page of known articles only if the run before
+    # walked every listing to its end: after a crash or a failed listing page,
+    # the next run catches up instead (see the spider).
+
+    def previous_run_clean(self) -> bool:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'clean'").fetchone()
+        return row is None or row[0] == "1"
+
+    def set_clean(self, clean: bool) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('clean', ?)",
+                ("1" if clean else "0",),
+            )
 
     def record_run(self, started: str, exit_code: int) -> None:
         with self.db:

@@ -18,6 +18,7 @@ from pathlib import Path
 from newsspider import exitcodes
 from newsspider.demo_site import DemoSite, load_site
 from newsspider.schema import file_errors
+from newsspider.state import StateStore
 from tests.conftest import FAST, ROOT, CrawlRun, run_crawl
 
 
@@ -68,18 +69,22 @@ def test_rerun_writes_only_new_articles_and_fetches_little(tmp_path: Path) -> No
         assert len(union) == len(set(union)) == len(first_ids) + len(added)
 
 
-def test_since_auto_skips_what_predates_the_last_success(tmp_path: Path) -> None:
+def test_since_auto_bounds_listings_but_never_skips_a_new_article(tmp_path: Path) -> None:
     with DemoSite() as server:
         base = f"base_url={server.base_url}"
         assert run_crawl(tmp_path, "-a", base, "-a", "lang=fr").returncode == exitcodes.OK
         today = datetime.now(timezone.utc).date()
-        fresh = server.site.add_article("fr", published=today.isoformat())
-        stale = server.site.add_article("fr", published="2019-01-02")
+        fresh = server.site.add_article("fr", source="libe", published=today.isoformat())
+        # Published by the newspaper long ago, reaching the aggregator only now.
+        late = server.site.add_article("fr", source="libe", published="2019-01-02")
+        server.clear_requests()
         run = run_crawl(tmp_path, "-a", base, "-a", "lang=fr", "-a", "since=auto")
         assert run.returncode == exitcodes.OK, run.stderr[-2000:]
-        written = article_ids(run.files("maghress/articles-*.jsonl"))
-        assert ids_of([fresh]) <= set(written)
-        assert not ids_of([stale]) & set(written)
+        written = set(article_ids(run.files("maghress/articles-*.jsonl")))
+        assert ids_of([fresh, late]) <= written
+        assert run.stats["newsspider/listing/stopped_at_since"] > 0
+        # libe's page 1 starts with today's article, page 2 is all older: the walk stops there.
+        assert not [p for _m, p, _s in server.requests if "page=3" in p], "no listing went deep"
 
 
 def test_full_ignores_the_state(tmp_path: Path, demo_site: DemoSite) -> None:
@@ -275,3 +280,33 @@ def test_front_door_shows_a_progress_line_on_a_terminal(
     text = output.decode(errors="replace")
     assert "\r\x1b[Kmaghress: " in text and " pages, " in text, text[-500:]
     assert "exit 0 (ok)" in text
+
+
+def test_after_an_unclean_run_listings_are_walked_to_their_end(tmp_path: Path) -> None:
+    with DemoSite() as server:
+        base = f"base_url={server.base_url}"
+        assert run_crawl(tmp_path, "-a", base, "-a", "lang=fr").returncode == exitcodes.OK
+        # Articles that sit deep in libe's listing, behind a first page of known ones:
+        # only a full walk finds them, as after a run that died or lost a listing page.
+        deep = [
+            server.site.add_article("fr", source="libe", published="2019-01-02") for _ in range(6)
+        ]
+        state = StateStore(tmp_path / "data" / "state" / "maghress.sqlite")
+        state.set_clean(False)  # what a kill -9 or a failed listing page leaves behind
+        state.close()
+        server.clear_requests()
+        run = run_crawl(tmp_path, "-a", base, "-a", "lang=fr")
+        walked = {p for _m, p, _s in server.requests if p.startswith("/fr/libe?page=")}
+        assert {"/fr/libe?page=2", "/fr/libe?page=3"} <= walked, "libe's page 1 is all known"
+        assert run.returncode == exitcodes.OK, run.stderr[-2000:]
+        assert ids_of(deep) <= set(article_ids(run.files("maghress/articles-*.jsonl")))
+        assert report_of(run)["state"]["previous_run_clean"] is False
+        assert "did not finish cleanly" in run.stderr
+
+
+def test_a_failed_listing_page_makes_the_run_unclean(tmp_path: Path) -> None:
+    with DemoSite() as server:
+        server.site.add_path_fault("/fr/libe", "status", status=500)
+        run = run_crawl(tmp_path, "-a", f"base_url={server.base_url}", "-a", "lang=fr")
+    assert run.stats["newsspider/failed_listing_pages"] == 1
+    assert StateStore(tmp_path / "data" / "state" / "maghress.sqlite").previous_clean is False

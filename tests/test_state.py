@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newsspider.feeds import salvage
+from newsspider.feeds import AtomicFileFeedStorage, parts_to_salvage, salvage
 from newsspider.pipelines.incremental import IncrementalPipeline
 from newsspider.runlock import RunLock
 from newsspider.state import StateStore, body_hash, state_for
@@ -66,19 +66,60 @@ def test_salvage_keeps_complete_lines_and_drops_the_torn_one(tmp_path: Path) -> 
 
 def test_salvage_never_overwrites_a_final_file(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_bytes(b'{"id": "old"}\n')
-    part = tmp_path / "a.jsonl.part"
-    part.write_bytes(b'{"id": "new"}\n')
-    result = salvage(part)
-    assert result.final == tmp_path / "a.salvaged.jsonl"
-    assert json.loads(result.final.read_text()) == {"id": "new"}
+    for number, record in enumerate((b'{"id": "new"}\n', b'{"id": "newer"}\n'), start=1):
+        part = tmp_path / "a.jsonl.part"
+        part.write_bytes(record)
+        result = salvage(part)
+        assert result.final == tmp_path / f"a.salvaged-{number}.jsonl"
+        assert result.final.read_bytes() == record
     assert (tmp_path / "a.jsonl").read_bytes() == b'{"id": "old"}\n'
+
+
+def test_salvage_touches_only_this_spiders_feed_files(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "data" / "maghress"
+    folder.mkdir(parents=True)
+    ours = folder / "articles-20260101T000000Z.jsonl.part"
+    ours.write_bytes(b'{"id": "a"}\n')
+    (folder / "movie.mkv.part").write_bytes(b"not ours")
+    (folder / "headlines-x.jsonl.other.part").write_bytes(b"not ours either")
+    feeds = ["data/%(name)s/articles-%(run_id)s.jsonl", "data/%(name)s/headlines-%(run_id)s.jsonl"]
+    assert parts_to_salvage(feeds, "maghress") == [Path("data/maghress") / ours.name]
+    assert parts_to_salvage(feeds, "other") == []
+
+
+def test_ids_count_as_written_only_once_their_file_is_final(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "s.sqlite")
+    final = tmp_path / "articles.jsonl"
+    store.stage([("a", "h")], final)
+    assert not store.is_known("a"), "staged is not written"
+    assert store.recover() == 0, "no final file: a crash before the rename"
+    store.stage([("a", "h")], final)
+    final.write_text("{}\n")
+    assert store.recover() == 1, "final file present: a crash after the rename"
+    assert store.is_known("a")
+
+
+def test_append_mode_commits_only_this_runs_records(tmp_path: Path) -> None:
+    final = tmp_path / "out.jsonl"
+    final.write_bytes(b'{"id": "old"}\n')
+    storage = AtomicFileFeedStorage(str(final))
+    handle = storage.open(Spider("s"))
+    handle.write(b'{"id": "new"}\n')
+    handle.flush()
+    part = tmp_path / "out.jsonl.part"
+    assert part.read_bytes() == b'{"id": "new"}\n', "a salvage would not repeat old lines"
+    storage.store(handle)
+    assert final.read_bytes() == b'{"id": "old"}\n{"id": "new"}\n'
+    assert not part.exists()
 
 
 def test_salvage_of_an_all_torn_file_leaves_nothing(tmp_path: Path) -> None:
     part = tmp_path / "a.jsonl.part"
     part.write_bytes(b'{"id": "x", "bo')
     result = salvage(part)
-    assert result.kept == 0 and not result.final.exists() and not part.exists()
+    assert result.kept == 0 and result.final is None and not part.exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,9 @@ from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import feed_process_params_from_cli
 
 from newsspider import exitcodes
-from newsspider.extensions.runreport import RunReport, thresholds
+from newsspider.extensions.runreport import report_for, thresholds
 from newsspider.params import ArgumentError, parse_args
-from newsspider.paths import check_settings_paths
+from newsspider.paths import check_flags, check_settings_paths
 from newsspider.runlock import RunLock, RunLocked
 from newsspider.sites import SITES
 from newsspider.state import lock_path
@@ -42,10 +42,12 @@ class Command(ScrapyCrawlCommand):
             self.settings.set("FEEDS", feeds, priority="cmdline")
         if len(args) != 1:
             return
+        loader = get_spider_loader(self.settings)
         try:
-            spider_class = get_spider_loader(self.settings).load(args[0])
+            spider_class = loader.load(args[0])
         except KeyError:
-            return  # Scrapy's own "Spider not found" follows
+            known = ", ".join(loader.list())
+            self._exit(args[0], f"no spider named {args[0]!r} (known: {known})", exitcodes.USAGE)
         site_name = getattr(spider_class, "site_name", None)
         if site_name not in SITES:
             return
@@ -53,6 +55,7 @@ class Command(ScrapyCrawlCommand):
             parse_args(SITES[site_name], opts.spargs)
             thresholds(self.settings)
             check_settings_paths(self.settings, spider_class.name)
+            check_flags(self.settings)
         except (ArgumentError, ValueError) as error:
             self._exit(args[0], str(error), exitcodes.USAGE)
         try:
@@ -69,10 +72,7 @@ class Command(ScrapyCrawlCommand):
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        report = next(
-            (e for e in getattr(crawler.extensions, "middlewares", ()) if isinstance(e, RunReport)),
-            None,
-        )
+        report = report_for(crawler)
         if self.crawler_process.bootstrap_failed:
             self.exitcode = exitcodes.FAILED
         elif report is not None and report.exit_code is not None:

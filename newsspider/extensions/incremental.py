@@ -1,44 +1,55 @@
-"""The incremental state around a run: lock, salvage, and marking ids written.
+"""The incremental state around a run: lock, recovery, salvage, marking ids written.
 
 - The run lock is taken when the crawler starts (``scrapy crawl`` takes it even
   earlier, to fail with a clear message).
-- ``.part`` files a killed run left are salvaged before this run writes: their
-  complete lines become a final file and their ids count as written.
-- This run's article ids are marked written only after every feed file was
-  stored (fsynced and renamed): a crash before that costs a re-fetch, and the
-  salvage of the next run covers what the crash left on disk.
+- At the start, staging left by a crash is settled, and the ``.part`` files of
+  this spider's feeds that a killed run left are salvaged: their complete lines
+  become a final file and their ids count as written.
+- During the run, ids are read from each feed file when it is complete: staged
+  before its rename, written after it.  So an id counts as written exactly when
+  a final file holds it — no more (a feed that failed) and no less (a crash
+  between rename and marking).
+- The run is marked clean when it finished with every listing page fetched;
+  otherwise the next run walks listings to their end instead of stopping at
+  known pages.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsspider.feeds import PART_SUFFIX, Salvaged, salvage
-from newsspider.items import ARTICLE_SCHEMA, Article
+from newsspider.feeds import (
+    Salvaged,
+    feed_file_committed,
+    feed_file_ready,
+    parts_to_salvage,
+    salvage,
+)
+from newsspider.items import ARTICLE_SCHEMA
 from newsspider.runlock import RunLock
 from newsspider.state import StateStore, body_hash, lock_path, state_for
 
 logger = logging.getLogger(__name__)
 
 
-def feed_directories(crawler: Crawler, spider_name: str) -> list[Path]:
-    """Folders the run's file feeds write to (``data/maghress`` for the defaults)."""
-    params: dict[str, Any] = defaultdict(str, name=spider_name)
-    folders = []
-    for uri in crawler.settings.getdict("FEEDS"):
-        if "://" in uri and not uri.startswith("file://"):
-            continue
-        path = Path((uri.removeprefix("file://")) % params)
-        folders.append(path.parent)
-    return sorted(set(folders))
+def article_ids(path: Path) -> list[tuple[str, str | None]] | None:
+    """``(id, body hash)`` of the article records of a JSON Lines file; None if not JSON Lines."""
+    ids = []
+    with path.open("rb") as handle:
+        for line in handle:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                return None
+            if isinstance(record, dict) and record.get("schema") == ARTICLE_SCHEMA:
+                ids.append((record["id"], body_hash(record.get("body"))))
+    return ids
 
 
 class IncrementalState:
@@ -46,9 +57,9 @@ class IncrementalState:
         self.crawler = crawler
         self.store = store
         self.known_before = len(store)
-        self.pending: list[tuple[str, str | None]] = []
         self.salvaged: list[Salvaged] = []
-        self.marked = 0
+        self.recovered = 0
+        self.new = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalState:
@@ -57,48 +68,43 @@ class IncrementalState:
             raise NotConfigured("NEWSSPIDER_STATE_ENABLED is off")
         assert crawler.spidercls.name
         RunLock.acquire(lock_path(crawler.settings, crawler.spidercls.name))
+        store.set_clean(False)  # until this run proves otherwise (a kill -9 leaves it so)
         extension = cls(crawler, store)
-        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
+        connect = crawler.signals.connect
+        connect(extension.spider_opened, signal=signals.spider_opened)
+        connect(extension.spider_closed, signal=signals.spider_closed)
+        connect(extension.feed_file_ready, signal=feed_file_ready)
+        connect(extension.feed_file_committed, signal=feed_file_committed)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        for folder in feed_directories(self.crawler, spider.name):
-            for part in sorted(folder.glob(f"*{PART_SUFFIX}")):
-                result = salvage(part)
-                self.salvaged.append(result)
-                ids = self._article_ids(result.final) if result.kept else []
-                self.store.mark_written(ids)
-                logger.warning(
-                    "salvaged %s from an interrupted run: %d complete lines kept in %s, "
-                    "%d torn dropped",
-                    part,
-                    result.kept,
-                    result.final,
-                    result.dropped,
-                )
+        self.recovered = self.store.recover()
+        for part in parts_to_salvage(self.crawler.settings.getdict("FEEDS"), spider.name):
+            result = salvage(part)
+            self.salvaged.append(result)
+            ids = article_ids(result.final) if result.final else []
+            self.store.mark_written(ids or [])
+            logger.warning(
+                "salvaged %s from an interrupted run: %d complete lines kept in %s, %d torn dropped",
+                part,
+                result.kept,
+                result.final,
+                result.dropped,
+            )
 
-    def item_scraped(self, item: Any) -> None:
-        if isinstance(item, Article):
-            self.pending.append((item.id, body_hash(item.body)))
-
-    def feed_exporter_closed(self) -> None:
-        stats = self.crawler.stats
-        assert stats is not None
-        failed = [key for key in stats.get_stats() if key.startswith("feedexport/failed_count")]
-        if failed:
-            logger.error("a feed could not be stored; %d ids stay unmarked", len(self.pending))
+    def feed_file_ready(self, part: Path, final: Path) -> None:
+        ids = article_ids(part)
+        if ids is None:
+            logger.warning("%s is not JSON Lines: its articles are not marked as written", final)
             return
-        self.marked = self.store.mark_written(self.pending)
-        stats.set_value("newsspider/state/new", self.marked)
+        self.store.stage(ids, final)
 
-    @staticmethod
-    def _article_ids(path: Path) -> list[tuple[str, str | None]]:
-        ids = []
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                record = json.loads(line)
-                if record.get("schema") == ARTICLE_SCHEMA:
-                    ids.append((record["id"], body_hash(record.get("body"))))
-        return ids
+    def feed_file_committed(self, final: Path) -> None:
+        self.new += self.store.promote(final)
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("newsspider/state/new", self.new)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        complete = reason == "finished" and not stats.get("newsspider/failed_listing_pages")
+        self.store.set_clean(complete)

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.extensions.feedexport import FeedExporter
 from scrapy.settings import BaseSettings
 
 from newsspider import exitcodes
@@ -55,6 +57,11 @@ def run_failed(stats: Stats, _threshold: float) -> str | None:
     exceptions = _sum(stats, "spider_exceptions/")
     if exceptions:
         return f"{exceptions} exception(s) in the spider"
+    lost = stats.get("newsspider/feeds/lost_records", 0)
+    if lost:
+        return f"{lost} record(s) did not reach their output file"
+    if stats.get("newsspider/report/unwritable"):
+        return "the run report could not be written"
     pages = stats.get("downloader/response_count", 0) - stats.get("robotstxt/response_count", 0)
     if pages <= 0:
         return "the site did not answer (no page fetched)"
@@ -97,7 +104,12 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "run_failed",
         exitcodes.FAILED,
-        ("finish_reason", "spider_exceptions/*", "downloader/response_count"),
+        (
+            "finish_reason",
+            "spider_exceptions/*",
+            "downloader/response_count",
+            "newsspider/feeds/lost_records",
+        ),
         None,
         run_failed,
     ),
@@ -176,6 +188,14 @@ def _iso(moment: Any) -> str | None:
     return moment.isoformat() if isinstance(moment, datetime) else None
 
 
+_REPORTS: WeakKeyDictionary[Crawler, RunReport] = WeakKeyDictionary()
+
+
+def report_for(crawler: Crawler) -> RunReport | None:
+    """The run report of a crawl, for the command that turns it into an exit status."""
+    return _REPORTS.get(crawler)
+
+
 class RunReport:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -186,21 +206,32 @@ class RunReport:
         self.reason = ""
         self._closed_reason: str | None = None
         self._feeds_done = not crawler.settings.getdict("FEEDS")
+        self._exporter: FeedExporter | None = None
+        self._accepted: Counter[int] = Counter()  # records each feed slot should hold
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunReport:
-        extension = cls(crawler)
+        extension = _REPORTS[crawler] = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.feed_slot_closed, signal=signals.feed_slot_closed)
         crawler.signals.connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
+    def spider_opened(self, spider: Spider) -> None:
+        self._exporter = next(
+            (e for e in self.crawler.extensions.middlewares if isinstance(e, FeedExporter)), None
+        )
+
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, Article):
             self.written["article"] += 1
         elif isinstance(item, Headlines):
             self.written["headlines"] += 1
+        for slot in self._exporter.slots if self._exporter else ():
+            if slot.filter.accepts(item):
+                self._accepted[id(slot)] += 1
 
     def feed_slot_closed(self, slot: Any) -> None:
         storage = slot.storage
@@ -208,6 +239,14 @@ class RunReport:
             self.files.append(str(getattr(storage, "path", slot.uri)))
 
     def feed_exporter_closed(self) -> None:
+        # A feed that could not be opened or stored holds fewer records than were
+        # scraped for it: the run must not pass for a success.
+        lost = 0
+        for slot in self._exporter.slots if self._exporter else ():
+            committed = getattr(slot.storage, "committed", True)
+            lost += self._accepted[id(slot)] - (slot.itemcount if committed else 0)
+        if lost and self.crawler.stats is not None:
+            self.crawler.stats.set_value("newsspider/feeds/lost_records", lost)
         self._feeds_done = True
         self._finish()
 
@@ -224,7 +263,13 @@ class RunReport:
         stats.setdefault("finish_reason", self._closed_reason)
         self.exit_code, self.reason, outcomes = evaluate(stats, self.limits)
         report = self._report(stats, outcomes)
-        path = self._write(report)
+        try:
+            path: Path | str = self._write(report)
+        except (OSError, KeyError, ValueError) as error:
+            stats["newsspider/report/unwritable"] = 1
+            self.exit_code, self.reason, outcomes = evaluate(stats, self.limits)
+            report.update(exit_code=self.exit_code, exit_reason=self.reason, checks=outcomes)
+            path = f"not written ({error})"
         store = state_for(self.crawler)
         if store is not None:
             store.record_run(report["started"] or "", self.exit_code)
@@ -287,10 +332,17 @@ class RunReport:
         return {
             "path": str(extension.store.path),
             "known_before": extension.known_before,
-            "new": extension.marked,
-            "skipped_known": stats.get("newsspider/state/skipped_known", 0),
+            "new": extension.new,
+            "known_links_skipped": stats.get("newsspider/state/skipped_known", 0),
+            "recovered_after_crash": extension.recovered,
+            "previous_run_clean": extension.store.previous_clean,
             "salvaged": [
-                {"part": str(s.part), "final": str(s.final), "kept": s.kept, "dropped": s.dropped}
+                {
+                    "part": str(s.part),
+                    "final": str(s.final) if s.final else None,
+                    "kept": s.kept,
+                    "dropped": s.dropped,
+                }
                 for s in extension.salvaged
             ],
         }
