@@ -130,13 +130,22 @@ def cmd_serve_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _page_url(value: str) -> str:
+    """``--url`` must be absolute: records carry it, and the contract wants http(s)."""
+    if not value.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"expected an absolute http(s) URL, got {value!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsspider", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     extract = commands.add_parser("extract", help="print the records of one saved page")
     extract.add_argument("file", help="the page's HTML file (raw bytes, any charset)")
-    extract.add_argument("--url", required=True, help="the URL the page was fetched from")
+    extract.add_argument(
+        "--url", required=True, type=_page_url, help="the absolute URL the page was fetched from"
+    )
     extract.add_argument("--site", choices=sorted(SITES), help="default: from the URL's host")
     extract.set_defaults(handler=cmd_extract)
 

@@ -28,8 +28,20 @@ def _records(paths: list[Path]) -> list[dict]:
 
 
 def main() -> int:
-    data = Path("data")
-    stats_path = data / "demo-stats.json"
+    # Its own folder: the demo never mixes its mirror records with a real crawl's
+    # output, nor salvages a real run's .part files.
+    data = Path("data") / "demo"
+    stats_path = data / "stats.json"
+    feeds = {
+        f"{data}/articles-%(run_id)s.jsonl": {
+            "format": "jsonlines",
+            "item_classes": ["newsspider.items.Article"],
+        },
+        f"{data}/headlines-%(run_id)s.jsonl": {
+            "format": "jsonlines",
+            "item_classes": ["newsspider.items.Headlines"],
+        },
+    }
     started = time.time()
     # A scratch state: every demo run shows the full result, whatever ran before.
     with DemoSite() as site, tempfile.TemporaryDirectory(prefix="newsspider-demo-") as state:
@@ -53,8 +65,12 @@ def main() -> int:
             f"NEWSSPIDER_STATS_FILE={stats_path}",
             "-s",
             f"NEWSSPIDER_STATE_DIR={state}",
+            "-s",
+            f"NEWSSPIDER_REPORT_DIR={data}/runs",
+            "-s",
+            f"FEEDS={json.dumps(feeds)}",
         ]
-        print("running:", " ".join(command[2:]))
+        print("running:", " ".join(command[2:9]), "…")
         status = subprocess.run(command, check=False).returncode
     seconds = time.time() - started
     if status != 0:
@@ -62,7 +78,7 @@ def main() -> int:
         return status
 
     stats = json.loads(stats_path.read_text("utf-8"))
-    articles_files = _new_files(data / "maghress", started - 1)
+    articles_files = _new_files(data, started - 1)
     articles = _records([p for p in articles_files if p.name.startswith("articles-")])
     strips = _records([p for p in articles_files if p.name.startswith("headlines-")])
     print()

@@ -111,7 +111,10 @@ def _flag(value: str, _site: Site) -> bool:
 
 
 def _base_url(value: str, site: Site) -> str:
-    parts = urlsplit(value.strip())
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        raise ArgumentError(f"expected http(s)://host[:port], got {value!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ArgumentError(f"expected http(s)://host[:port], got {value!r}")
     if parts.path not in ("", "/") or parts.query or parts.fragment:

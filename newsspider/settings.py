@@ -64,6 +64,7 @@ NEWSSPIDER_MAX_ERROR_RATE = 0.1  # requests failed after retries / requests, abo
 NEWSSPIDER_MAX_MISSING_PUBLISHED = 0.1  # share of articles without a date, above → exit 6
 NEWSSPIDER_MAX_MISSING_SOURCE_NAME = 0.1
 NEWSSPIDER_MAX_MISSING_SOURCE_URL = 0.1
+NEWSSPIDER_COVERAGE_MIN_ARTICLES = 10  # fewer validated articles in a run: coverage not judged
 
 EXTENSIONS = {
     "newsspider.extensions.incremental.IncrementalState": 400,  # before the report

@@ -127,3 +127,10 @@ def test_serve_demo_prints_its_url_and_serves() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_extract_wants_an_absolute_url() -> None:
+    done = newsspider("extract", str(GOLDEN / "fr_span_seed.html"), "--url", "/fr/libe/32145")
+    assert done.returncode == 2
+    assert "expected an absolute http(s) URL, got '/fr/libe/32145'" in done.stderr
+    assert done.stdout == ""

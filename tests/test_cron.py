@@ -19,7 +19,7 @@ from newsspider import exitcodes
 from newsspider.demo_site import DemoSite, load_site
 from newsspider.schema import file_errors
 from newsspider.state import StateStore
-from tests.conftest import FAST, ROOT, CrawlRun, run_crawl
+from tests.conftest import FAST, CrawlRun, run_crawl
 
 
 def ids_of(article_list) -> set[str]:
@@ -249,7 +249,6 @@ def test_demo_site_default_is_unchanged_by_controls() -> None:
     site.add_article("fr")
     assert len(load_site().articles) == len(site.articles) - 1
     assert isinstance(site.clock, date)
-    assert ROOT.joinpath("pyproject.toml").exists()
 
 
 def test_front_door_shows_a_progress_line_on_a_terminal(

@@ -62,6 +62,10 @@ BAD_ARGUMENTS = [
         "argument urls: cannot read '/nonexistent/list.txt': No such file or directory",
     ),
     ({"urls": " , "}, "argument urls: no URL given"),
+    (
+        {"base_url": "http://[::1"},
+        "argument base_url: expected http(s)://host[:port], got 'http://[::1'",
+    ),
     ({"full": "maybe"}, "argument full: expected true or false, got 'maybe'"),
     ({"since": "auto-ish"}, "argument since: expected a date as YYYY-MM-DD, got 'auto-ish'"),
     (

@@ -32,6 +32,8 @@ from newsspider.items import Article, Headlines
 from newsspider.state import state_for
 
 Stats = Mapping[str, Any]
+# Coverage is judged on at least this many articles (NEWSSPIDER_COVERAGE_MIN_ARTICLES).
+COVERAGE_MIN_ARTICLES = 10
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,10 @@ def _coverage(field: str) -> Callable[[Stats, float], str | None]:
     def check(stats: Stats, max_missing: float) -> str | None:
         articles = stats.get("newsspider/validated/articles", 0)
         missing = stats.get(f"newsspider/missing/{field}", 0)
-        if articles and missing / articles > max_missing:
+        # A cron run with two new articles, one undated, says nothing of coverage.
+        if articles < stats.get("newsspider/coverage_min_articles", COVERAGE_MIN_ARTICLES):
+            return None
+        if missing / articles > max_missing:
             return f"{missing} of {articles} articles without {field} ({missing / articles:.0%})"
         return None
 
@@ -136,7 +141,11 @@ CHECKS: tuple[Check, ...] = (
         Check(
             f"coverage_{field}",
             exitcodes.COVERAGE,
-            (f"newsspider/missing/{field}", "newsspider/validated/articles"),
+            (
+                f"newsspider/missing/{field}",
+                "newsspider/validated/articles",
+                "NEWSSPIDER_COVERAGE_MIN_ARTICLES",
+            ),
             f"NEWSSPIDER_MAX_MISSING_{field.upper()}",
             _coverage(field),
         )
@@ -261,6 +270,9 @@ class RunReport:
             return
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         stats.setdefault("finish_reason", self._closed_reason)
+        stats["newsspider/coverage_min_articles"] = self.crawler.settings.getint(
+            "NEWSSPIDER_COVERAGE_MIN_ARTICLES", COVERAGE_MIN_ARTICLES
+        )
         self.exit_code, self.reason, outcomes = evaluate(stats, self.limits)
         report = self._report(stats, outcomes)
         try:

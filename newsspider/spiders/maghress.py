@@ -101,7 +101,7 @@ class MaghressFamilySpider(scrapy.Spider):
             return
         self._count("listing_pages")
         yield from self._strip(page)
-        yield from self._article_requests(page.teasers())
+        yield from self._article_requests(page.teasers(), newest=True)
         sources = page.source_pages()
         self._count("listing/sources_in_menu", len(sources))
         for slug, url in sources.items():
@@ -126,7 +126,8 @@ class MaghressFamilySpider(scrapy.Spider):
         teasers = [Teaser(urljoin(response.url, i.url), i.published, listed=True) for i in items]
         # Feed links may name the live host while we crawl a mirror: on-site links
         # are fetched from the crawl's own host; links elsewhere are never followed.
-        yield from self._article_requests([t for t in teasers if self._on_site(t.url)])
+        on_site = [teaser for teaser in teasers if self._on_site(teaser.url)]
+        yield from self._article_requests(on_site, newest=True)
 
     def _on_site(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -243,8 +244,15 @@ class MaghressFamilySpider(scrapy.Spider):
     def _is_known(self, url: str) -> bool:
         return self.state is not None and self.state.is_known(self.site.article_id(url) or "")
 
-    def _article_requests(self, teasers: list[Teaser]) -> Iterator[scrapy.Request]:
-        """Requests for the wanted articles that no earlier run wrote."""
+    def _article_requests(
+        self, teasers: list[Teaser], *, newest: bool = False
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the wanted articles that no earlier run wrote.
+
+        With ``NEWSSPIDER_EMIT_REVISIONS`` on, the newest articles (home page and
+        feed) are fetched even when known, so that an edit at the source is seen.
+        """
+        refetch = newest and self.settings.getbool("NEWSSPIDER_EMIT_REVISIONS")
         for teaser in teasers:
             parsed = self.site.parse_article_url(teaser.url)
             if parsed is None or parsed[0] not in self.args.langs:
@@ -255,7 +263,7 @@ class MaghressFamilySpider(scrapy.Spider):
             if not self.args.in_window(teaser.published):
                 self._count("skipped/out_of_window")
                 continue
-            if self.skip_known and self._is_known(teaser.url):
+            if self.skip_known and not refetch and self._is_known(teaser.url):
                 self._count("state/skipped_known")
                 continue
             url = self.site.canonical_article_url(teaser.url, self.args.base_url)
