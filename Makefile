@@ -28,7 +28,9 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_dates.py
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks.incremental
+	$(BIN)/python -m benchmarks.performance
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.regenerate

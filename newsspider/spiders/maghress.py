@@ -53,6 +53,8 @@ class MaghressFamilySpider(scrapy.Spider):
         # Articles an earlier run wrote are neither fetched nor written (full=true: they are).
         self.skip_known = not self.args.full
         self.listing_since: date | None = None  # set by since=auto
+        self._requested: set[str] = set()  # article URLs already requested this run
+        self._last_strip: dict[str, str] = {}  # section → id of the last strip yielded
         self._logged_reasons: set[str] = set()
         # Names this run's files (FEEDS use %(run_id)s): UTC start, sortable, no ':'.
         self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -179,8 +181,7 @@ class MaghressFamilySpider(scrapy.Spider):
         records = page_records(
             self._text(response), response.url, self.site, crawled_at=utc_now_iso()
         )
-        if records.headlines is not None:
-            yield records.headlines
+        yield from self._changed_strip(records.headlines)
         article = records.article
         if article is None:
             self._drop("no_article", response.url, records.reason)
@@ -237,8 +238,13 @@ class MaghressFamilySpider(scrapy.Spider):
         return page
 
     def _strip(self, page: MaghressPage) -> Iterator[Headlines]:
-        record = headlines_record(page, utc_now_iso())
-        if record is not None:
+        yield from self._changed_strip(headlines_record(page, utc_now_iso()))
+
+    def _changed_strip(self, record: Headlines | None) -> Iterator[Headlines]:
+        """The section's strip, only when it differs from the last one yielded
+        (the dedupe pipeline enforces the same rule for any spider)."""
+        if record is not None and self._last_strip.get(record.lang) != record.id:
+            self._last_strip[record.lang] = record.id
             yield record
 
     def _is_known(self, url: str) -> bool:
@@ -267,6 +273,11 @@ class MaghressFamilySpider(scrapy.Spider):
                 self._count("state/skipped_known")
                 continue
             url = self.site.canonical_article_url(teaser.url, self.args.base_url)
+            # The strip's ~50 links are on every page: building a Request for each,
+            # only for the duplicate filter to drop it, cost more than the parsing.
+            if url is None or url in self._requested:
+                continue
+            self._requested.add(url)
             yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
 
     def _resolve_since_auto(self) -> None:

@@ -1,0 +1,202 @@
+"""Benchmark: newsspider's crawl against Scrapy's own ceiling, and its extractor
+against trafilatura and the bare lxml parse.  Run by hand: ``make bench``.
+
+1. Crawl, side by side, alternating A/B for ``--rounds`` rounds on one server so
+   machine noise hits both: (a) a no-op spider requesting exactly the URLs
+   newsspider fetched, (b) ``scrapy crawl maghress`` with every default
+   pipeline, feed and extension.  Same settings for both (no AutoThrottle, no
+   delay, same concurrency).  Pages/s = responses / Scrapy's elapsed time.
+2. Extraction alone, in-process, on the same pages: newsspider's page → records,
+   ``trafilatura.extract`` (JSON with metadata) and ``lxml.html.fromstring``.
+3. Peak RSS of a newsspider crawl at ``--articles`` and at ``--large`` articles.
+
+Writes ``benchmarks/results/performance.json`` and prints one table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import lxml.html
+
+from newsspider.demo_site import DemoSite, load_site
+from newsspider.extract.charset import decode_page
+from newsspider.records import page_records
+from newsspider.sites import SITES
+
+HERE = Path(__file__).parent
+SAME = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=ERROR"]
+SAME += ["-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
+SAME += ["-s", "ROBOTSTXT_OBEY=False"]
+
+
+def _run(command: list[str], workdir: Path) -> dict:
+    workdir.mkdir(parents=True, exist_ok=True)
+    stats = workdir / "stats.json"
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsspider.settings"}
+    command = [*command, *SAME, "-s", f"NEWSSPIDER_STATS_FILE={stats}"]
+    done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
+    if not stats.exists():
+        raise SystemExit(f"run failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(stats.read_text(encoding="utf-8"))
+
+
+def newsspider_crawl(base_url: str, workdir: Path) -> dict:
+    return _run(
+        [sys.executable, "-m", "scrapy", "crawl", "maghress", "-a", f"base_url={base_url}",
+         "-a", "max_pages=100000"],
+        workdir,
+    )  # fmt: skip
+
+
+def noop_crawl(url_file: Path, workdir: Path) -> dict:
+    return _run(
+        [sys.executable, "-m", "scrapy", "runspider", str(HERE / "noop_spider.py"),
+         "-a", f"url_file={url_file}"],
+        workdir,
+    )  # fmt: skip
+
+
+def rate(stats: dict) -> float:
+    return stats["response_received_count"] / stats["elapsed_time_seconds"]
+
+
+def crawl_rounds(site, rounds: int) -> dict:
+    results = {"noop": [], "newsspider": [], "ratios": []}
+    with DemoSite(site) as server, tempfile.TemporaryDirectory() as scratch:
+        scratch_dir = Path(scratch)
+        server.clear_requests()
+        first = newsspider_crawl(server.base_url, scratch_dir / "warmup")
+        url_file = scratch_dir / "urls.txt"
+        url_file.write_text(
+            "\n".join(server.url(path) for _m, path, _s in server.requests), encoding="utf-8"
+        )
+        del first
+        for number in range(rounds):
+            a = noop_crawl(url_file, scratch_dir / f"noop-{number}")
+            b = newsspider_crawl(server.base_url, scratch_dir / f"news-{number}")
+            results["noop"].append(
+                {"pages_s": round(rate(a), 1), "rss_mb": a["memusage/max"] >> 20}
+            )
+            results["newsspider"].append(
+                {"pages_s": round(rate(b), 1), "rss_mb": b["memusage/max"] >> 20,
+                 "articles": b.get("item_scraped_count", 0)}
+            )  # fmt: skip
+            results["ratios"].append(round(rate(b) / rate(a), 3))
+    results["median_ratio"] = statistics.median(results["ratios"])
+    return results
+
+
+def _timed(function, pages) -> tuple[float, float]:
+    times = []
+    for page in pages:
+        started = time.perf_counter()
+        function(page)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return round(statistics.median(times), 3), round(times[int(len(times) * 0.95)], 3)
+
+
+def extraction(site, count: int) -> dict:
+    import trafilatura
+
+    articles = site.articles[:count]
+    pages = [
+        (f"https://www.maghress.com{a.path}", site.render(a.path).body, a.lang) for a in articles
+    ]
+    maghress = SITES["maghress"]
+
+    def ours(page):
+        url, body, lang = page
+        page_records(decode_page(body, "text/html; charset=utf-8", lang).text, url, maghress)
+
+    def theirs(page):
+        trafilatura.extract(page[1], url=page[0], output_format="json", with_metadata=True)
+
+    def floor(page):
+        lxml.html.fromstring(page[1])
+
+    result = {
+        "newsspider_ms": _timed(ours, pages),
+        "trafilatura_ms": _timed(theirs, pages),
+        "lxml_parse_ms": _timed(floor, pages),
+        "pages": len(pages),
+    }
+    result["trafilatura_over_newsspider"] = round(
+        result["trafilatura_ms"][0] / result["newsspider_ms"][0], 1
+    )
+    result["newsspider_over_lxml"] = round(
+        result["newsspider_ms"][0] / result["lxml_parse_ms"][0], 2
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--large", type=int, default=10000, help="0 skips the memory run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--page-kb", type=int, default=110)
+    options = parser.parse_args()
+
+    site = load_site(synthetic=max(options.articles - 74, 0), page_kb=options.page_kb)
+    result = {
+        "benchmark": "performance",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "articles": len(site.articles),
+        "page_kb": options.page_kb,
+        "crawl": crawl_rounds(site, options.rounds),
+        "extraction": extraction(site, 500),
+    }
+    if options.large:
+        large = load_site(synthetic=options.large - 74, page_kb=options.page_kb)
+        with DemoSite(large) as server, tempfile.TemporaryDirectory() as scratch:
+            stats = newsspider_crawl(server.base_url, Path(scratch))
+        small_rss = max(r["rss_mb"] for r in result["crawl"]["newsspider"])
+        result["memory"] = {
+            f"rss_mb_at_{len(site.articles)}": small_rss,
+            f"rss_mb_at_{len(large.articles)}": stats["memusage/max"] >> 20,
+            "growth": round((stats["memusage/max"] >> 20) / small_rss - 1, 3),
+        }
+    crawl, ext = result["crawl"], result["extraction"]
+    result["targets_met"] = {
+        "crawl >= 0.8x ceiling": crawl["median_ratio"] >= 0.8,
+        "extraction >= 10x faster than trafilatura": ext["trafilatura_over_newsspider"] >= 10,
+        "extraction <= 2x lxml parse": ext["newsspider_over_lxml"] <= 2,
+        "peak RSS <= 200 MB": max(r["rss_mb"] for r in crawl["newsspider"]) <= 200,
+    }
+    if "memory" in result:
+        result["targets_met"]["RSS at large <= 1.2x"] = result["memory"]["growth"] <= 0.2
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "performance.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"crawl, {result['articles']} articles of ~{options.page_kb} KB, pages/s:")
+    print(f"{'round':<7}{'no-op':>10}{'newsspider':>12}{'ratio':>8}{'RSS MB':>12}")
+    for n, (a, b, r) in enumerate(
+        zip(crawl["noop"], crawl["newsspider"], crawl["ratios"], strict=True)
+    ):
+        print(
+            f"{n + 1:<7}{a['pages_s']:>10}{b['pages_s']:>12}{r:>8}{a['rss_mb']:>5} / {b['rss_mb']}"
+        )
+    print(f"median ratio newsspider / no-op: {crawl['median_ratio']}")
+    print(f"extraction ms/page (median, p95) on {ext['pages']} pages:")
+    for key in ("newsspider_ms", "trafilatura_ms", "lxml_parse_ms"):
+        print(f"  {key.removesuffix('_ms'):<12}{ext[key][0]:>8}{ext[key][1]:>8}")
+    print(f"  trafilatura/newsspider {ext['trafilatura_over_newsspider']}x, "
+          f"newsspider/lxml {ext['newsspider_over_lxml']}x")  # fmt: skip
+    if "memory" in result:
+        print(f"memory: {result['memory']}")
+    for target, met in result["targets_met"].items():
+        print(f"  {'met' if met else 'NOT met'}: {target}")
+
+
+if __name__ == "__main__":
+    main()
