@@ -117,7 +117,8 @@ def extraction(site, count: int) -> dict:
 
     def ours(page):
         url, body, lang = page
-        page_records(decode_page(body, "text/html; charset=utf-8", lang).text, url, maghress)
+        decoded = decode_page(body, "text/html; charset=utf-8", lang)
+        page_records(decoded.text, url, maghress, utf8=decoded.utf8)
 
     def theirs(page):
         trafilatura.extract(page[1], url=page[0], output_format="json", with_metadata=True)

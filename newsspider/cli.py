@@ -37,8 +37,8 @@ def extract_records(body: bytes, url: str, site: Site) -> tuple[list[Any], str |
     from newsspider.pipelines.validate import article_problem
     from newsspider.records import page_records
 
-    html = decode_page(body, None, site.lang_of_url(url)).text
-    records = page_records(html, url, site)
+    decoded = decode_page(body, None, site.lang_of_url(url))
+    records = page_records(decoded.text, url, site, utf8=decoded.utf8)
     found: list[Any] = []
     if records.headlines is not None:
         found.append(normalize_headlines(records.headlines))

@@ -68,11 +68,17 @@ def article_record(page: MaghressPage, crawled_at: str) -> tuple[Article | None,
 
 
 def page_records(
-    html: str, url: str, site: Site, *, crawled_at: str | None = None, now: datetime | None = None
+    html: str,
+    url: str,
+    site: Site,
+    *,
+    crawled_at: str | None = None,
+    now: datetime | None = None,
+    utf8: bytes | None = None,
 ) -> PageRecords:
     """The headline strip and the article of one page, as records."""
     crawled_at = crawled_at or utc_now_iso()
-    page = page_for(html, url, site, now=now)
+    page = page_for(html, url, site, now=now, utf8=utf8)
     try:
         headlines = headlines_record(page, crawled_at)
         article, layout, reason = article_record(page, crawled_at)

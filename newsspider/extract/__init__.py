@@ -15,6 +15,9 @@ from newsspider.sites import Site
 TEMPLATES: dict[str, type[MaghressPage]] = {"maghress": MaghressPage}
 
 
-def page_for(html: str, url: str, site: Site, *, now: datetime | None = None) -> MaghressPage:
-    """The page object of ``site``'s template for one fetched page."""
-    return TEMPLATES[site.template](html, url, site, now=now)
+def page_for(
+    html: str, url: str, site: Site, *, now: datetime | None = None, utf8: bytes | None = None
+) -> MaghressPage:
+    """The page object of ``site``'s template for one fetched page (``utf8``: its
+    bytes, when they are the UTF-8 of ``html``, parsed directly)."""
+    return TEMPLATES[site.template](html, url, site, now=now, utf8=utf8)

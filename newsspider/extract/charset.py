@@ -28,6 +28,7 @@ class Decoded:
     encoding: str
     declared: str | None
     repaired: bool  # the declaration was missing or wrong
+    utf8: bytes | None = None  # the bytes themselves, when they are the UTF-8 of ``text``
 
 
 def _strict(body: bytes, encoding: str | None) -> str | None:
@@ -48,9 +49,10 @@ def decode_page(body: bytes, content_type: str | None, lang: str | None) -> Deco
     declared = resolve_encoding(declared) if declared else None
     text = _strict(body, declared)
     if text is not None:
-        return Decoded(text, declared or "", declared, False)
+        utf8 = body if declared == "utf-8" else None
+        return Decoded(text, declared or "", declared, False, utf8)
     text = _strict(body, "utf-8")
     if text is not None:
-        return Decoded(text, "utf-8", declared, declared is not None)
+        return Decoded(text, "utf-8", declared, declared is not None, body)
     legacy = LEGACY_ENCODINGS.get(lang or "", "cp1252")
     return Decoded(body.decode(legacy, "replace"), legacy, declared, True)

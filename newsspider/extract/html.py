@@ -11,18 +11,30 @@ from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# For UTF-8 bytes: lxml parses them directly, skipping a copy of the page
+# into a Python str and back (a third of the parse time on 110 KB pages).
+_UTF8_PARSER = lxml.html.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8"
+)
 
 
 class EmptyPage(ValueError):
     """The bytes held no HTML document at all."""
 
 
-def parse_html(html: str) -> HtmlElement:
+def parse_html(html: str, utf8: bytes | None = None) -> HtmlElement:
     """Parse a whole page once; every field is then read from this tree.
 
-    Maghress pages open with an XML prolog (``<?xml … encoding='UTF-8' ?>``) that
-    lxml refuses on already-decoded text, and broken pages may hold NUL bytes.
+    ``utf8``: the page's own bytes when they are valid UTF-8 (the common case),
+    parsed as they are.  Maghress pages open with an XML prolog
+    (``<?xml … encoding='UTF-8' ?>``) that lxml refuses on already-decoded
+    text, and broken pages may hold NUL bytes: those go the ``str`` way.
     """
+    if utf8 and not utf8.isspace() and b"\x00" not in utf8:
+        try:
+            return lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
+        except (ParserError, ValueError):
+            pass  # the text path below says why, if it fails too
     if html.startswith("<?xml"):
         html = html[html.find("?>") + 2 :]
     if "\x00" in html:

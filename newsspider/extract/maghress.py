@@ -156,8 +156,17 @@ _PUBLISHED_IN = re.compile(
 class MaghressPage:
     """One page of a Maghress-family site: strip, article, links."""
 
-    def __init__(self, html: str, url: str, site: Site, *, now: datetime | None = None) -> None:
+    def __init__(
+        self,
+        html: str,
+        url: str,
+        site: Site,
+        *,
+        now: datetime | None = None,
+        utf8: bytes | None = None,
+    ) -> None:
         self.html = html
+        self.utf8 = utf8  # the page's bytes, when they are the UTF-8 of ``html``
         self.url = url
         self.site = site
         self.now = now
@@ -167,7 +176,7 @@ class MaghressPage:
 
     @cached_property
     def tree(self) -> HtmlElement:
-        return parse_html(self.html)
+        return parse_html(self.html, self.utf8)
 
     # headline strip
 

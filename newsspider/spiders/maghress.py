@@ -21,7 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsspider.extract import page_for
-from newsspider.extract.charset import decode_page
+from newsspider.extract.charset import Decoded, decode_page
 from newsspider.extract.feed import BadFeed, feed_items
 from newsspider.extract.html import EmptyPage
 from newsspider.extract.maghress import MaghressPage, Teaser
@@ -178,8 +178,9 @@ class MaghressFamilySpider(scrapy.Spider):
             self._drop("not_html", response.url, response.headers.get("Content-Type"))
             return
         self._count("article_pages")
+        decoded = self._decode(response)
         records = page_records(
-            self._text(response), response.url, self.site, crawled_at=utc_now_iso()
+            decoded.text, response.url, self.site, crawled_at=utc_now_iso(), utf8=decoded.utf8
         )
         yield from self._changed_strip(records.headlines)
         article = records.article
@@ -213,7 +214,7 @@ class MaghressFamilySpider(scrapy.Spider):
                 self._count("failed_listing_pages")
         self._drop(reason, request.url, str(error))
 
-    def _text(self, response: Response) -> str:
+    def _decode(self, response: Response) -> Decoded:
         """The page's text, even when its charset is declared wrong or not at all."""
         content_type = response.headers.get("Content-Type")
         decoded = decode_page(
@@ -223,13 +224,14 @@ class MaghressFamilySpider(scrapy.Spider):
         )
         if decoded.repaired:
             self._count("charset/repaired")
-        return decoded.text
+        return decoded
 
     def _page(self, response: Response) -> MaghressPage | None:
         if not isinstance(response, HtmlResponse):
             self._drop("not_html", response.url, response.headers.get("Content-Type"))
             return None
-        page = page_for(self._text(response), response.url, self.site)
+        decoded = self._decode(response)
+        page = page_for(decoded.text, response.url, self.site, utf8=decoded.utf8)
         try:
             page.tree  # noqa: B018 - parse now, to report an unparsable page here
         except EmptyPage as error:
