@@ -32,6 +32,7 @@ from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
 from newsspider.state import StateStore, state_for
 
+ARTICLE_PRIORITY = 10
 # Why Scrapy ignored a request, from its IgnoreRequest messages.
 _IGNORED_BECAUSE = (
     ("robots.txt", "robots_disallowed"),
@@ -280,7 +281,11 @@ class MaghressFamilySpider(scrapy.Spider):
             if url is None or url in self._requested:
                 continue
             self._requested.add(url)
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+            # Articles before further listing pages: the queue stays one page deep,
+            # so memory does not grow with the archive.
+            yield scrapy.Request(
+                url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY
+            )
 
     def _resolve_since_auto(self) -> None:
         """``since=auto``: stop paginating listings at teasers older than the last
