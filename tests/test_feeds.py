@@ -28,9 +28,13 @@ def test_append_mode_keeps_the_earlier_file(tmp_path: Path) -> None:
     storage = AtomicFileFeedStorage(str(final))
     handle = storage.open(Spider("s"))
     handle.write(b'{"a": 2}\n')
+    handle.flush()
     assert final.read_bytes() == b'{"a": 1}\n', "the earlier file stays untouched until the end"
+    part = tmp_path / "articles.jsonl.part"
+    assert part.read_bytes() == b'{"a": 2}\n', "only this run's lines: a salvage repeats nothing"
     storage.store(handle)
     assert final.read_bytes() == b'{"a": 1}\n{"a": 2}\n'
+    assert not part.exists()
 
 
 def test_overwrite_mode_replaces(tmp_path: Path) -> None:

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newsspider.feeds import AtomicFileFeedStorage, parts_to_salvage, salvage
+from newsspider.feeds import parts_to_salvage, salvage
 from newsspider.pipelines.incremental import IncrementalPipeline
 from newsspider.runlock import RunLock
 from newsspider.state import StateStore, body_hash, state_for
@@ -98,20 +97,6 @@ def test_ids_count_as_written_only_once_their_file_is_final(tmp_path: Path) -> N
     final.write_text("{}\n")
     assert store.recover() == 1, "final file present: a crash after the rename"
     assert store.is_known("a")
-
-
-def test_append_mode_commits_only_this_runs_records(tmp_path: Path) -> None:
-    final = tmp_path / "out.jsonl"
-    final.write_bytes(b'{"id": "old"}\n')
-    storage = AtomicFileFeedStorage(str(final))
-    handle = storage.open(Spider("s"))
-    handle.write(b'{"id": "new"}\n')
-    handle.flush()
-    part = tmp_path / "out.jsonl.part"
-    assert part.read_bytes() == b'{"id": "new"}\n', "a salvage would not repeat old lines"
-    storage.store(handle)
-    assert final.read_bytes() == b'{"id": "old"}\n{"id": "new"}\n'
-    assert not part.exists()
 
 
 def test_salvage_of_an_all_torn_file_leaves_nothing(tmp_path: Path) -> None:
