@@ -53,9 +53,10 @@ def article_ids(path: Path) -> list[tuple[str, str | None]] | None:
 
 
 class IncrementalState:
-    def __init__(self, crawler: Crawler, store: StateStore) -> None:
+    def __init__(self, crawler: Crawler, store: StateStore, lock: RunLock) -> None:
         self.crawler = crawler
         self.store = store
+        self.lock = lock
         self.known_before = len(store)
         self.salvaged: list[Salvaged] = []
         self.recovered = 0
@@ -67,14 +68,15 @@ class IncrementalState:
         if store is None:
             raise NotConfigured("NEWSSPIDER_STATE_ENABLED is off")
         assert crawler.spidercls.name
-        RunLock.acquire(lock_path(crawler.settings, crawler.spidercls.name))
+        lock = RunLock.acquire(lock_path(crawler.settings, crawler.spidercls.name))
         store.set_clean(False)  # until this run proves otherwise (a kill -9 leaves it so)
-        extension = cls(crawler, store)
+        extension = cls(crawler, store, lock)
         connect = crawler.signals.connect
         connect(extension.spider_opened, signal=signals.spider_opened)
         connect(extension.spider_closed, signal=signals.spider_closed)
         connect(extension.feed_file_ready, signal=feed_file_ready)
         connect(extension.feed_file_committed, signal=feed_file_committed)
+        connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
@@ -103,6 +105,11 @@ class IncrementalState:
         self.new += self.store.promote(final)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("newsspider/state/new", self.new)
+
+    def engine_stopped(self) -> None:
+        """Free the lock and the database for whatever runs next in this process."""
+        self.store.close()
+        self.lock.release()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}

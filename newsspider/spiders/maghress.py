@@ -117,7 +117,9 @@ class MaghressFamilySpider(scrapy.Spider):
                 )
         if self.args.sources:
             for slug in sorted(self.args.sources - set(sources)):
-                self.logger.info("source %r is not in the %s menu of %s", slug, page.lang, page.url)
+                self.logger.warning(
+                    "source %r is not in the %s menu of %s", slug, page.lang, page.url
+                )
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """A section's RSS feed: the newest articles, with their dates."""
@@ -264,11 +266,15 @@ class MaghressFamilySpider(scrapy.Spider):
         refetch = newest and self.settings.getbool("NEWSSPIDER_EMIT_REVISIONS")
         for teaser in teasers:
             parsed = self.site.parse_article_url(teaser.url)
-            if parsed is None or parsed[0] not in self.args.langs:
+            if parsed is None:
+                continue
+            # Counted before the lang/sources filters: a typo in sources= is not a
+            # "layout changed" alarm (exit 4), and the menu warning says what happened.
+            self._count("article_links")
+            if parsed[0] not in self.args.langs:
                 continue
             if self.args.sources is not None and parsed[1] not in self.args.sources:
                 continue
-            self._count("article_links")
             if not self.args.in_window(teaser.published):
                 self._count("skipped/out_of_window")
                 continue
