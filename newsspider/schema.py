@@ -16,7 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-# A \uXXXX escape of a printable non-ASCII character: the contract wants UTF-8 text.
+# A \u escape (\u00e9) of a printable non-ASCII character: the contract wants UTF-8 text.
 _ESCAPED_TEXT = re.compile(rb"(?<!\\)\\u(?!00[01])[0-9a-fA-F]{4}")
 
 SCHEMA_FILES = {
@@ -64,6 +64,6 @@ def file_errors(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, f"<line>: not JSON ({error})"
                 continue
             if _ESCAPED_TEXT.search(raw):
-                yield number, "<line>: text escaped as \\uXXXX instead of UTF-8"
+                yield number, "<line>: text escaped as \\u sequences instead of UTF-8"
             for problem in record_errors(record):
                 yield number, problem

@@ -83,7 +83,7 @@ ADDONS = {"newsspider.addon.NewsspiderAddon": 0}
 # Files are written as NAME.part and renamed when complete (newsspider.feeds), so
 # a reader never sees a half-written line under the final name.  `-o`/`-O` on the
 # command line replace these, as in any Scrapy project.
-FEED_EXPORT_ENCODING = "utf-8"  # Arabic and French as text, never \uXXXX
+FEED_EXPORT_ENCODING = "utf-8"  # Arabic and French as text, never \u-escaped
 FEED_STORE_EMPTY = False  # a run that found nothing new leaves no empty file behind
 FEED_STORAGES = {
     "": "newsspider.feeds.AtomicFileFeedStorage",

@@ -89,7 +89,7 @@ def test_validate_reports_line_and_field(tmp_path: Path) -> None:
     problems = done.stdout.splitlines()
     assert problems[0].startswith(f"{path}:2: published: '19/10/2019' does not match")
     assert problems[1].startswith(f"{path}:3: <record>: keys out of order")
-    assert problems[2] == f"{path}:4: <line>: text escaped as \\uXXXX instead of UTF-8"
+    assert problems[2] == f"{path}:4: <line>: text escaped as \\u sequences instead of UTF-8"
     assert problems[3].startswith(f"{path}:5: <line>: not JSON")
     assert len(problems) == 4
 
