@@ -74,9 +74,6 @@ class Site:
         """A section's RSS feed: ``/rss``, ``/fr/rss``."""
         return f"{self.sections[lang]}/rss"
 
-    def source_path(self, lang: str, slug: str) -> str:
-        return f"{self.sections[lang]}/{slug}"
-
     def lang_of_prefix(self, prefix: str | None) -> str | None:
         wanted = f"/{prefix}" if prefix else ""
         for lang, section_prefix in self.sections.items():
