@@ -5,10 +5,12 @@ from __future__ import annotations
 from scrapy.settings import BaseSettings
 
 from newsspider import __version__
+from newsspider.distributed import Keys, redis_url
 
 
 class NewsspiderAddon:
-    """Builds an identifying USER_AGENT from NEWSSPIDER_CONTACT_URL.
+    """Builds an identifying USER_AGENT from NEWSSPIDER_CONTACT_URL, and turns
+    ``NEWSSPIDER_REDIS_URL`` into scrapy-redis's settings (distributed mode).
 
     A user who sets USER_AGENT (``-s`` or their settings) keeps theirs: the
     add-on writes at "addon" priority, below "project" and "cmdline".
@@ -19,3 +21,16 @@ class NewsspiderAddon:
         user_agent = f"newsspider/{__version__} (+{contact})" if contact else None
         if user_agent:
             settings.set("USER_AGENT", user_agent, priority="addon")
+        if url := redis_url(settings):
+            keys = Keys.of(settings, "%(spider)s")
+            distributed = {
+                "SCHEDULER": "newsspider.distributed.frontier.FrontierScheduler",
+                "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+                "REDIS_URL": url,
+                "SCHEDULER_QUEUE_KEY": keys.requests,
+                "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+                # Each cron run starts a new frontier itself (frontier.py); never flush on close.
+                "SCHEDULER_PERSIST": True,
+            }
+            for name, value in distributed.items():
+                settings.set(name, value, priority="addon")

@@ -56,6 +56,15 @@ NEWSSPIDER_STATE_DIR = "data/state"  # also holds <spider>.lock: one run at a ti
 NEWSSPIDER_SINCE_AUTO_MARGIN_DAYS = 2  # since=auto stops listings this long before the last run
 NEWSSPIDER_EMIT_REVISIONS = False  # write a known article again when its body changed
 
+# --- Distributed mode: several workers share one frontier and one state in Redis ----
+# Off while empty; e.g. redis://queue-host:6379/0.  Then scrapy-redis schedules and
+# de-duplicates requests, and the incremental state lives in the same Redis.
+NEWSSPIDER_REDIS_URL = ""
+NEWSSPIDER_REDIS_PREFIX = "newsspider"  # keys are <prefix>:<spider>:…
+NEWSSPIDER_WORKER_ID = ""  # names this worker's files and lock; default: the host name
+NEWSSPIDER_REDIS_IDLE_TIMEOUT = 20.0  # seconds of empty frontier before a worker ends
+NEWSSPIDER_REDIS_WORKER_TTL = 30  # a worker silent this long is dead; its requests are requeued
+
 # --- Run report and exit status --------------------------------------------------------
 # data/<spider>/runs/<run_id>.json; the thresholds of the checks that set the exit status.
 NEWSSPIDER_REPORT_DIR = "data/%(name)s/runs"

@@ -1,6 +1,8 @@
 """The incremental state: which article ids earlier runs wrote, and when runs succeeded.
 
-A SQLite file under ``data/state/`` by default.  Ids are marked written only
+A SQLite file under ``data/state/`` by default; in distributed mode
+(``NEWSSPIDER_REDIS_URL``) the same contract in Redis, shared by every worker
+(``newsspider.distributed.state``).  Ids are marked written only
 once the file holding them is complete on disk (``newsspider.feeds`` tells us),
 so a crash can cost a re-fetch, never a lost or doubled record.
 """
@@ -12,10 +14,14 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
+
+from newsspider.distributed import Keys, redis_url, worker_id
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS written (
@@ -51,6 +57,9 @@ def state_path(settings: BaseSettings, spider_name: str) -> Path:
 
 
 def lock_path(settings: BaseSettings, spider_name: str) -> Path:
+    """One run per spider on a machine; in distributed mode, one per worker id."""
+    if redis_url(settings):
+        return state_dir(settings) / f"{spider_name}-{worker_id(settings)}.lock"
     return state_dir(settings) / f"{spider_name}.lock"
 
 
@@ -138,6 +147,12 @@ class StateStore:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'clean'").fetchone()
         return row is None or row[0] == "1"
 
+    def begin_run(self) -> None:
+        self.set_clean(False)  # until this run proves otherwise (a kill -9 leaves it so)
+
+    def end_run(self, complete: bool) -> None:
+        self.set_clean(complete)
+
     def set_clean(self, clean: bool) -> None:
         with self.db:
             self.db.execute(
@@ -166,10 +181,30 @@ def body_hash(body: str | None) -> str | None:
     return hashlib.sha1(body.encode()).hexdigest()[:20] if body else None
 
 
-_STORES: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
+class State(Protocol):
+    """What the spider, the pipeline and the extensions need of a state store."""
+
+    path: Path | str
+    previous_clean: bool
+
+    def __len__(self) -> int: ...
+    def is_known(self, record_id: str) -> bool: ...
+    def body_hash(self, record_id: str) -> str | None: ...
+    def mark_written(self, entries: Iterable[tuple[str, str | None]]) -> int: ...
+    def stage(self, entries: Iterable[tuple[str, str | None]], final: Path) -> None: ...
+    def promote(self, final: Path) -> int: ...
+    def recover(self) -> int: ...
+    def begin_run(self) -> None: ...
+    def end_run(self, complete: bool) -> None: ...
+    def record_run(self, started: str, exit_code: int) -> None: ...
+    def last_success(self) -> str | None: ...
+    def close(self) -> None: ...
 
 
-def state_for(crawler: Crawler) -> StateStore | None:
+_STORES: WeakKeyDictionary[Crawler, State] = WeakKeyDictionary()
+
+
+def state_for(crawler: Crawler) -> State | None:
     """The one state store of a crawl, shared by spider, pipeline and extensions.
 
     None when ``NEWSSPIDER_STATE_ENABLED`` is off.
@@ -177,6 +212,21 @@ def state_for(crawler: Crawler) -> StateStore | None:
     if not crawler.settings.getbool("NEWSSPIDER_STATE_ENABLED"):
         return None
     if crawler not in _STORES:
-        assert crawler.spidercls.name, "a spider with a name"
-        _STORES[crawler] = StateStore(state_path(crawler.settings, crawler.spidercls.name))
+        name = crawler.spidercls.name
+        assert name, "a spider with a name"
+        if url := redis_url(crawler.settings):
+            from newsspider.distributed.state import RedisStateStore, connect
+
+            keys = Keys.of(crawler.settings, name)
+            shown = f"{_without_password(url)} {keys()}:*"
+            store: State = RedisStateStore(connect(url), keys, worker_id(crawler.settings), shown)
+        else:
+            store = StateStore(state_path(crawler.settings, name))
+        _STORES[crawler] = store
     return _STORES[crawler]
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=host).geturl()

@@ -3,7 +3,9 @@
 - Spider arguments, threshold settings and output paths are checked while the
   command line is parsed: a bad one is one line on stderr and exit 2, before
   any request or file.
-- The run lock is taken next: a second run of the same spider exits 75 at once.
+- In distributed mode the Redis server must answer (exit 3 otherwise).
+- The run lock is taken next: a second run of the same spider (of the same
+  worker, in distributed mode) exits 75 at once.
 - The exit status is the run report's (see ``newsspider/exitcodes.py``).
 """
 
@@ -18,6 +20,7 @@ from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import feed_process_params_from_cli
 
 from newsspider import exitcodes
+from newsspider.distributed import RedisUnreachable, check_redis
 from newsspider.extensions.runreport import report_for, thresholds
 from newsspider.params import ArgumentError, parse_args
 from newsspider.paths import check_flags, check_settings_paths
@@ -56,8 +59,11 @@ class Command(ScrapyCrawlCommand):
             thresholds(self.settings)
             check_settings_paths(self.settings, spider_class.name)
             check_flags(self.settings)
+            check_redis(self.settings)
         except (ArgumentError, ValueError) as error:
             self._exit(args[0], str(error), exitcodes.USAGE)
+        except RedisUnreachable as error:
+            self._exit(args[0], str(error), exitcodes.FAILED)
         try:
             RunLock.acquire(lock_path(self.settings, spider_class.name))
         except RunLocked as error:

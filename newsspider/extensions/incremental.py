@@ -24,6 +24,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsspider.distributed import run_suffix
 from newsspider.feeds import (
     Salvaged,
     feed_file_committed,
@@ -33,7 +34,7 @@ from newsspider.feeds import (
 )
 from newsspider.items import ARTICLE_SCHEMA
 from newsspider.runlock import RunLock
-from newsspider.state import StateStore, body_hash, lock_path, state_for
+from newsspider.state import State, body_hash, lock_path, state_for
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def article_ids(path: Path) -> list[tuple[str, str | None]] | None:
 
 
 class IncrementalState:
-    def __init__(self, crawler: Crawler, store: StateStore, lock: RunLock) -> None:
+    def __init__(self, crawler: Crawler, store: State, lock: RunLock) -> None:
         self.crawler = crawler
         self.store = store
         self.lock = lock
@@ -69,7 +70,7 @@ class IncrementalState:
             raise NotConfigured("NEWSSPIDER_STATE_ENABLED is off")
         assert crawler.spidercls.name
         lock = RunLock.acquire(lock_path(crawler.settings, crawler.spidercls.name))
-        store.set_clean(False)  # until this run proves otherwise (a kill -9 leaves it so)
+        store.begin_run()
         extension = cls(crawler, store, lock)
         connect = crawler.signals.connect
         connect(extension.spider_opened, signal=signals.spider_opened)
@@ -81,7 +82,8 @@ class IncrementalState:
 
     def spider_opened(self, spider: Spider) -> None:
         self.recovered = self.store.recover()
-        for part in parts_to_salvage(self.crawler.settings.getdict("FEEDS"), spider.name):
+        settings = self.crawler.settings
+        for part in parts_to_salvage(settings.getdict("FEEDS"), spider.name, run_suffix(settings)):
             result = salvage(part)
             self.salvaged.append(result)
             ids = article_ids(result.final) if result.final else []
@@ -114,4 +116,4 @@ class IncrementalState:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         complete = reason == "finished" and not stats.get("newsspider/failed_listing_pages")
-        self.store.set_clean(complete)
+        self.store.end_run(complete)

@@ -14,11 +14,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newsspider.items import Article
-from newsspider.state import StateStore, body_hash, state_for
+from newsspider.state import State, body_hash, state_for
 
 
 class IncrementalPipeline:
-    def __init__(self, crawler: Crawler, store: StateStore) -> None:
+    def __init__(self, crawler: Crawler, store: State) -> None:
         self.crawler = crawler
         self.store = store
         self.emit_revisions = crawler.settings.getbool("NEWSSPIDER_EMIT_REVISIONS")

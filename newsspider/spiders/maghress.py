@@ -20,6 +20,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsspider.distributed import run_suffix
 from newsspider.extract import page_for
 from newsspider.extract.charset import Decoded, decode_page
 from newsspider.extract.feed import BadFeed, feed_items
@@ -30,7 +31,7 @@ from newsspider.items import Headlines
 from newsspider.params import CrawlArgs, parse_args
 from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
-from newsspider.state import StateStore, state_for
+from newsspider.state import State, state_for
 
 ARTICLE_PRIORITY = 10
 # Why Scrapy ignored a request, from its IgnoreRequest messages.
@@ -50,7 +51,7 @@ class MaghressFamilySpider(scrapy.Spider):
         self.site: Site = SITES[self.site_name]
         self.raw_arguments = {key: str(value) for key, value in kwargs.items()}
         self.args: CrawlArgs = parse_args(self.site, kwargs)
-        self.state: StateStore | None = None
+        self.state: State | None = None
         # Articles an earlier run wrote are neither fetched nor written (full=true: they are).
         self.skip_known = not self.args.full
         self.listing_since: date | None = None  # set by since=auto
@@ -67,6 +68,8 @@ class MaghressFamilySpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MaghressFamilySpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # A distributed worker's run (and files) carry its worker id.
+        spider.run_id += run_suffix(crawler.settings)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         return spider
 
