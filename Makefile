@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint golden bench fuzz clean
+.PHONY: demo test lint golden bench fuzz clean redis-server
+
+# The distributed tests start their own redis-server; install it if it is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +18,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m newsspider.demo
 
-test: $(STAMP)
+redis-server:
+	@command -v redis-server >/dev/null || { \
+	  echo "installing redis-server (the distributed tests run a real Redis)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@redis-server --version
+
+test: $(STAMP) redis-server
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -27,10 +36,11 @@ lint: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_dates.py
 
-bench: $(STAMP)
+bench: $(STAMP) redis-server
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks.incremental
 	$(BIN)/python -m benchmarks.performance
+	$(BIN)/python -m benchmarks.distributed
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.regenerate

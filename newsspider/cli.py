@@ -1,4 +1,4 @@
-"""``newsspider``: extract one saved page, validate output files, serve the demo site.
+"""``newsspider``: extract one saved page, validate or merge output files, serve the demo site.
 
 Crawling itself is ``scrapy crawl maghress``; these commands are the tools
 around it.  User mistakes end with one line on stderr and a non-zero status.
@@ -7,9 +7,10 @@ around it.  User mistakes end with one line on stderr and a non-zero status.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,73 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if bad == 0 else EXIT_NOTHING
 
 
+def unique_lines(paths: Sequence[Path], repeats: list[int]) -> Iterator[bytes]:
+    """The lines of ``paths`` in order, each record once; ``repeats[0]`` counts the rest.
+
+    A record repeats one before it when both have the same kind (``schema``) and
+    ``id``: the same article from two workers, the same strip seen by each.
+    """
+    seen: set[tuple[str, str]] = set()
+    for path in paths:
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, 1):
+                try:
+                    record = json.loads(line)
+                    key = (str(record["schema"]), str(record["id"]))
+                except (ValueError, TypeError, KeyError):
+                    raise MergeError(f"{path}:{number}: not a newsspider record") from None
+                if key in seen:
+                    repeats[0] += 1
+                    continue
+                seen.add(key)
+                yield line if line.endswith(b"\n") else line + b"\n"
+
+
+class MergeError(ValueError):
+    """An input line that is no record: merge writes nothing."""
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Several runs' or workers' JSON Lines files as one stream, each record once."""
+    from newsspider.feeds import part_path
+
+    paths = [Path(name) for name in args.files]
+    if missing := next((p for p in paths if not p.is_file()), None):
+        return _fail(f"no such file: {str(missing)!r}")
+    repeats = [0]
+    kept = 0
+    if not args.output:
+        try:
+            for line in unique_lines(paths, repeats):
+                sys.stdout.buffer.write(line)
+                kept += 1
+        except MergeError as error:
+            return _fail(str(error))
+        sys.stdout.flush()
+    else:
+        try:
+            output = check_inside(args.output, Path("."), "--output")
+        except UnsafePath as error:
+            return _fail(str(error))
+        if output.resolve() in {p.resolve() for p in paths}:
+            return _fail(f"--output {args.output!r} is one of the input files")
+        # Written as OUTPUT.part and renamed: a reader never sees half a merge.
+        part = part_path(output)
+        try:
+            with part.open("wb") as target:
+                for line in unique_lines(paths, repeats):
+                    target.write(line)
+                    kept += 1
+                target.flush()
+                os.fsync(target.fileno())
+        except MergeError as error:
+            part.unlink()
+            return _fail(str(error))
+        os.replace(part, output)
+    print(f"{kept} record(s) kept, {repeats[0]} repeat(s) dropped", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``scrapy crawl`` for crontabs: log to a file, one summary line, the run's exit status."""
     from scrapy.cmdline import execute
@@ -152,6 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check JSON Lines files against the schema")
     validate.add_argument("files", nargs="+", metavar="FILE.jsonl")
     validate.set_defaults(handler=cmd_validate)
+
+    merge = commands.add_parser(
+        "merge", help="JSON Lines files of several workers or runs as one stream, each record once"
+    )
+    merge.add_argument("files", nargs="+", metavar="FILE.jsonl")
+    merge.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
+    merge.set_defaults(handler=cmd_merge)
 
     run = commands.add_parser(
         "run",

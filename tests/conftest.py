@@ -67,3 +67,18 @@ def run_crawl(workdir: Path, *args: str, spider: str = "maghress", timeout: int 
     if stats_file.exists():
         run.stats = json.loads(stats_file.read_text("utf-8"))
     return run
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Any]:
+    from tests.redis_server import RedisServer
+
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_server: Any) -> str:
+    """An empty Redis for each test."""
+    redis_server.client().flushall()
+    return redis_server.url

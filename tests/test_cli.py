@@ -134,3 +134,62 @@ def test_extract_wants_an_absolute_url() -> None:
     assert done.returncode == 2
     assert "expected an absolute http(s) URL, got '/fr/libe/32145'" in done.stderr
     assert done.stdout == ""
+
+
+def _jsonl(path: Path, *records: dict) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+ARTICLE, STRIP = "newsspider.article/1", "newsspider.headlines/1"
+
+
+def test_merge_keeps_each_record_once_in_file_order(tmp_path: Path) -> None:
+    one = _jsonl(
+        tmp_path / "one.jsonl",
+        {"schema": STRIP, "id": "s1"},
+        {"schema": ARTICLE, "id": "a", "title": "première"},
+    )
+    two = _jsonl(
+        tmp_path / "two.jsonl",
+        {"schema": STRIP, "id": "s1"},
+        {"schema": ARTICLE, "id": "a", "title": "seconde"},
+        {"schema": ARTICLE, "id": "b"},
+        {"schema": STRIP, "id": "b"},
+    )
+    done = newsspider("merge", str(one), str(two))
+    assert done.returncode == 0, done.stderr
+    kept = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["schema"], r["id"]) for r in kept] == [
+        (STRIP, "s1"),
+        (ARTICLE, "a"),
+        (ARTICLE, "b"),
+        (STRIP, "b"),
+    ], "an article and a strip may share an id: only kind and id together repeat"
+    assert kept[1]["title"] == "première"
+    assert done.stderr == "4 record(s) kept, 2 repeat(s) dropped\n"
+
+    done = newsspider("merge", str(one), str(two), "-o", "merged.jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "merged.jsonl").read_text("utf-8").splitlines() == [
+        json.dumps(r, ensure_ascii=False) for r in kept
+    ]
+
+
+def test_merge_writes_nothing_from_a_bad_file(tmp_path: Path) -> None:
+    good = _jsonl(tmp_path / "good.jsonl", {"schema": ARTICLE, "id": "a"})
+    torn = tmp_path / "torn.jsonl"
+    torn.write_bytes(b'{"schema": "newsspider.article/1", "id": "b"}\n{"schema": "news')
+    done = newsspider("merge", str(good), str(torn), "-o", "out.jsonl", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == f"newsspider: error: {torn}:2: not a newsspider record\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.jsonl", "torn.jsonl"]
+
+    for args, words in [
+        (["missing.jsonl"], "no such file: 'missing.jsonl'"),
+        (["good.jsonl", "-o", "good.jsonl"], "is one of the input files"),
+        (["good.jsonl", "-o", "../escape.jsonl"], "leaves the current folder"),
+    ]:
+        done = newsspider("merge", *args, cwd=tmp_path)
+        assert done.returncode == 2 and words in done.stderr, done.stderr
+        assert done.stderr.count("\n") == 1

@@ -34,6 +34,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
@@ -93,7 +94,11 @@ class FrontierScheduler(Scheduler):
     # lifecycle
 
     def open(self, spider: Spider) -> None:
-        super().open(spider)
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.queue_key, serializer=self.serializer
+        )
+        self.df = self.df or load_object(self.dupefilter_cls).from_spider(spider)
         with self.server.lock(self.keys("join"), timeout=60, blocking_timeout=60):
             self._recover_dead(include_self=True)
             workers = self.server.scard(self.keys.workers)
@@ -109,6 +114,8 @@ class FrontierScheduler(Scheduler):
             self.server.sadd(self.keys.workers, self.worker)
             self.server.set(self.keys.alive(self.worker), "1", ex=self.ttl)
         self.heartbeat.start(max(self.ttl / 3, 0.5), now=False)
+        if self.stats is not None:
+            self.stats.set_value("newsspider/redis/worker", 1)
 
     def _new_frontier(self) -> None:
         """No worker and no queue: the last run is over, this worker starts the next."""
@@ -139,7 +146,7 @@ class FrontierScheduler(Scheduler):
         queued = request.dont_filter or not self.df.request_seen(request)
         if queued:
             self.queue.push(request)
-            self._count("enqueued")
+            self._inc("scheduler/enqueued")
         else:
             self.df.log(request, self.spider)
         if token:
@@ -156,7 +163,7 @@ class FrontierScheduler(Scheduler):
         token = hashlib.sha1(data).hexdigest()
         request.meta[TOKEN] = token
         self.taken[token] = request
-        self._count("dequeued")
+        self._inc("scheduler/dequeued")  # the name Scrapy's scheduler uses: the checks read it
         return request
 
     def has_pending_requests(self) -> bool:
@@ -250,5 +257,8 @@ class FrontierScheduler(Scheduler):
             raise DontCloseSpider
 
     def _count(self, key: str, value: int = 1) -> None:
+        self._inc(f"newsspider/redis/{key}", value)
+
+    def _inc(self, key: str, value: int = 1) -> None:
         if self.stats is not None and value:
-            self.stats.inc_value(f"newsspider/redis/{key}", value)
+            self.stats.inc_value(key, value)

@@ -65,7 +65,9 @@ def run_failed(stats: Stats, _threshold: float) -> str | None:
     if stats.get("newsspider/report/unwritable"):
         return "the run report could not be written"
     pages = stats.get("downloader/response_count", 0) - stats.get("robotstxt/response_count", 0)
-    if pages <= 0:
+    # A distributed worker whose peers took every request had nothing to fetch.
+    idle_worker = stats.get("newsspider/redis/worker") and not stats.get("scheduler/dequeued")
+    if pages <= 0 and not idle_worker:
         return "the site did not answer (no page fetched)"
     return None
 
@@ -114,6 +116,8 @@ CHECKS: tuple[Check, ...] = (
             "spider_exceptions/*",
             "downloader/response_count",
             "newsspider/feeds/lost_records",
+            "newsspider/redis/worker",
+            "scheduler/dequeued",
         ),
         None,
         run_failed,
