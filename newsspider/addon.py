@@ -29,8 +29,6 @@ class NewsspiderAddon:
                 "REDIS_URL": url,
                 "SCHEDULER_QUEUE_KEY": keys.requests,
                 "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
-                # Each cron run starts a new frontier itself (frontier.py); never flush on close.
-                "SCHEDULER_PERSIST": True,
             }
             for name, value in distributed.items():
                 settings.set(name, value, priority="addon")

@@ -44,6 +44,8 @@ from newsspider.items import Article
 
 logger = logging.getLogger(__name__)
 
+# The pop script reads a sorted set; articles go before listing pages by priority.
+PRIORITY_QUEUE = "scrapy_redis.queue.PriorityQueue"
 TOKEN = "newsspider_frontier_token"  # Request.meta: which in-flight entry a request is
 
 # Pop the best request and record it as in flight, atomically: a kill between
@@ -67,7 +69,7 @@ class FrontierScheduler(Scheduler):
         assert crawler.spidercls.name
         self.keys = Keys.of(settings, crawler.spidercls.name)
         self.idle_timeout = settings.getfloat("NEWSSPIDER_REDIS_IDLE_TIMEOUT")
-        self.ttl = max(1, settings.getint("NEWSSPIDER_REDIS_WORKER_TTL"))
+        self.ttl_ms = int(settings.getfloat("NEWSSPIDER_REDIS_WORKER_TTL") * 1000)
         self.taken: dict[str, Request] = {}  # token → request this process is working on
         self.idle_since: float | None = None
         self.heartbeat = task.LoopingCall(self._beat)
@@ -78,9 +80,9 @@ class FrontierScheduler(Scheduler):
         plain = Scheduler.from_settings(crawler.settings)
         scheduler = cls(
             server=plain.server,
-            persist=True,
+            persist=True,  # each run starts a new frontier itself (open); never flush on close
             queue_key=plain.queue_key,
-            queue_cls=plain.queue_cls,
+            queue_cls=PRIORITY_QUEUE,
             dupefilter=plain.df,
             dupefilter_key=plain.dupefilter_key,
             dupefilter_cls=plain.dupefilter_cls,
@@ -112,8 +114,8 @@ class FrontierScheduler(Scheduler):
                     workers,
                 )
             self.server.sadd(self.keys.workers, self.worker)
-            self.server.set(self.keys.alive(self.worker), "1", ex=self.ttl)
-        self.heartbeat.start(max(self.ttl / 3, 0.5), now=False)
+            self.server.set(self.keys.alive(self.worker), "1", px=self.ttl_ms)
+        self.heartbeat.start(max(self.ttl_ms / 3000, 0.2), now=False)
         if self.stats is not None:
             self.stats.set_value("newsspider/redis/worker", 1)
 
@@ -200,7 +202,7 @@ class FrontierScheduler(Scheduler):
 
     def _beat(self) -> None:
         try:
-            self.server.set(self.keys.alive(self.worker), "1", ex=self.ttl)
+            self.server.set(self.keys.alive(self.worker), "1", px=self.ttl_ms)
             self.server.sadd(self.keys.workers, self.worker)
             self._recover_dead(include_self=False)
         except redis.RedisError as error:  # the next beat tries again

@@ -1,0 +1,146 @@
+"""Benchmark: one worker against two on one Redis frontier, and Redis memory per article.
+
+Run by hand: ``make bench`` (or ``python -m benchmarks.distributed --articles 2000``).
+Rounds alternate 1 worker / 2 workers on the same fixture site so machine noise
+hits both; each round starts from an empty Redis.  Pages/s is counted at the
+fixture server, from its first request to its last, so workers' start-up and
+their idle wait at the end (``NEWSSPIDER_REDIS_IDLE_TIMEOUT``) are not in it.
+The server, Redis and the workers share this machine's cores: on one machine a
+second worker buys only what the first left idle.
+
+Memory: ``MEMORY USAGE`` of the state's hash of written ids after a run,
+scaled to 10,000 articles, and of the frontier's duplicate filter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from newsspider.demo_site import DemoSite, load_site
+from tests.redis_server import RedisServer
+
+RESULTS = Path(__file__).parent / "results"
+SAME = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=ERROR"]
+SAME += ["-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
+SAME += ["-s", "NEWSSPIDER_REDIS_IDLE_TIMEOUT=1", "-s", "NEWSSPIDER_REDIS_WORKER_TTL=5"]
+
+
+def start_worker(workdir: Path, name: str, base_url: str, redis_url: str) -> subprocess.Popen:
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsspider.settings"}
+    command = [sys.executable, "-m", "scrapy", "crawl", "maghress", *SAME]
+    command += ["-a", f"base_url={base_url}", "-a", "max_pages=100000"]
+    command += ["-s", f"NEWSSPIDER_REDIS_URL={redis_url}", "-s", f"NEWSSPIDER_WORKER_ID={name}"]
+    return subprocess.Popen(
+        command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+
+
+class RequestClock:
+    """Times of the server's first and last request, sampled every 20 ms."""
+
+    def __init__(self, server: DemoSite) -> None:
+        self.server = server
+        self.first = self.last = 0.0
+        self.count = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while self.running:
+            count = len(self.server.requests)
+            now = time.perf_counter()
+            if count and not self.first:
+                self.first = now
+            if count != self.count:
+                self.count, self.last = count, now
+            time.sleep(0.02)
+
+    def stop(self) -> float:
+        self.running = False
+        self.thread.join()
+        return self.count / max(self.last - self.first, 1e-9)
+
+
+def one_round(site, workers: int, redis: RedisServer, scratch: Path) -> dict:
+    redis.client().flushall()
+    with DemoSite(site) as server:
+        clock = RequestClock(server)
+        processes = [
+            start_worker(scratch / f"w{n}", f"w{n}", server.base_url, redis.url)
+            for n in range(workers)
+        ]
+        for process in processes:
+            _out, err = process.communicate()
+            if process.returncode != 0:
+                raise SystemExit(f"worker failed ({process.returncode}):\n{err[-3000:]}")
+        pages_s = clock.stop()
+        requests = len(server.requests)
+    client = redis.client()
+    written = client.hlen("newsspider:maghress:written")
+    return {
+        "workers": workers,
+        "pages_s": round(pages_s, 1),
+        "requests": requests,
+        "articles": written,
+        "written_bytes": client.memory_usage("newsspider:maghress:written"),
+        "dupefilter_bytes": client.memory_usage("newsspider:maghress:dupefilter"),
+        "fingerprints": client.scard("newsspider:maghress:dupefilter"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--page-kb", type=int, default=110)
+    options = parser.parse_args()
+
+    site = load_site(synthetic=max(options.articles - 74, 0), page_kb=options.page_kb)
+    rounds = []
+    with RedisServer() as redis, tempfile.TemporaryDirectory() as scratch:
+        for number in range(options.rounds):
+            for workers in (1, 2):
+                folder = Path(scratch) / f"{number}-{workers}"
+                rounds.append(one_round(site, workers, redis, folder))
+    by = {n: [r["pages_s"] for r in rounds if r["workers"] == n] for n in (1, 2)}
+    last = rounds[-1]
+    result = {
+        "benchmark": "distributed",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "articles": len(site.articles),
+        "page_kb": options.page_kb,
+        "rounds": rounds,
+        "median_pages_s": {f"{n}_worker(s)": statistics.median(v) for n, v in by.items()},
+        "speedup_2_over_1": round(statistics.median(by[2]) / statistics.median(by[1]), 2),
+        "redis_bytes_per_10000_articles": round(last["written_bytes"] / last["articles"] * 10000),
+        "dupefilter_bytes_per_10000_requests": round(
+            last["dupefilter_bytes"] / last["fingerprints"] * 10000
+        ),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "distributed.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"distributed crawl, {result['articles']} articles of ~{options.page_kb} KB:")
+    print(f"{'round':<7}{'workers':>8}{'pages/s':>10}{'requests':>10}{'articles':>10}")
+    for n, r in enumerate(rounds):
+        print(
+            f"{n + 1:<7}{r['workers']:>8}{r['pages_s']:>10}{r['requests']:>10}{r['articles']:>10}"
+        )
+    print(f"median pages/s: {result['median_pages_s']}; 2 over 1: {result['speedup_2_over_1']}x")
+    print(f"Redis: {result['redis_bytes_per_10000_articles']:,} bytes per 10,000 known articles, "
+          f"{result['dupefilter_bytes_per_10000_requests']:,} per 10,000 fingerprints")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
