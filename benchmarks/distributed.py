@@ -1,8 +1,9 @@
 """Benchmark: one worker against two on one Redis frontier, and Redis memory per article.
 
 Run by hand: ``make bench`` (or ``python -m benchmarks.distributed --articles 2000``).
-Rounds alternate 1 worker / 2 workers on the same fixture site so machine noise
-hits both; each round starts from an empty Redis.  Pages/s is counted at the
+Rounds alternate a plain single-machine crawl (no Redis: the cost of the
+shared frontier), 1 worker and 2 workers on the same fixture site, so machine
+noise hits all; each round starts from an empty Redis.  Pages/s is counted at the
 fixture server, from its first request to its last, so workers' start-up and
 their idle wait at the end (``NEWSSPIDER_REDIS_IDLE_TIMEOUT``) are not in it.
 The server, Redis and the workers share this machine's cores: on one machine a
@@ -36,11 +37,13 @@ SAME += ["-s", "NEWSSPIDER_REDIS_IDLE_TIMEOUT=1", "-s", "NEWSSPIDER_REDIS_WORKER
 
 
 def start_worker(workdir: Path, name: str, base_url: str, redis_url: str) -> subprocess.Popen:
+    """A worker; with ``redis_url`` empty, a plain single-machine crawl."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsspider.settings"}
     command = [sys.executable, "-m", "scrapy", "crawl", "maghress", *SAME]
     command += ["-a", f"base_url={base_url}", "-a", "max_pages=100000"]
-    command += ["-s", f"NEWSSPIDER_REDIS_URL={redis_url}", "-s", f"NEWSSPIDER_WORKER_ID={name}"]
+    if redis_url:
+        command += ["-s", f"NEWSSPIDER_REDIS_URL={redis_url}", "-s", f"NEWSSPIDER_WORKER_ID={name}"]
     return subprocess.Popen(
         command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
@@ -74,12 +77,13 @@ class RequestClock:
 
 
 def one_round(site, workers: int, redis: RedisServer, scratch: Path) -> dict:
+    """``workers`` = 0: one plain crawl without Redis."""
     redis.client().flushall()
     with DemoSite(site) as server:
         clock = RequestClock(server)
         processes = [
-            start_worker(scratch / f"w{n}", f"w{n}", server.base_url, redis.url)
-            for n in range(workers)
+            start_worker(scratch / f"w{n}", f"w{n}", server.base_url, redis.url if workers else "")
+            for n in range(max(workers, 1))
         ]
         for process in processes:
             _out, err = process.communicate()
@@ -89,6 +93,8 @@ def one_round(site, workers: int, redis: RedisServer, scratch: Path) -> dict:
         requests = len(server.requests)
     client = redis.client()
     written = client.hlen("newsspider:maghress:written")
+    if not workers:
+        return {"workers": 0, "pages_s": round(pages_s, 1), "requests": requests}
     return {
         "workers": workers,
         "pages_s": round(pages_s, 1),
@@ -111,10 +117,10 @@ def main() -> None:
     rounds = []
     with RedisServer() as redis, tempfile.TemporaryDirectory() as scratch:
         for number in range(options.rounds):
-            for workers in (1, 2):
+            for workers in (0, 1, 2):
                 folder = Path(scratch) / f"{number}-{workers}"
                 rounds.append(one_round(site, workers, redis, folder))
-    by = {n: [r["pages_s"] for r in rounds if r["workers"] == n] for n in (1, 2)}
+    by = {n: [r["pages_s"] for r in rounds if r["workers"] == n] for n in (0, 1, 2)}
     last = rounds[-1]
     result = {
         "benchmark": "distributed",
@@ -122,7 +128,11 @@ def main() -> None:
         "articles": len(site.articles),
         "page_kb": options.page_kb,
         "rounds": rounds,
-        "median_pages_s": {f"{n}_worker(s)": statistics.median(v) for n, v in by.items()},
+        "median_pages_s": {
+            "alone": statistics.median(by[0]),
+            **{f"{n}_worker(s)": statistics.median(by[n]) for n in (1, 2)},
+        },
+        "one_worker_over_alone": round(statistics.median(by[1]) / statistics.median(by[0]), 2),
         "speedup_2_over_1": round(statistics.median(by[2]) / statistics.median(by[1]), 2),
         "redis_bytes_per_10000_articles": round(last["written_bytes"] / last["articles"] * 10000),
         "dupefilter_bytes_per_10000_requests": round(
@@ -134,10 +144,13 @@ def main() -> None:
     print(f"distributed crawl, {result['articles']} articles of ~{options.page_kb} KB:")
     print(f"{'round':<7}{'workers':>8}{'pages/s':>10}{'requests':>10}{'articles':>10}")
     for n, r in enumerate(rounds):
+        mode = r["workers"] or "alone"
         print(
-            f"{n + 1:<7}{r['workers']:>8}{r['pages_s']:>10}{r['requests']:>10}{r['articles']:>10}"
+            f"{n + 1:<7}{mode:>8}{r['pages_s']:>10}{r['requests']:>10}{r.get('articles', ''):>10}"
         )
-    print(f"median pages/s: {result['median_pages_s']}; 2 over 1: {result['speedup_2_over_1']}x")
+    print(f"median pages/s: {result['median_pages_s']}")
+    print(f"1 worker / alone: {result['one_worker_over_alone']}x; "
+          f"2 workers / 1: {result['speedup_2_over_1']}x")  # fmt: skip
     print(f"Redis: {result['redis_bytes_per_10000_articles']:,} bytes per 10,000 known articles, "
           f"{result['dupefilter_bytes_per_10000_requests']:,} per 10,000 fingerprints")  # fmt: skip
 
