@@ -9,8 +9,10 @@ their idle wait at the end (``NEWSSPIDER_REDIS_IDLE_TIMEOUT``) are not in it.
 The server, Redis and the workers share this machine's cores: on one machine a
 second worker buys only what the first left idle.
 
-Memory: ``MEMORY USAGE`` of the state's hash of written ids after a run,
-scaled to 10,000 articles, and of the frontier's duplicate filter.
+Memory: ``MEMORY USAGE`` (exact, every element) of the state's hash of written
+ids after a run, scaled to 10,000 articles, and of the frontier's duplicate
+filter; and the server's ``used_memory`` growth when the state learns 10,000
+ids of the real shape (``maghress:fr:<source>:<number>`` → 20-hex body hash).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ import time
 from pathlib import Path
 
 from newsspider.demo_site import DemoSite, load_site
+from newsspider.distributed import Keys
+from newsspider.distributed.state import RedisStateStore
+from newsspider.state import body_hash
 from tests.redis_server import RedisServer
 
 RESULTS = Path(__file__).parent / "results"
@@ -100,10 +105,22 @@ def one_round(site, workers: int, redis: RedisServer, scratch: Path) -> dict:
         "pages_s": round(pages_s, 1),
         "requests": requests,
         "articles": written,
-        "written_bytes": client.memory_usage("newsspider:maghress:written"),
-        "dupefilter_bytes": client.memory_usage("newsspider:maghress:dupefilter"),
+        "written_bytes": client.memory_usage("newsspider:maghress:written", samples=0),
+        "dupefilter_bytes": client.memory_usage("newsspider:maghress:dupefilter", samples=0),
         "fingerprints": client.scard("newsspider:maghress:dupefilter"),
     }
+
+
+def state_memory(redis: RedisServer, count: int = 10_000) -> int:
+    """Bytes the server grows by when the shared state learns ``count`` article ids."""
+    client = redis.client()
+    client.flushall()
+    store = RedisStateStore(client, Keys("newsspider", "maghress"), "bench", "bench")
+    before = client.info("memory")["used_memory"]
+    ids = [(f"maghress:fr:libe:{100_000 + n}", body_hash(f"body {n}")) for n in range(count)]
+    for start in range(0, count, 1000):
+        store.mark_written(ids[start : start + 1000])
+    return client.info("memory")["used_memory"] - before
 
 
 def main() -> None:
@@ -120,6 +137,7 @@ def main() -> None:
             for workers in (0, 1, 2):
                 folder = Path(scratch) / f"{number}-{workers}"
                 rounds.append(one_round(site, workers, redis, folder))
+        grown = state_memory(redis)
     by = {n: [r["pages_s"] for r in rounds if r["workers"] == n] for n in (0, 1, 2)}
     last = rounds[-1]
     result = {
@@ -138,6 +156,7 @@ def main() -> None:
         "dupefilter_bytes_per_10000_requests": round(
             last["dupefilter_bytes"] / last["fingerprints"] * 10000
         ),
+        "used_memory_growth_per_10000_articles": grown,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "distributed.json").write_text(json.dumps(result, indent=1) + "\n")
@@ -151,7 +170,8 @@ def main() -> None:
     print(f"median pages/s: {result['median_pages_s']}")
     print(f"1 worker / alone: {result['one_worker_over_alone']}x; "
           f"2 workers / 1: {result['speedup_2_over_1']}x")  # fmt: skip
-    print(f"Redis: {result['redis_bytes_per_10000_articles']:,} bytes per 10,000 known articles, "
+    print(f"Redis: {result['redis_bytes_per_10000_articles']:,} bytes per 10,000 known articles "
+          f"(server growth for 10,000 ids: {grown:,}), "
           f"{result['dupefilter_bytes_per_10000_requests']:,} per 10,000 fingerprints")  # fmt: skip
 
 
