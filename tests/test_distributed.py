@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -130,6 +131,12 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path: Path, redis_url: str)
         stats = stats_of(two)
         assert stats["newsspider/redis/dead_workers"] == 1
         assert not committed(one), "the killed worker committed nothing"
+        # Before any restart: what the victim had exported plus what the survivor
+        # wrote is the whole site — the requests it had in flight were not lost.
+        exported = [json.loads(line)["id"] for line in part()[0].read_bytes().splitlines()]
+        survived = article_ids(committed(two))
+        assert set(exported) | set(survived) == ids_of(server.site.articles)
+        assert not set(exported) & set(survived), "the survivor wrote an exported article again"
 
         # The killed worker comes back: it salvages its .part file and finds no work left.
         rerun = run_crawl(one, *worker_args(redis_url, "one", server.base_url))
@@ -144,6 +151,38 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path: Path, redis_url: str)
             assert list(file_errors(path)) == [], f"torn or bad line in {path}"
         report = json.loads(sorted(one.glob("data/maghress/runs/*-one.json"))[-1].read_text())
         assert report["state"]["previous_run_clean"] is False, "a death makes the run unclean"
+        assert report["records"].get("article", 0) == 0, "nothing left to write"
+
+
+def test_a_dead_workers_requests_go_to_the_next_worker(tmp_path: Path, redis_url: str) -> None:
+    """A worker that died holding a request (no heartbeat, an in-flight entry):
+    the next worker queues it again, though nothing else links to that page."""
+    from scrapy import Request
+
+    from newsspider.spiders.maghress import MaghressSpider
+
+    client = redis.Redis.from_url(redis_url)
+    with DemoSite() as server:
+        orphan, asked = server.site.articles[3], server.site.articles[4]
+        spider = MaghressSpider(base_url=server.base_url)
+        request = Request(server.url(orphan.path), callback=spider.parse_article, priority=10)
+        data = pickle.dumps(request.to_dict(spider=spider), protocol=-1)
+        client.sadd("newsspider:maghress:workers", "ghost")
+        client.hset("newsspider:maghress:inflight:ghost", "token", data)
+
+        run = run_crawl(
+            tmp_path,
+            *worker_args(redis_url, "one", server.base_url),
+            "-a",
+            f"urls={server.url(asked.path)}",
+        )
+        assert run.returncode == exitcodes.OK, run.stderr[-3000:]
+        assert "worker ghost is gone: 1 request(s)" in run.stderr
+        assert sorted(article_ids(committed(tmp_path))) == sorted(ids_of([orphan, asked]))
+        assert run.stats["newsspider/redis/recovered_requests"] == 1
+        assert not client.exists("newsspider:maghress:inflight:ghost")
+        assert not client.sismember("newsspider:maghress:workers", "ghost")
+        assert client.get("newsspider:maghress:clean") == b"0", "a death makes the run unclean"
 
 
 def test_redis_state_counts_only_committed_files(tmp_path: Path, redis_url: str) -> None:
