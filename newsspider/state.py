@@ -67,8 +67,24 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class StateStore:
-    """Known article ids (kept in memory for cheap lookups) backed by SQLite."""
+class KnownIds:
+    """Article id → body hash of what earlier runs wrote, in memory: the spider asks
+    for every link of every page, so a lookup must cost a dict access."""
+
+    hashes: dict[str, str | None]
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def is_known(self, record_id: str) -> bool:
+        return record_id in self.hashes
+
+    def body_hash(self, record_id: str) -> str | None:
+        return self.hashes.get(record_id)
+
+
+class StateStore(KnownIds):
+    """Known article ids backed by SQLite."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -82,15 +98,6 @@ class StateStore:
         )
         # Read once at open, before this run marks itself as in progress.
         self.previous_clean = self.previous_run_clean()
-
-    def __len__(self) -> int:
-        return len(self.hashes)
-
-    def is_known(self, record_id: str) -> bool:
-        return record_id in self.hashes
-
-    def body_hash(self, record_id: str) -> str | None:
-        return self.hashes.get(record_id)
 
     def mark_written(self, entries: Iterable[tuple[str, str | None]]) -> int:
         """Remember ``(id, body_hash)`` pairs durably; returns how many were new."""

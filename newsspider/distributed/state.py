@@ -16,11 +16,12 @@ from pathlib import Path
 import redis
 
 from newsspider.distributed import Keys
+from newsspider.state import KnownIds
 
 CLEAN, PREVIOUS_CLEAN, LAST_SUCCESS = "clean", "previous_clean", "last_success"
 
 
-class RedisStateStore:
+class RedisStateStore(KnownIds):
     def __init__(self, server: redis.Redis, keys: Keys, worker: str, shown_as: str) -> None:
         self.server = server
         self.keys = keys
@@ -30,15 +31,6 @@ class RedisStateStore:
             key.decode(): value.decode() or None
             for key, value in server.hscan_iter(keys.written, count=1000)
         }
-
-    def __len__(self) -> int:
-        return len(self.hashes)
-
-    def is_known(self, record_id: str) -> bool:
-        return record_id in self.hashes
-
-    def body_hash(self, record_id: str) -> str | None:
-        return self.hashes.get(record_id)
 
     def mark_written(self, entries: Iterable[tuple[str, str | None]]) -> int:
         rows = dict(entries)
