@@ -45,3 +45,12 @@ def test_overwrite_mode_replaces(tmp_path: Path) -> None:
     handle.write(b'{"new": 1}\n')
     storage.store(handle)
     assert final.read_bytes() == b'{"new": 1}\n'
+
+
+def test_each_exported_line_reaches_the_os_at_once(tmp_path: Path) -> None:
+    """No flush, no close: a kill -9 now would still leave the line for salvage."""
+    storage = AtomicFileFeedStorage(str(tmp_path / "a.jsonl"), feed_options={"overwrite": True})
+    handle = storage.open(Spider("s"))
+    handle.write(b'{"a": 1}\n')
+    assert (tmp_path / "a.jsonl.part").read_bytes() == b'{"a": 1}\n'
+    storage.store(handle)

@@ -85,6 +85,14 @@ def test_salvage_touches_only_this_spiders_feed_files(tmp_path: Path, monkeypatc
     feeds = ["data/%(name)s/articles-%(run_id)s.jsonl", "data/%(name)s/headlines-%(run_id)s.jsonl"]
     assert parts_to_salvage(feeds, "maghress") == [Path("data/maghress") / ours.name]
     assert parts_to_salvage(feeds, "other") == []
+    # Distributed workers on one disk: each salvages its own files, never a live peer's.
+    one = folder / "articles-20260101T000000Z-one.jsonl.part"
+    two = folder / "headlines-20260101T000000Z-two.jsonl.part"
+    one.write_bytes(b'{"id": "b"}\n')
+    two.write_bytes(b'{"id": "c"}\n')
+    assert parts_to_salvage(feeds, "maghress", "-one") == [Path("data/maghress") / one.name]
+    assert parts_to_salvage(feeds, "maghress", "-two") == [Path("data/maghress") / two.name]
+    assert parts_to_salvage(feeds, "maghress") == [Path("data/maghress") / ours.name]
 
 
 def test_ids_count_as_written_only_once_their_file_is_final(tmp_path: Path) -> None:
