@@ -264,13 +264,15 @@ class MaghressFamilySpider(scrapy.Spider):
         feed) are fetched even when known, so that an edit at the source is seen.
         """
         refetch = newest and self.settings.getbool("NEWSSPIDER_EMIT_REVISIONS")
-        for teaser in teasers:
-            parsed = self.site.parse_article_url(teaser.url)
+        links = [(teaser, self.site.parse_article_url(teaser.url)) for teaser in teasers]
+        # Counted before the lang/sources filters: a typo in sources= is not a
+        # "layout changed" alarm (exit 4), and the menu warning says what happened.
+        # One stats call per page: ~50 links per listing page.
+        if found := sum(parsed is not None for _teaser, parsed in links):
+            self._count("article_links", found)
+        for teaser, parsed in links:
             if parsed is None:
                 continue
-            # Counted before the lang/sources filters: a typo in sources= is not a
-            # "layout changed" alarm (exit 4), and the menu warning says what happened.
-            self._count("article_links")
             if parsed[0] not in self.args.langs:
                 continue
             if self.args.sources is not None and parsed[1] not in self.args.sources:
