@@ -42,7 +42,7 @@ RESERVED_SLUGS = frozenset(
 )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _article_parts(url: str) -> tuple[str | None, str, str] | None:
     """``(section prefix, slug, number)`` of an article URL's path, parsed once per URL:
     a listing page's ~100 links recur on every page, and each is checked several times."""

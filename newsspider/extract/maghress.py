@@ -132,7 +132,7 @@ def strip_on(fragment: str, base: str) -> Strip | None:
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _resolve(base: str, href: str) -> tuple[str, str] | None:
     """``(URL without fragment, netloc)`` of an http(s) ``href`` joined to ``base``.
 
