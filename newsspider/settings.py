@@ -21,6 +21,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_DELAY = 0.5  # the floor AutoThrottle never goes below
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Items of one response processed at once.  The pipelines are synchronous, so
+# more buys nothing, and Scrapy starts that many asyncio tasks per response
+# (100 by default: more CPU than parsing the page).
+CONCURRENT_ITEMS = 1
 TELNETCONSOLE_ENABLED = False
 
 # --- Robustness -------------------------------------------------------------------

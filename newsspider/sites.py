@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # /fr/libe/32145, /hespress/385472, /en/ahram/123 — the id is digits, per source.
@@ -39,6 +40,16 @@ RESERVED_SLUGS = frozenset(
         "ar",
     }
 )
+
+
+@lru_cache(maxsize=4096)
+def _article_parts(url: str) -> tuple[str | None, str, str] | None:
+    """``(section prefix, slug, number)`` of an article URL's path, parsed once per URL:
+    a listing page's ~100 links recur on every page, and each is checked several times."""
+    match = _ARTICLE_PATH.match(urlsplit(url).path)
+    if not match or match["slug"] in RESERVED_SLUGS:
+        return None
+    return match["section"], match["slug"], match["num"]
 
 
 @dataclass(frozen=True)
@@ -88,13 +99,13 @@ class Site:
 
     def parse_article_url(self, url: str) -> tuple[str, str, str] | None:
         """``(lang, source_slug, number)`` of an article URL, whatever its host."""
-        match = _ARTICLE_PATH.match(urlsplit(url).path)
-        if not match or match["slug"] in RESERVED_SLUGS:
+        parts = _article_parts(url)
+        if parts is None:
             return None
-        lang = self.lang_of_prefix(match["section"])
+        lang = self.lang_of_prefix(parts[0])
         if lang is None:
             return None
-        return lang, match["slug"], match["num"]
+        return lang, parts[1], parts[2]
 
     def parse_source_url(self, url: str) -> tuple[str, str] | None:
         """``(lang, source_slug)`` of a newspaper listing URL, whatever its host."""

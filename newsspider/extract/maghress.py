@@ -126,6 +126,25 @@ def strip_on(fragment: str, base: str) -> Strip | None:
     return Strip(entries, hashlib.sha1(text.encode()).hexdigest()[:16])
 
 
+# --- links --------------------------------------------------------------------
+
+# ``scheme://`` at the start of an href: an absolute URL.
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@lru_cache(maxsize=4096)
+def _resolve(base: str, href: str) -> tuple[str, str] | None:
+    """``(URL without fragment, netloc)`` of an http(s) ``href`` joined to ``base``.
+
+    Cached: a listing page's ~100 anchors (menu, strip, teasers) recur on every
+    page, and joining them was most of a listing page's cost.
+    """
+    parts = urlsplit(urljoin(base, href))
+    if parts.scheme not in ("http", "https"):
+        return None
+    return parts._replace(fragment="").geturl(), parts.netloc
+
+
 # --- selectors, compiled once --------------------------------------------------
 
 _SPAN_TITLE = CSSSelector("span.articletitle")
@@ -171,8 +190,12 @@ class MaghressPage:
         self.site = site
         self.now = now
         self.lang = site.lang_of_url(url)
+        parts = urlsplit(url)
         # host[:port]: another server on the same machine is another site.
-        self._netloc = urlsplit(url).netloc.lower()
+        self._netloc = parts.netloc.lower()
+        # An href that starts with "/" or a scheme joins the same way to any page of
+        # the host: the shorter base lets the join cache serve every page.
+        self._origin = f"{parts.scheme}://{parts.netloc}"
 
     @cached_property
     def tree(self) -> HtmlElement:
@@ -251,13 +274,15 @@ class MaghressPage:
         """A same-site http(s) URL for ``href``, or None (other hosts, javascript:, …)."""
         if not href:
             return None
-        url = urljoin(self.url, href.strip())
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
+        href = href.strip()
+        base = self._origin if href[:1] == "/" or _HAS_SCHEME.match(href) else self.url
+        resolved = _resolve(base, href)
+        if resolved is None:
             return None
-        if parts.netloc.lower() != self._netloc and not self.site.owns_host(parts.netloc):
+        url, netloc = resolved
+        if netloc.lower() != self._netloc and not self.site.owns_host(netloc):
             return None
-        return parts._replace(fragment="").geturl()
+        return url
 
     def _links(self, *, with_text: bool = False) -> list[str]:
         anchors = self.tree.iter("a")
