@@ -6,6 +6,7 @@ shared frontier), 1 worker and 2 workers on the same fixture site, so machine
 noise hits all; each round starts from an empty Redis.  Pages/s is counted at the
 fixture server, from its first request to its last, so workers' start-up and
 their idle wait at the end (``NEWSSPIDER_REDIS_IDLE_TIMEOUT``) are not in it.
+Pages are served pre-rendered (as in ``performance.py``), after a warm-up crawl.
 The server, Redis and the workers share this machine's cores: on one machine a
 second worker buys only what the first left idle.
 
@@ -29,6 +30,7 @@ import threading
 import time
 from pathlib import Path
 
+from benchmarks.performance import whole_site_cached
 from newsspider.demo_site import DemoSite, load_site
 from newsspider.distributed import Keys
 from newsspider.distributed.state import RedisStateStore
@@ -132,7 +134,8 @@ def main() -> None:
 
     site = load_site(synthetic=max(options.articles - 74, 0), page_kb=options.page_kb)
     rounds = []
-    with RedisServer() as redis, tempfile.TemporaryDirectory() as scratch:
+    with whole_site_cached(), RedisServer() as redis, tempfile.TemporaryDirectory() as scratch:
+        one_round(site, 0, redis, Path(scratch) / "warm-up")  # renders every page once
         for number in range(options.rounds):
             for workers in (0, 1, 2):
                 folder = Path(scratch) / f"{number}-{workers}"

@@ -48,9 +48,19 @@ logger = logging.getLogger(__name__)
 PRIORITY_QUEUE = "scrapy_redis.queue.PriorityQueue"
 TOKEN = "newsspider_frontier_token"  # Request.meta: which in-flight entry a request is
 
+# Queue a request unless its fingerprint was seen, in one round trip.
+# KEYS: duplicate filter, queue; ARGV: fingerprint ('' to skip the filter), score, request.
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # Pop the best request and record it as in flight, atomically: a kill between
-# the two would lose it.
+# the two would lose it.  ARGV: tokens of requests done since the last pop, acked
+# in the same round trip.
 _POP = """
+if #ARGV > 0 then redis.call('HDEL', KEYS[2], unpack(ARGV)) end
 local found = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #found == 0 then return false end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
@@ -74,6 +84,7 @@ class FrontierScheduler(Scheduler):
         self.idle_since: float | None = None
         self.heartbeat = task.LoopingCall(self._beat)
         self._pop = self.server.register_script(_POP)
+        self._push = self.server.register_script(_PUSH)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
@@ -145,9 +156,14 @@ class FrontierScheduler(Scheduler):
         # A retry or a redirect of a taken request: once the new one is queued,
         # the taken one is done.
         token = request.meta.pop(TOKEN, None)
-        queued = request.dont_filter or not self.df.request_seen(request)
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        data = self.queue._encode_request(request)
+        queued = bool(
+            self._push(
+                keys=[self.df.key, self.queue.key], args=[fingerprint, -request.priority, data]
+            )
+        )
         if queued:
-            self.queue.push(request)
             self._inc("scheduler/enqueued")
         else:
             self.df.log(request, self.spider)
@@ -156,8 +172,10 @@ class FrontierScheduler(Scheduler):
         return queued
 
     def next_request(self) -> Request | None:
-        self._ack_finished()
-        data = self._pop(keys=[self.queue.key, self.keys.inflight(self.worker)])
+        done = self._finished()
+        data = self._pop(keys=[self.queue.key, self.keys.inflight(self.worker)], args=done)
+        for token in done:
+            del self.taken[token]
         if data is None:
             return None
         self.idle_since = None
@@ -179,17 +197,15 @@ class FrontierScheduler(Scheduler):
         if isinstance(item, Article) and (token := response.request.meta.get(TOKEN)):
             self._ack(token)
 
-    def _ack_finished(self) -> None:
-        """Requests that left the downloader and the scraper are done."""
+    def _finished(self) -> list[str]:
+        """Tokens of taken requests that left the downloader and the scraper: done."""
         engine = self.crawler.engine
         if not self.taken or engine is None:
-            return
+            return []
         busy = engine.downloader.active | (
             engine.scraper.slot.active if engine.scraper.slot else set()
         )
-        done = [token for token, request in self.taken.items() if request not in busy]
-        if done:
-            self._ack(*done)
+        return [token for token, request in self.taken.items() if request not in busy]
 
     def _ack(self, *tokens: str) -> None:
         if not tokens:
