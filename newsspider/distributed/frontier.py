@@ -191,10 +191,11 @@ class FrontierScheduler(Scheduler):
 
     # done-ness
 
-    def item_scraped(self, item: Any, response: Response) -> None:
+    def item_scraped(self, item: Any, response: Response | None) -> None:
         """An exported article is done now, not at the next pop: the smaller the gap,
         the smaller the chance that a kill makes a survivor write it again."""
-        if isinstance(item, Article) and (token := response.request.meta.get(TOKEN)):
+        request = getattr(response, "request", None)
+        if isinstance(item, Article) and request and (token := request.meta.get(TOKEN)):
             self._ack(token)
 
     def _finished(self) -> list[str]:
