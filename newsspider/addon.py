@@ -22,6 +22,8 @@ class NewsspiderAddon:
         if user_agent:
             settings.set("USER_AGENT", user_agent, priority="addon")
         if url := redis_url(settings):
+            from newsspider.distributed.state import REDIS_PARAMS
+
             keys = Keys.of(settings, "%(spider)s")
             distributed = {
                 "SCHEDULER": "newsspider.distributed.frontier.FrontierScheduler",
@@ -29,6 +31,9 @@ class NewsspiderAddon:
                 "REDIS_URL": url,
                 "SCHEDULER_QUEUE_KEY": keys.requests,
                 "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+                # scrapy-redis's defaults (30 s timeouts, retry on timeout) outlast a
+                # worker's TTL and can pop a request twice.
+                "REDIS_PARAMS": REDIS_PARAMS,
             }
             for name, value in distributed.items():
                 settings.set(name, value, priority="addon")

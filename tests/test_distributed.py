@@ -25,7 +25,7 @@ from newsspider.distributed.state import RedisStateStore
 from newsspider.runlock import RunLock
 from newsspider.schema import file_errors
 from tests.conftest import FAST, run_crawl
-from tests.redis_server import free_port
+from tests.redis_server import RedisServer, free_port
 from tests.test_cron import article_ids, ids_of
 
 # Quick to notice a dead worker and to end once the frontier is empty.
@@ -168,7 +168,8 @@ def test_a_dead_workers_requests_go_to_the_next_worker(tmp_path: Path, redis_url
         request = Request(server.url(orphan.path), callback=spider.parse_article, priority=10)
         data = pickle.dumps(request.to_dict(spider=spider), protocol=-1)
         client.sadd("newsspider:maghress:workers", "ghost")
-        client.hset("newsspider:maghress:inflight:ghost", "token", data)
+        # In flight as the pop script leaves it: the queue score, a newline, the request.
+        client.hset("newsspider:maghress:inflight:ghost", "token", b"-10\n" + data)
 
         run = run_crawl(
             tmp_path,
@@ -183,6 +184,40 @@ def test_a_dead_workers_requests_go_to_the_next_worker(tmp_path: Path, redis_url
         assert not client.exists("newsspider:maghress:inflight:ghost")
         assert not client.sismember("newsspider:maghress:workers", "ghost")
         assert client.get("newsspider:maghress:clean") == b"0", "a death makes the run unclean"
+
+
+def test_a_worker_whose_redis_goes_away_ends_with_exit_3(tmp_path: Path) -> None:
+    """No hang, no traceback: it stops taking requests and closes as failed; what
+    it had taken stays in its in-flight hash for the next worker."""
+    with RedisServer() as own, DemoSite() as server:
+        worker = start_worker(tmp_path, *worker_args(own.url, "one", server.base_url), *PACED)
+        part = lambda: list(tmp_path.glob("data/maghress/articles-*.jsonl.part"))  # noqa: E731
+        wait_for(lambda: part() and part()[0].read_bytes().count(b"\n") >= 3)
+        own.stop()
+        _out, err = worker.communicate(timeout=120)
+    assert worker.returncode == exitcodes.FAILED, err[-3000:]
+    assert "the run closed early (redis_unavailable)" in err
+    assert "Traceback" not in err, err[-3000:]
+    assert committed(tmp_path), "what it wrote is kept in a final file"
+
+
+def test_a_worker_arriving_while_the_last_run_winds_down_starts_a_new_run(
+    tmp_path: Path, redis_url: str
+) -> None:
+    client = redis.Redis.from_url(redis_url)
+    one, two = tmp_path / "one", tmp_path / "two"
+    with DemoSite() as server:
+        lingering = ["-s", "NEWSSPIDER_REDIS_IDLE_TIMEOUT=10"]
+        first = start_worker(one, *worker_args(redis_url, "one", server.base_url), *lingering)
+        wait_for(lambda: client.exists("newsspider:maghress:draining"), timeout=120)
+        added = [server.site.add_article("fr"), server.site.add_article("ar")]
+        second = run_crawl(two, *worker_args(redis_url, "two", server.base_url))
+        finish(first)
+    assert second.returncode == exitcodes.OK, second.stderr[-3000:]
+    assert second.stats["newsspider/redis/new_frontier"] == 1, "not a join of the finished run"
+    ids = article_ids(committed(one, two))
+    assert Counter(ids).most_common(1)[0][1] == 1, "an article written twice"
+    assert set(ids) == ids_of(server.site.articles) and ids_of(added) <= set(ids)
 
 
 def test_redis_state_counts_only_committed_files(tmp_path: Path, redis_url: str) -> None:
@@ -230,6 +265,15 @@ def test_distributed_settings_are_checked_before_the_run(tmp_path: Path, redis_u
         run = run_crawl(tmp_path, *never, *url, "-s", setting)
         assert run.returncode == exitcodes.USAGE, run.stderr[-2000:]
         assert run.stderr.count("\n") == 1 and words in run.stderr, run.stderr
+
+    # A worker id that another machine is running: a configuration mistake.
+    client = redis.Redis.from_url(redis_url)
+    client.set("newsspider:maghress:alive:one", "elsewhere:123", px=30_000)
+    args = ["-s", f"NEWSSPIDER_REDIS_URL={redis_url}", "-s", "NEWSSPIDER_WORKER_ID=one"]
+    taken = run_crawl(tmp_path, *never, *args)
+    assert taken.returncode == exitcodes.USAGE, taken.stderr[-2000:]
+    assert taken.stderr.count("\n") == 1 and "running on elsewhere:123" in taken.stderr
+    client.delete("newsspider:maghress:alive:one")
 
     # One process per worker id on a machine; another id may run beside it.
     lock = RunLock.acquire(tmp_path / "data" / "state" / "maghress-one.lock")

@@ -59,7 +59,7 @@ class Command(ScrapyCrawlCommand):
             thresholds(self.settings)
             check_settings_paths(self.settings, spider_class.name)
             check_flags(self.settings)
-            check_redis(self.settings)
+            check_redis(self.settings, spider_class.name)
         except (ArgumentError, ValueError) as error:
             self._exit(args[0], str(error), exitcodes.USAGE)
         except RedisUnreachable as error:

@@ -83,8 +83,9 @@ class RedisUnreachable(RuntimeError):
     """The frontier's Redis server does not answer."""
 
 
-def check_redis(settings: BaseSettings) -> None:
-    """Distributed settings make sense and the server answers, before the first request.
+def check_redis(settings: BaseSettings, spider: str) -> None:
+    """Distributed settings make sense, the server answers, and no other machine
+    runs this worker id, before the first request.
 
     Raises ValueError for a bad setting (exit 2), RedisUnreachable (exit 3).
     """
@@ -112,9 +113,17 @@ def check_redis(settings: BaseSettings) -> None:
         raise ValueError(f"setting NEWSSPIDER_REDIS_URL: {error}") from None
     try:
         client.ping()
+        holder = client.get(Keys.of(settings, spider).alive(worker_id(settings)))
     except RedisError as error:
         raise RedisUnreachable(
             f"Redis at {url.rpartition('@')[2]} does not answer: {error}"
         ) from None
     finally:
         client.close()
+    # The alive key says "host:pid".  One of this host is this worker's previous
+    # process (the run lock, taken next, makes sure it is gone): this one takes over.
+    if holder and holder.decode().partition(":")[0] != socket.gethostname():
+        raise ValueError(
+            f"setting NEWSSPIDER_WORKER_ID: worker {worker_id(settings)!r} is running on "
+            f"{holder.decode()}; give each worker its own id"
+        )

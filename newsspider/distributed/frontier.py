@@ -10,29 +10,34 @@ run — a listing page lost that way hides every article behind it.  So:
   script; it leaves the hash when it is done: its record exported (and, with
   ``LineFlushedFile``, in the OS), or its callback finished, or the retry or
   redirect it turned into is queued.
-- Each worker renews an ``alive`` key every few seconds.  A worker whose key
-  expired is dead: the first survivor to notice takes its in-flight hash
-  (``RENAME``, so only one does) and queues its requests again.  A restarted
+- Each worker renews an ``alive`` key every TTL/3 seconds.  A worker whose key
+  expired is dead: the first survivor to notice queues its in-flight requests
+  again, in one Lua script that checks the key is still gone.  A restarted
   worker does the same with what its own previous process left.
 - Workers end when the frontier has been empty, with nothing in flight
   anywhere, for ``NEWSSPIDER_REDIS_IDLE_TIMEOUT`` seconds (a scrapy-redis
-  spider would otherwise wait forever).
-- The first worker to arrive when no frontier is active starts a new one:
-  it clears the previous run's fingerprints, so a cron run fetches the home
-  pages and listings again, while every worker of one run shares them.
+  spider would otherwise wait forever).  A worker that starts while the
+  frontier is empty and the last run's workers are only waiting to end starts
+  a new one, as does the first worker of a run: it clears the previous run's
+  fingerprints, so a cron run fetches the home pages and listings again.
+- If Redis fails, the worker stops taking requests and closes with the reason
+  ``redis_unavailable`` (exit 3); what it had taken stays in its in-flight
+  hash for the next worker to queue again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 import time
 from typing import Any
 
 import redis
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
@@ -47,26 +52,48 @@ logger = logging.getLogger(__name__)
 # The pop script reads a sorted set; articles go before listing pages by priority.
 PRIORITY_QUEUE = "scrapy_redis.queue.PriorityQueue"
 TOKEN = "newsspider_frontier_token"  # Request.meta: which in-flight entry a request is
+REDIS_FAILED = "redis_unavailable"  # the close reason when Redis fails mid-run
 
-# Queue a request unless its fingerprint was seen, in one round trip.
-# KEYS: duplicate filter, queue; ARGV: fingerprint ('' to skip the filter), score, request.
+# Queue a request unless its fingerprint was seen, in one round trip; a push
+# means the frontier is not drained.
+# KEYS: duplicate filter, queue, draining; ARGV: fingerprint ('' skips the filter), score, request.
 _PUSH = """
 if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('DEL', KEYS[3])
 return 1
 """
 
-# Pop the best request and record it as in flight, atomically: a kill between
-# the two would lose it.  ARGV: tokens of requests done since the last pop, acked
-# in the same round trip.
+# Ack the requests done since the last pop, then pop the best request and record
+# it as in flight, with its score, atomically: a kill in between would lose it.
+# KEYS: queue, in-flight hash; ARGV: tokens to ack.
 _POP = """
 if #ARGV > 0 then redis.call('HDEL', KEYS[2], unpack(ARGV)) end
-local found = redis.call('ZRANGE', KEYS[1], 0, 0)
+local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #found == 0 then return false end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
-redis.call('HSET', KEYS[2], redis.sha1hex(found[1]), found[1])
+redis.call('HSET', KEYS[2], redis.sha1hex(found[1]), found[2] .. '\\n' .. found[1])
 return found[1]
 """
+
+# Put a gone worker's in-flight requests back in the queue and drop it from the
+# workers, unless its alive key is back (a restart won the race): all or nothing.
+# KEYS: alive, in-flight hash, queue, workers; ARGV: worker, '1' to skip the alive check.
+_RECOVER = """
+if ARGV[2] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local entries = redis.call('HVALS', KEYS[2])
+for _, entry in ipairs(entries) do
+  local cut = string.find(entry, '\\n', 1, true)
+  redis.call('ZADD', KEYS[3], string.sub(entry, 1, cut - 1), string.sub(entry, cut + 1))
+end
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[4], ARGV[1])
+return #entries
+"""
+
+
+class WorkerIdInUse(RuntimeError):
+    """Another machine runs a worker with this ``NEWSSPIDER_WORKER_ID``."""
 
 
 class FrontierScheduler(Scheduler):
@@ -76,15 +103,19 @@ class FrontierScheduler(Scheduler):
         self.crawler = crawler
         self.stats = crawler.stats
         self.worker = worker_id(settings)
+        # Who holds the alive key: a restart on this host takes over, another host may not.
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"
         assert crawler.spidercls.name
         self.keys = Keys.of(settings, crawler.spidercls.name)
         self.idle_timeout = settings.getfloat("NEWSSPIDER_REDIS_IDLE_TIMEOUT")
         self.ttl_ms = int(settings.getfloat("NEWSSPIDER_REDIS_WORKER_TTL") * 1000)
         self.taken: dict[str, Request] = {}  # token → request this process is working on
         self.idle_since: float | None = None
+        self.failed: redis.RedisError | None = None
         self.heartbeat = task.LoopingCall(self._beat)
-        self._pop = self.server.register_script(_POP)
         self._push = self.server.register_script(_PUSH)
+        self._pop = self.server.register_script(_POP)
+        self._recover = self.server.register_script(_RECOVER)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
@@ -102,6 +133,9 @@ class FrontierScheduler(Scheduler):
         )
         crawler.signals.connect(scheduler.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
+        # Connected after the feed exporter's: the worker leaves once its files are
+        # committed and their ids marked, so a worker of the next run sees them.
+        crawler.signals.connect(scheduler.spider_closed, signal=signals.spider_closed)
         return scheduler
 
     # lifecycle
@@ -112,10 +146,19 @@ class FrontierScheduler(Scheduler):
             server=self.server, spider=spider, key=self.queue_key, serializer=self.serializer
         )
         self.df = self.df or load_object(self.dupefilter_cls).from_spider(spider)
+        self._wait_for_last_run()
         with self.server.lock(self.keys("join"), timeout=60, blocking_timeout=60):
+            holder = self.server.get(self.keys.alive(self.worker))
+            host = self.holder.partition(":")[0]
+            if holder and holder.decode().partition(":")[0] != host:
+                raise WorkerIdInUse(
+                    f"worker id {self.worker!r} is in use on {holder.decode()}: "
+                    "give each worker its own NEWSSPIDER_WORKER_ID"
+                )
             self._recover_dead(include_self=True)
             workers = self.server.scard(self.keys.workers)
-            if not workers and not len(self.queue):
+            drained = self.server.exists(self.keys("draining")) and not self._busy()
+            if not len(self.queue) and (not workers or drained):
                 self._new_frontier()
             else:
                 logger.info(
@@ -125,30 +168,68 @@ class FrontierScheduler(Scheduler):
                     workers,
                 )
             self.server.sadd(self.keys.workers, self.worker)
-            self.server.set(self.keys.alive(self.worker), "1", px=self.ttl_ms)
+            self._renew()
         self.heartbeat.start(max(self.ttl_ms / 3000, 0.2), now=False)
         if self.stats is not None:
             self.stats.set_value("newsspider/redis/worker", 1)
 
+    def _wait_for_last_run(self) -> None:
+        """The last run's frontier is drained but its workers are still waiting out
+        their idle time, their files not yet committed: wait for them to end, so
+        that this run's state knows what they wrote (else it would write it again)."""
+        deadline = time.monotonic() + self.idle_timeout + self.ttl_ms / 1000 + 10
+        waited = False
+        while (
+            self.server.exists(self.keys("draining"))
+            and self._alive_workers()
+            and not len(self.queue)
+            and not self._busy()
+            and time.monotonic() < deadline
+        ):
+            if not waited:
+                logger.info("worker %s waits for the last run's workers to end", self.worker)
+                waited = True
+            time.sleep(0.5)
+
+    def _alive_workers(self) -> list[str]:
+        workers = [w.decode() for w in self.server.smembers(self.keys.workers)]
+        return [w for w in workers if w != self.worker and self.server.exists(self.keys.alive(w))]
+
     def _new_frontier(self) -> None:
-        """No worker and no queue: the last run is over, this worker starts the next."""
+        """The last run is over (or only waiting to end): this worker starts the next."""
         self.df.clear()
         previous = self.server.get(self.keys(CLEAN)) or b"1"
         self.server.mset({self.keys(PREVIOUS_CLEAN): previous, self.keys(CLEAN): "1"})
+        self.server.delete(self.keys("draining"))
         self._count("new_frontier")
         logger.info("worker %s starts a new frontier at %s", self.worker, self.keys())
 
     def close(self, reason: str) -> None:
+        if self.failed:
+            return  # what was taken stays in flight; the next worker queues it again
+        try:
+            if reason == "finished":
+                self._ack(*self.taken)
+            # A shutdown mid-crawl: what was taken and not exported goes back in the queue.
+            if left := self.server.hvals(self.keys.inflight(self.worker)):
+                for entry in left:
+                    score, _, data = entry.partition(b"\n")
+                    self.server.zadd(self.queue.key, {data: float(score)})
+                self.server.delete(self.keys.inflight(self.worker))
+                logger.warning("%d unfinished request(s) put back in the frontier", len(left))
+        except redis.RedisError as error:
+            self._fail(error)
+
+    def spider_closed(self) -> None:
         if self.heartbeat.running:
             self.heartbeat.stop()
-        if reason == "finished":
-            self._ack(*self.taken)
-        # A shutdown mid-crawl: what was taken and not exported goes back in the queue.
-        left = self._requeue(self.keys.inflight(self.worker))
-        if left:
-            logger.warning("%d unfinished request(s) put back in the frontier", left)
-        self.server.srem(self.keys.workers, self.worker)
-        self.server.delete(self.keys.alive(self.worker))
+        if self.failed:
+            return
+        try:
+            self.server.srem(self.keys.workers, self.worker)
+            self.server.delete(self.keys.alive(self.worker))
+        except redis.RedisError as error:
+            logger.error("could not leave the frontier: %s", error)
 
     # the queue
 
@@ -156,24 +237,33 @@ class FrontierScheduler(Scheduler):
         # A retry or a redirect of a taken request: once the new one is queued,
         # the taken one is done.
         token = request.meta.pop(TOKEN, None)
+        if self.failed:
+            return False
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         data = self.queue._encode_request(request)
-        queued = bool(
-            self._push(
-                keys=[self.df.key, self.queue.key], args=[fingerprint, -request.priority, data]
-            )
-        )
+        keys = [self.df.key, self.queue.key, self.keys("draining")]
+        try:
+            queued = bool(self._push(keys=keys, args=[fingerprint, -request.priority, data]))
+            if token:
+                self._ack(token)
+        except redis.RedisError as error:
+            self._fail(error)  # the parent stays in flight: it will be fetched again
+            return False
         if queued:
             self._inc("scheduler/enqueued")
         else:
             self.df.log(request, self.spider)
-        if token:
-            self._ack(token)
         return queued
 
     def next_request(self) -> Request | None:
+        if self.failed:
+            return None
         done = self._finished()
-        data = self._pop(keys=[self.queue.key, self.keys.inflight(self.worker)], args=done)
+        try:
+            data = self._pop(keys=[self.queue.key, self.keys.inflight(self.worker)], args=done)
+        except redis.RedisError as error:
+            self._fail(error)
+            return None
         for token in done:
             del self.taken[token]
         if data is None:
@@ -187,7 +277,13 @@ class FrontierScheduler(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        return len(self.queue) > 0
+        if self.failed:
+            return False
+        try:
+            return len(self.queue) > 0
+        except redis.RedisError as error:
+            self._fail(error)
+            return False
 
     # done-ness
 
@@ -196,7 +292,10 @@ class FrontierScheduler(Scheduler):
         the smaller the chance that a kill makes a survivor write it again."""
         request = getattr(response, "request", None)
         if isinstance(item, Article) and request and (token := request.meta.get(TOKEN)):
-            self._ack(token)
+            try:
+                self._ack(token)
+            except redis.RedisError as error:
+                self._fail(error)
 
     def _finished(self) -> list[str]:
         """Tokens of taken requests that left the downloader and the scraper: done."""
@@ -209,7 +308,7 @@ class FrontierScheduler(Scheduler):
         return [token for token, request in self.taken.items() if request not in busy]
 
     def _ack(self, *tokens: str) -> None:
-        if not tokens:
+        if not tokens or self.failed:
             return
         self.server.hdel(self.keys.inflight(self.worker), *tokens)
         for token in tokens:
@@ -217,14 +316,18 @@ class FrontierScheduler(Scheduler):
 
     # liveness
 
+    def _renew(self) -> None:
+        self.server.set(self.keys.alive(self.worker), self.holder, px=self.ttl_ms)
+
     def _beat(self) -> None:
+        if self.failed:
+            return
         try:
-            self.server.set(self.keys.alive(self.worker), "1", px=self.ttl_ms)
+            self._renew()
             self.server.sadd(self.keys.workers, self.worker)
             self._recover_dead(include_self=False)
-        except redis.RedisError as error:  # the next beat tries again
-            logger.warning("heartbeat to Redis failed: %s", error)
-            self._count("heartbeat_errors")
+        except redis.RedisError as error:
+            self._fail(error)
 
     def _recover_dead(self, *, include_self: bool) -> None:
         """Queue again what dead workers had taken (and, at start, our own last process)."""
@@ -233,11 +336,10 @@ class FrontierScheduler(Scheduler):
             itself = worker == self.worker
             if itself and not include_self:
                 continue
-            if not itself and self.server.exists(self.keys.alive(worker)):
-                continue
-            requeued = self._requeue(self.keys.inflight(worker))
-            self.server.srem(self.keys.workers, worker)
-            self.server.set(self.keys(CLEAN), "0")  # its .part file is not committed
+            requeued = self._recover_worker(worker, itself=itself)
+            if requeued < 0:
+                continue  # alive
+            self.server.set(self.keys(CLEAN), "0")  # its .part files are not committed
             self._count("recovered_requests", requeued)
             self._count("dead_workers")
             logger.warning(
@@ -246,29 +348,42 @@ class FrontierScheduler(Scheduler):
                 requeued,
             )
 
-    def _requeue(self, inflight: str) -> int:
-        claimed = f"{inflight}:recovering:{self.worker}"
-        try:
-            self.server.rename(inflight, claimed)  # one survivor wins; the rest find nothing
-        except redis.ResponseError:  # "no such key": nothing was in flight
-            return 0
-        entries = self.server.hvals(claimed)
-        for data in entries:
-            self.queue.push(self.queue._decode_request(data))
-        self.server.delete(claimed)
-        return len(entries)
+    def _recover_worker(self, worker: str, *, itself: bool) -> int:
+        """Requests put back in the queue from ``worker``'s in-flight hash; -1 if it is alive."""
+        keys = [self.keys.alive(worker), self.keys.inflight(worker), self.queue.key]
+        keys.append(self.keys.workers)
+        return int(self._recover(keys=keys, args=[worker, "1" if itself else "0"]))
+
+    def _busy(self) -> bool:
+        """Some worker has a request in flight: it may still add to the frontier."""
+        workers = self.server.smembers(self.keys.workers)
+        return any(self.server.hlen(self.keys.inflight(w.decode())) for w in workers)
+
+    def _fail(self, error: redis.RedisError) -> None:
+        """Redis is gone: take nothing more, let the engine wind down, close as failed."""
+        if self.failed is None:
+            self.failed = error
+            logger.error("Redis failed (%s): worker %s stops taking requests", error, self.worker)
+            self._count("errors")
 
     # ending
 
     def spider_idle(self) -> None:
         """End only when the frontier stayed empty, with nothing in flight on any
         worker, for the idle timeout: another worker's page may still add to it."""
-        if len(self.queue):
-            raise DontCloseSpider
-        others = [w for w in self.server.smembers(self.keys.workers) if w.decode() != self.worker]
-        if any(self.server.hlen(self.keys.inflight(w.decode())) for w in others):
-            self.idle_since = None
-            raise DontCloseSpider
+        if self.failed:
+            raise CloseSpider(REDIS_FAILED)
+        try:
+            if len(self.queue):
+                raise DontCloseSpider
+            if self._busy():
+                self.idle_since = None
+                raise DontCloseSpider
+            # Drained: a worker that starts now starts the next run's frontier.
+            self.server.set(self.keys("draining"), "1")
+        except redis.RedisError as error:
+            self._fail(error)
+            raise CloseSpider(REDIS_FAILED) from None
         now = time.monotonic()
         if self.idle_since is None:
             self.idle_since = now

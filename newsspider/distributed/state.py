@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 import redis
@@ -19,6 +20,14 @@ from newsspider.distributed import Keys
 from newsspider.state import KnownIds
 
 CLEAN, PREVIOUS_CLEAN, LAST_SUCCESS = "clean", "previous_clean", "last_success"
+# ISO times compare as strings.
+_KEEP_LATEST = """
+local current = redis.call('GET', KEYS[1])
+if not current or ARGV[1] > current then redis.call('SET', KEYS[1], ARGV[1]) end
+"""
+# Fail in seconds, well inside a worker's TTL, and never repeat a command after a
+# timeout: a repeated pop would take a request twice.
+REDIS_PARAMS = {"socket_connect_timeout": 5, "socket_timeout": 5, "retry_on_timeout": False}
 
 
 class RedisStateStore(KnownIds):
@@ -27,9 +36,14 @@ class RedisStateStore(KnownIds):
         self.keys = keys
         self.worker = worker
         self.path = shown_as  # what the run report shows as the state's location
-        self.hashes: dict[str, str | None] = {
+
+    @cached_property
+    def hashes(self) -> dict[str, str | None]:  # type: ignore[override]
+        """Read at first use, which is after the scheduler joined the frontier: a
+        run that waited for the last one to end then knows what it wrote."""
+        return {
             key.decode(): value.decode() or None
-            for key, value in server.hscan_iter(keys.written, count=1000)
+            for key, value in self.server.hscan_iter(self.keys.written, count=1000)
         }
 
     def mark_written(self, entries: Iterable[tuple[str, str | None]]) -> int:
@@ -64,8 +78,10 @@ class RedisStateStore(KnownIds):
     # scheduler copies "clean" to "previous_clean" when a new frontier starts, and
     # any worker that ends early, or dies, makes the current one unclean.
 
-    @property
+    @cached_property
     def previous_clean(self) -> bool:
+        """Read once, after the scheduler joined or started the frontier (the spider's
+        start): every listing page asks, and the answer is the run's."""
         return self.server.get(self.keys(PREVIOUS_CLEAN)) != b"0"
 
     def begin_run(self) -> None:
@@ -76,8 +92,8 @@ class RedisStateStore(KnownIds):
             self.server.set(self.keys(CLEAN), "0")
 
     def record_run(self, started: str, exit_code: int) -> None:
-        if exit_code == 0 and started > (self.last_success() or ""):
-            self.server.set(self.keys(LAST_SUCCESS), started)
+        if exit_code == 0:  # workers finish in any order: keep the latest start
+            self.server.eval(_KEEP_LATEST, 1, self.keys(LAST_SUCCESS), started)
 
     def last_success(self) -> str | None:
         value = self.server.get(self.keys(LAST_SUCCESS))
@@ -89,4 +105,4 @@ class RedisStateStore(KnownIds):
 
 def connect(url: str) -> redis.Redis:
     """A client that fails in seconds, not minutes, when the server is away."""
-    return redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
+    return redis.Redis.from_url(url, **REDIS_PARAMS)

@@ -58,7 +58,7 @@ class IncrementalState:
         self.crawler = crawler
         self.store = store
         self.lock = lock
-        self.known_before = len(store)
+        self.known_before = 0  # read when the spider opens (distributed: after joining)
         self.salvaged: list[Salvaged] = []
         self.recovered = 0
         self.new = 0
@@ -81,6 +81,7 @@ class IncrementalState:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
+        self.known_before = len(self.store)
         self.recovered = self.store.recover()
         settings = self.crawler.settings
         for part in parts_to_salvage(settings.getdict("FEEDS"), spider.name, run_suffix(settings)):
@@ -101,12 +102,25 @@ class IncrementalState:
         if ids is None:
             logger.warning("%s is not JSON Lines: its articles are not marked as written", final)
             return
-        self.store.stage(ids, final)
+        try:
+            self.store.stage(ids, final)
+        except Exception as error:  # the state's server is gone (Redis down, disk full)
+            self._state_failed(final, error)
 
     def feed_file_committed(self, final: Path) -> None:
-        self.new += self.store.promote(final)
+        try:
+            self.new += self.store.promote(final)
+        except Exception as error:
+            self._state_failed(final, error)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("newsspider/state/new", self.new)
+
+    def _state_failed(self, final: Path, error: Exception) -> None:
+        """The file is written but the state does not know it: the run fails (exit 3),
+        and the next run writes its articles again (``newsspider merge`` drops repeats)."""
+        logger.error("the state could not record %s: %s", final, error)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("newsspider/state/errors")
 
     def engine_stopped(self) -> None:
         """Free the lock and the database for whatever runs next in this process."""
@@ -116,4 +130,7 @@ class IncrementalState:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         complete = reason == "finished" and not stats.get("newsspider/failed_listing_pages")
-        self.store.end_run(complete)
+        try:
+            self.store.end_run(complete)
+        except Exception as error:
+            logger.error("the state could not record the end of the run: %s", error)

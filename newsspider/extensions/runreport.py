@@ -10,6 +10,7 @@ traced and tuned from the report alone.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections import Counter
@@ -34,6 +35,8 @@ from newsspider.state import state_for
 Stats = Mapping[str, Any]
 # Coverage is judged on at least this many articles (NEWSSPIDER_COVERAGE_MIN_ARTICLES).
 COVERAGE_MIN_ARTICLES = 10
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ def run_failed(stats: Stats, _threshold: float) -> str | None:
         return f"{lost} record(s) did not reach their output file"
     if stats.get("newsspider/report/unwritable"):
         return "the run report could not be written"
+    if errors := stats.get("newsspider/state/errors", 0):
+        return f"the state could not record {errors} output file(s)"
     pages = stats.get("downloader/response_count", 0) - stats.get("robotstxt/response_count", 0)
     # A distributed worker whose peers took every request had nothing to fetch.
     idle_worker = stats.get("newsspider/redis/worker") and not stats.get("scheduler/dequeued")
@@ -116,6 +121,7 @@ CHECKS: tuple[Check, ...] = (
             "spider_exceptions/*",
             "downloader/response_count",
             "newsspider/feeds/lost_records",
+            "newsspider/state/errors",
             "newsspider/redis/worker",
             "scheduler/dequeued",
         ),
@@ -288,7 +294,10 @@ class RunReport:
             path = f"not written ({error})"
         store = state_for(self.crawler)
         if store is not None:
-            store.record_run(report["started"] or "", self.exit_code)
+            try:
+                store.record_run(report["started"] or "", self.exit_code)
+            except Exception as error:  # a state server gone (Redis): the summary still counts
+                logger.error("the run could not be recorded in the state: %s", error)
         sys.stderr.write(self._summary(report, path) + "\n")
         sys.stderr.flush()
 
