@@ -211,7 +211,7 @@ def test_a_worker_arriving_while_the_last_run_winds_down_starts_a_new_run(
         first = start_worker(one, *worker_args(redis_url, "one", server.base_url), *lingering)
         wait_for(lambda: client.exists("newsspider:maghress:draining"), timeout=120)
         added = [server.site.add_article("fr"), server.site.add_article("ar")]
-        second = run_crawl(two, *worker_args(redis_url, "two", server.base_url))
+        second = run_crawl(two, *worker_args(redis_url, "two", server.base_url), *lingering)
         finish(first)
     assert second.returncode == exitcodes.OK, second.stderr[-3000:]
     assert second.stats["newsspider/redis/new_frontier"] == 1, "not a join of the finished run"

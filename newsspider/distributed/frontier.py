@@ -133,9 +133,10 @@ class FrontierScheduler(Scheduler):
         )
         crawler.signals.connect(scheduler.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
-        # Connected after the feed exporter's: the worker leaves once its files are
-        # committed and their ids marked, so a worker of the next run sees them.
-        crawler.signals.connect(scheduler.spider_closed, signal=signals.spider_closed)
+        # The worker leaves once the engine stopped, i.e. after every spider_closed
+        # handler, the feed exports' commits included: a worker of the next run
+        # that waited for it then sees the ids it wrote.
+        crawler.signals.connect(scheduler.leave, signal=signals.engine_stopped)
         return scheduler
 
     # lifecycle
@@ -176,8 +177,9 @@ class FrontierScheduler(Scheduler):
     def _wait_for_last_run(self) -> None:
         """The last run's frontier is drained but its workers are still waiting out
         their idle time, their files not yet committed: wait for them to end, so
-        that this run's state knows what they wrote (else it would write it again)."""
-        deadline = time.monotonic() + self.idle_timeout + self.ttl_ms / 1000 + 10
+        that this run's state knows what they wrote (else it would write it again).
+        The bound assumes they share this worker's settings (idle timeout, TTL)."""
+        deadline = time.monotonic() + self.idle_timeout + self.ttl_ms / 1000 + 15
         waited = False
         while (
             self.server.exists(self.keys("draining"))
@@ -220,7 +222,7 @@ class FrontierScheduler(Scheduler):
         except redis.RedisError as error:
             self._fail(error)
 
-    def spider_closed(self) -> None:
+    def leave(self) -> None:
         if self.heartbeat.running:
             self.heartbeat.stop()
         if self.failed:
