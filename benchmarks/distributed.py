@@ -150,8 +150,8 @@ def main() -> None:
         "page_kb": options.page_kb,
         "rounds": rounds,
         "median_pages_s": {
-            "alone": statistics.median(by[0]),
-            **{f"{n}_worker(s)": statistics.median(by[n]) for n in (1, 2)},
+            "alone": round(statistics.median(by[0]), 1),
+            **{f"{n}_worker(s)": round(statistics.median(by[n]), 1) for n in (1, 2)},
         },
         "one_worker_over_alone": round(statistics.median(by[1]) / statistics.median(by[0]), 2),
         "speedup_2_over_1": round(statistics.median(by[2]) / statistics.median(by[1]), 2),
