@@ -79,6 +79,12 @@ def stats_of(workdir: Path) -> dict:
     return json.loads((workdir / "stats.json").read_text(encoding="utf-8"))
 
 
+def assert_each_article_once(ids: list[str], server: DemoSite) -> None:
+    """The files hold every article of the site, none twice."""
+    assert Counter(ids).most_common(1)[0][1] == 1, "an article written twice"
+    assert set(ids) == ids_of(server.site.articles), "an article was lost"
+
+
 def article_fetches(server: DemoSite) -> Counter[str]:
     paths = {article.path for article in server.site.articles}
     return Counter(path for method, path, _status in server.requests if path in paths)
@@ -97,8 +103,7 @@ def test_two_workers_share_the_work_and_a_rerun_writes_only_new(
 
         files = committed(one, two)
         ids = article_ids(files)
-        assert Counter(ids).most_common(1)[0][1] == 1, "an article written twice"
-        assert set(ids) == ids_of(server.site.articles), "the union is the site"
+        assert_each_article_once(ids, server)
         per_worker = {w.name: len(article_ids(committed(w))) for w in (one, two)}
         assert all(per_worker.values()), f"each worker did part of the work: {per_worker}"
         assert all(f.name.endswith(("-one.jsonl", "-two.jsonl")) for f in files)
@@ -145,8 +150,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path: Path, redis_url: str)
         assert not part()
         files = committed(one, two)
         ids = article_ids(files)
-        assert Counter(ids).most_common(1)[0][1] == 1, "an article written twice"
-        assert set(ids) == ids_of(server.site.articles), "an article was lost"
+        assert_each_article_once(ids, server)
         for path in files:
             assert list(file_errors(path)) == [], f"torn or bad line in {path}"
         report = json.loads(sorted(one.glob("data/maghress/runs/*-one.json"))[-1].read_text())
@@ -210,14 +214,13 @@ def test_a_worker_arriving_while_the_last_run_winds_down_starts_a_new_run(
         lingering = ["-s", "NEWSSPIDER_REDIS_IDLE_TIMEOUT=10"]
         first = start_worker(one, *worker_args(redis_url, "one", server.base_url), *lingering)
         wait_for(lambda: client.exists("newsspider:maghress:draining"), timeout=120)
-        added = [server.site.add_article("fr"), server.site.add_article("ar")]
+        server.site.add_article("fr")  # published while the last run winds down
+        server.site.add_article("ar")
         second = run_crawl(two, *worker_args(redis_url, "two", server.base_url), *lingering)
         finish(first)
     assert second.returncode == exitcodes.OK, second.stderr[-3000:]
     assert second.stats["newsspider/redis/new_frontier"] == 1, "not a join of the finished run"
-    ids = article_ids(committed(one, two))
-    assert Counter(ids).most_common(1)[0][1] == 1, "an article written twice"
-    assert set(ids) == ids_of(server.site.articles) and ids_of(added) <= set(ids)
+    assert_each_article_once(article_ids(committed(one, two)), server)  # the added ones too
 
 
 def test_redis_state_counts_only_committed_files(tmp_path: Path, redis_url: str) -> None:
