@@ -79,6 +79,15 @@ class Keys:
         return self("staged", worker)
 
 
+def held_elsewhere(holder: bytes | None) -> bool:
+    """An ``alive`` key ("host:pid") set by another host: that worker id is in use there.
+
+    One of this host is this worker's previous process (the run lock makes sure
+    it is gone): its successor takes over.
+    """
+    return bool(holder) and holder.decode().partition(":")[0] != socket.gethostname()
+
+
 class RedisUnreachable(RuntimeError):
     """The frontier's Redis server does not answer."""
 
@@ -120,9 +129,7 @@ def check_redis(settings: BaseSettings, spider: str) -> None:
         ) from None
     finally:
         client.close()
-    # The alive key says "host:pid".  One of this host is this worker's previous
-    # process (the run lock, taken next, makes sure it is gone): this one takes over.
-    if holder and holder.decode().partition(":")[0] != socket.gethostname():
+    if held_elsewhere(holder):
         raise ValueError(
             f"setting NEWSSPIDER_WORKER_ID: worker {worker_id(settings)!r} is running on "
             f"{holder.decode()}; give each worker its own id"

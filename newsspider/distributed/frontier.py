@@ -43,7 +43,7 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from newsspider.distributed import Keys, worker_id
+from newsspider.distributed import Keys, held_elsewhere, worker_id
 from newsspider.distributed.state import CLEAN, PREVIOUS_CLEAN
 from newsspider.items import Article
 
@@ -150,8 +150,7 @@ class FrontierScheduler(Scheduler):
         self._wait_for_last_run()
         with self.server.lock(self.keys("join"), timeout=60, blocking_timeout=60):
             holder = self.server.get(self.keys.alive(self.worker))
-            host = self.holder.partition(":")[0]
-            if holder and holder.decode().partition(":")[0] != host:
+            if held_elsewhere(holder):  # checked by `scrapy crawl` already; a race
                 raise WorkerIdInUse(
                     f"worker id {self.worker!r} is in use on {holder.decode()}: "
                     "give each worker its own NEWSSPIDER_WORKER_ID"
