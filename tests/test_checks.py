@@ -7,7 +7,7 @@ from scrapy.settings import Settings
 
 import newsspider.settings
 from newsspider import exitcodes
-from newsspider.extensions.runreport import CHECKS, evaluate, thresholds
+from newsspider.checks import CHECKS, evaluate, thresholds
 
 project_settings = vars(newsspider.settings)
 LIMITS = thresholds(Settings({k: v for k, v in project_settings.items() if k.isupper()}))
@@ -91,12 +91,12 @@ def test_exit_status_from_stats(changes: dict[str, object], code: int, reason: s
     assert len(outcomes) == len(CHECKS)
 
 
-def test_every_check_names_its_stats_setting_and_docstring() -> None:
+def test_every_check_names_its_stats_settings_and_docstring() -> None:
     for check in CHECKS:
         assert check.reads, check.name
         assert check.evaluate.__doc__, check.name
-        if check.setting:
-            assert check.setting.startswith("NEWSSPIDER_") and check.setting in project_settings
+        for limit in check.limits:
+            assert limit.setting.startswith("NEWSSPIDER_") and limit.setting in project_settings
 
 
 @pytest.mark.parametrize("value", ["abc", "-0.1", "1.5", ""])
