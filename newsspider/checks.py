@@ -116,7 +116,7 @@ def _coverage(field: str) -> Callable[[Stats, float, int], str | None]:
         articles = stats.get("newsspider/validated/articles", 0)
         missing = stats.get(f"newsspider/missing/{field}", 0)
         # A cron run with two new articles, one undated, says nothing of coverage.
-        if articles < min_articles:
+        if articles < max(min_articles, 1):
             return None
         if missing / articles > max_missing:
             return f"{missing} of {articles} articles without {field} ({missing / articles:.0%})"
