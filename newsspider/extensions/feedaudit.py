@@ -92,7 +92,7 @@ class FeedAudit:
     def feed_exporter_closed(self) -> None:
         lost = 0
         for uri, accepted in self.accepted.items():
-            if missing := accepted - self.stored[uri]:
+            if (missing := accepted - self.stored[uri]) > 0:
                 logger.error("%d of %d record(s) did not reach the feed %s", missing, accepted, uri)
                 lost += missing
         if lost:
