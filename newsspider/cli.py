@@ -15,11 +15,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from newsspider import exitcodes
+from newsspider.atomic import atomic_writer
 from newsspider.extract.charset import decode_page
 from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES, Site, site_for_url
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+# The plan's statuses (newsspider/exitcodes.py); `extract` and `validate` also
+# exit 1, as grep does, when they found no record or a bad line.
+EXIT_OK, EXIT_USAGE = exitcodes.OK, exitcodes.USAGE
+EXIT_NOTHING = 1
 
 
 def _fail(message: str) -> int:
@@ -114,8 +119,6 @@ class MergeError(ValueError):
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Several runs' or workers' JSON Lines files as one stream, each record once."""
-    from newsspider.feeds import part_path
-
     paths = [Path(name) for name in args.files]
     if missing := next((p for p in paths if not p.is_file()), None):
         return _fail(f"no such file: {str(missing)!r}")
@@ -137,18 +140,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if output.resolve() in {p.resolve() for p in paths}:
             return _fail(f"--output {args.output!r} is one of the input files")
         # Written as OUTPUT.part and renamed: a reader never sees half a merge.
-        part = part_path(output)
         try:
-            with part.open("wb") as target:
+            with atomic_writer(output) as target:
                 for line in unique_lines(paths, repeats):
                     target.write(line)
                     kept += 1
-                target.flush()
-                os.fsync(target.fileno())
         except MergeError as error:
-            part.unlink()
             return _fail(str(error))
-        os.replace(part, output)
     print(f"{kept} record(s) kept, {repeats[0]} repeat(s) dropped", file=sys.stderr)
     return EXIT_OK
 
@@ -181,7 +179,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         argv += ["-s", "NEWSSPIDER_PROGRESS=True"]
     for setting in args.set:
         argv += ["-s", setting]
-    execute(argv)  # exits with the run's status
+    execute(argv)  # exits with the run's status (newsspider/exitcodes.py)
     return EXIT_OK
 
 

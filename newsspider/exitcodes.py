@@ -1,23 +1,75 @@
-"""Exit statuses of a run: what cron (or any caller) can act on.
+"""Every exit status of a run, in one plan: what cron (or any caller) can act on.
 
-Documented in the README; each health check in ``extensions/runreport.py``
-names the one it gives.
+``ExitStatus`` lists them from the most to the least severe; a new status is
+one line, placed where its severity puts it.  Each health check in
+``newsspider/checks.py`` names the status it gives; a command that runs several
+sites exits with ``most_severe`` of their statuses.
+
+The order, and why:
+
+1. USAGE: nothing ran, and nothing will until someone edits the command or the
+   settings; it never heals by itself, so it must not hide behind a failure
+   that the next run may not repeat.
+2. FAILED: the run did not do its job (closed early, records or state lost):
+   the output is incomplete.
+3. NO_ARTICLES, ERROR_RATE, COVERAGE: the run finished but its output is thin
+   or poor; in the order the checks are tried, so that one run's status is
+   also the most severe of its failing checks.
+4. LOCKED: this run stood aside for one in progress; try again later.
+5. OK.
 """
 
-OK = 0  # the run finished; nothing new is a success too
-USAGE = 2  # bad spider argument or setting: nothing was fetched
-FAILED = 3  # the run failed: an exception, the site unreachable, closed early
-NO_ARTICLES = 4  # pages fetched but no articles found: layout changed or site down
-ERROR_RATE = 5  # too many requests failed (after retries)
-COVERAGE = 6  # too many articles without a date, source name or source link
-LOCKED = 75  # another run of this spider is in progress (EX_TEMPFAIL: retry later)
+from __future__ import annotations
 
-MEANING = {
-    OK: "ok",
-    USAGE: "bad arguments or settings",
-    FAILED: "run failed",
-    NO_ARTICLES: "no articles where some were expected",
-    ERROR_RATE: "error rate above threshold",
-    COVERAGE: "field coverage below threshold",
-    LOCKED: "another run in progress",
-}
+from collections.abc import Iterable
+from enum import IntEnum, unique
+
+
+@unique
+class ExitStatus(IntEnum):
+    """An exit status and what it means; declared from the most to the least severe."""
+
+    meaning: str
+
+    def __new__(cls, code: int, meaning: str) -> ExitStatus:
+        status = int.__new__(cls, code)
+        status._value_ = code
+        status.meaning = meaning
+        return status
+
+    USAGE = 2, "bad arguments or settings"  # nothing was fetched
+    FAILED = 3, "run failed"  # an exception, the site unreachable, closed early, records lost
+    NO_ARTICLES = 4, "no articles where some were expected"  # layout changed or site down
+    ERROR_RATE = 5, "error rate above threshold"  # requests that failed after their retries
+    COVERAGE = 6, "field coverage below threshold"  # articles without date or source
+    LOCKED = 75, "another run in progress"  # EX_TEMPFAIL: retry later
+    OK = 0, "ok"  # the run finished; nothing new is a success too
+
+
+# Most severe first: the declaration order of ExitStatus.
+SEVERITY: tuple[ExitStatus, ...] = tuple(ExitStatus)
+
+# The names callers use (``exitcodes.FAILED``).
+OK = ExitStatus.OK
+USAGE = ExitStatus.USAGE
+FAILED = ExitStatus.FAILED
+NO_ARTICLES = ExitStatus.NO_ARTICLES
+ERROR_RATE = ExitStatus.ERROR_RATE
+COVERAGE = ExitStatus.COVERAGE
+LOCKED = ExitStatus.LOCKED
+
+MEANING: dict[int, str] = {status: status.meaning for status in ExitStatus}
+
+
+def status_of(code: int) -> ExitStatus:
+    """The plan's status for an exit code; a code outside the plan (a Python
+    traceback exits 1, a killed child -9) is a failed run."""
+    try:
+        return ExitStatus(code)
+    except ValueError:
+        return FAILED
+
+
+def most_severe(codes: Iterable[int]) -> ExitStatus:
+    """The status of a command that ran several sites: the most severe of theirs (OK if none)."""
+    return min((status_of(code) for code in codes), key=SEVERITY.index, default=OK)

@@ -26,6 +26,9 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
 
+from newsspider.atomic import fsync_dir as _fsync_dir
+from newsspider.atomic import fsync_file as _fsync_file
+
 PART_SUFFIX = ".part"
 
 # Sent from ``store()``: the .part file is complete and fsynced, not yet renamed
@@ -36,20 +39,6 @@ feed_file_committed = object()
 
 def part_path(path: Path) -> Path:
     return path.with_name(path.name + PART_SUFFIX)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (POSIX needs the directory synced)."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())
 
 
 class LineFlushedFile(io.BufferedWriter):

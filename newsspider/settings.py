@@ -79,9 +79,12 @@ NEWSSPIDER_MAX_MISSING_SOURCE_NAME = 0.1
 NEWSSPIDER_MAX_MISSING_SOURCE_URL = 0.1
 NEWSSPIDER_COVERAGE_MIN_ARTICLES = 10  # fewer validated articles in a run: coverage not judged
 
+# The report reads what the others put in the stats: they come first, so that
+# their handlers of the same signal (feed_exporter_closed) run before its own.
 EXTENSIONS = {
-    "newsspider.extensions.incremental.IncrementalState": 400,  # before the report
+    "newsspider.extensions.incremental.IncrementalState": 400,
     "newsspider.extensions.statsfile.StatsFile": 500,
+    "newsspider.extensions.feedaudit.FeedAudit": 550,
     "newsspider.extensions.runreport.RunReport": 600,
     "newsspider.extensions.progress.Progress": 700,
 }

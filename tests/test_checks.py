@@ -7,7 +7,7 @@ from scrapy.settings import Settings
 
 import newsspider.settings
 from newsspider import exitcodes
-from newsspider.extensions.runreport import CHECKS, evaluate, thresholds
+from newsspider.checks import CHECKS, error_rate, evaluate, no_articles, run_failed, thresholds
 
 project_settings = vars(newsspider.settings)
 LIMITS = thresholds(Settings({k: v for k, v in project_settings.items() if k.isupper()}))
@@ -91,12 +91,12 @@ def test_exit_status_from_stats(changes: dict[str, object], code: int, reason: s
     assert len(outcomes) == len(CHECKS)
 
 
-def test_every_check_names_its_stats_setting_and_docstring() -> None:
+def test_every_check_names_its_stats_settings_and_docstring() -> None:
     for check in CHECKS:
         assert check.reads, check.name
         assert check.evaluate.__doc__, check.name
-        if check.setting:
-            assert check.setting.startswith("NEWSSPIDER_") and check.setting in project_settings
+        for limit in check.limits:
+            assert limit.setting.startswith("NEWSSPIDER_") and limit.setting in project_settings
 
 
 @pytest.mark.parametrize("value", ["abc", "-0.1", "1.5", ""])
@@ -105,3 +105,131 @@ def test_a_bad_threshold_is_a_usage_error(value: str) -> None:
         ValueError, match="NEWSSPIDER_MAX_ERROR_RATE: expected a number from 0 to 1"
     ):
         thresholds(Settings({**LIMITS, "NEWSSPIDER_MAX_ERROR_RATE": value}))
+
+
+# Each check alone: (stats, limits) → why it fails, or None.
+@pytest.mark.parametrize(
+    ("stats", "expected"),
+    [
+        ({"downloader/response_count": 3}, None),
+        ({"finish_reason": "closespider_timeout"}, "the run closed early (closespider_timeout)"),
+        (
+            {"spider_exceptions/KeyError": 1, "spider_exceptions/ValueError": 2},
+            "3 exception(s) in the spider",
+        ),
+        (
+            {"downloader/response_count": 3, "newsspider/feeds/lost_records": 5},
+            "5 record(s) did not reach their output file",
+        ),
+        (
+            {"downloader/response_count": 3, "newsspider/report/unwritable": 1},
+            "the run report could not be written",
+        ),
+        (
+            {"downloader/response_count": 3, "newsspider/state/errors": 2},
+            "the state could not record 2 output file(s)",
+        ),
+        # robots.txt alone is no page of the site.
+        (
+            {"downloader/response_count": 1, "robotstxt/response_count": 1},
+            "the site did not answer (no page fetched)",
+        ),
+        # A distributed worker whose peers took every request: idle, not failed…
+        ({"newsspider/redis/worker": 1}, None),
+        # …but one that dequeued requests and fetched nothing failed.
+        (
+            {"newsspider/redis/worker": 1, "scheduler/dequeued": 4},
+            "the site did not answer (no page fetched)",
+        ),
+    ],
+)
+def test_run_failed(stats: dict[str, int], expected: str | None) -> None:
+    assert run_failed(stats) == expected
+
+
+@pytest.mark.parametrize(
+    ("stats", "min_yield", "expected"),
+    [
+        ({"newsspider/article_pages": 10, "newsspider/layout/span": 5}, 0.5, None),
+        (
+            {"newsspider/article_pages": 10, "newsspider/layout/span": 4},
+            0.5,
+            "4 article(s) found on 10 article page(s)",
+        ),
+        # Both layouts count.
+        (
+            {
+                "newsspider/article_pages": 10,
+                "newsspider/layout/span": 2,
+                "newsspider/layout/article": 3,
+            },
+            0.5,
+            None,
+        ),
+        ({"newsspider/article_pages": 10, "newsspider/layout/span": 4}, 0.4, None),
+        ({"newsspider/listing_pages": 3}, 0.5, "listing pages held no article link"),
+        ({}, 0.5, None),
+    ],
+)
+def test_no_articles(stats: dict[str, int], min_yield: float, expected: str | None) -> None:
+    assert no_articles(stats, min_yield) == expected
+
+
+@pytest.mark.parametrize(
+    ("stats", "max_rate", "expected"),
+    [
+        ({"newsspider/failed_requests": 10, "scheduler/dequeued": 100}, 0.1, None),
+        (
+            {"newsspider/failed_requests": 11, "scheduler/dequeued": 100},
+            0.1,
+            "11 of 100 requests failed (11%)",
+        ),
+        ({"newsspider/failed_requests": 11, "scheduler/dequeued": 100}, 0.2, None),
+        # No request dequeued: divided by one, not by zero.
+        ({"newsspider/failed_requests": 1}, 0.1, "1 of 1 requests failed (100%)"),
+    ],
+)
+def test_error_rate(stats: dict[str, int], max_rate: float, expected: str | None) -> None:
+    assert error_rate(stats, max_rate) == expected
+
+
+@pytest.mark.parametrize(
+    ("missing", "articles", "max_missing", "min_articles", "expected"),
+    [
+        (1, 10, 0.1, 10, None),
+        (2, 10, 0.1, 10, "2 of 10 articles without source_name (20%)"),
+        (2, 10, 0.2, 10, None),
+        # Fewer articles than the minimum: not judged, whatever is missing.
+        (9, 9, 0.1, 10, None),
+        (9, 9, 0.1, 9, "9 of 9 articles without source_name (100%)"),
+        (0, 0, 0.1, 0, None),
+    ],
+)
+def test_coverage_takes_both_its_limits(
+    missing: int, articles: int, max_missing: float, min_articles: int, expected: str | None
+) -> None:
+    check = next(c for c in CHECKS if c.name == "coverage_source_name")
+    stats = {"newsspider/missing/source_name": missing, "newsspider/validated/articles": articles}
+    assert check.evaluate(stats, max_missing, min_articles) == expected
+    assert [limit.setting for limit in check.limits] == [
+        "NEWSSPIDER_MAX_MISSING_SOURCE_NAME",
+        "NEWSSPIDER_COVERAGE_MIN_ARTICLES",
+    ]
+
+
+def test_every_limit_comes_from_the_settings() -> None:
+    changed = Settings({**LIMITS, "NEWSSPIDER_COVERAGE_MIN_ARTICLES": "100"})
+    assert thresholds(changed)["NEWSSPIDER_COVERAGE_MIN_ARTICLES"] == 100
+    with pytest.raises(ValueError, match="NEWSSPIDER_MIN_ARTICLE_YIELD: expected a number"):
+        thresholds(
+            Settings({k: v for k, v in LIMITS.items() if k != "NEWSSPIDER_MIN_ARTICLE_YIELD"})
+        )
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "2.5", ""])
+def test_a_bad_minimum_of_articles_is_a_usage_error(value: str) -> None:
+    with pytest.raises(
+        ValueError,
+        match="NEWSSPIDER_COVERAGE_MIN_ARTICLES: expected a whole number of at least 0",
+    ):
+        thresholds(Settings({**LIMITS, "NEWSSPIDER_COVERAGE_MIN_ARTICLES": value}))

@@ -6,7 +6,7 @@
 - In distributed mode the Redis server must answer (exit 3 otherwise).
 - The run lock is taken next: a second run of the same spider (of the same
   worker, in distributed mode) exits 75 at once.
-- The exit status is the run report's (see ``newsspider/exitcodes.py``).
+- The exit status is the run report's; every status is in ``newsspider/exitcodes.py``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import feed_process_params_from_cli
 
 from newsspider import exitcodes
+from newsspider.checks import thresholds
 from newsspider.distributed import RedisUnreachable, check_redis
-from newsspider.extensions.runreport import report_for, thresholds
+from newsspider.extensions.runreport import report_for
 from newsspider.params import ArgumentError, parse_args
 from newsspider.paths import check_flags, check_settings_paths
 from newsspider.runlock import RunLock, RunLocked
@@ -80,11 +81,11 @@ class Command(ScrapyCrawlCommand):
         self.crawler_process.start()
         report = report_for(crawler)
         if self.crawler_process.bootstrap_failed:
-            self.exitcode = exitcodes.FAILED
+            self.exitcode = int(exitcodes.FAILED)
         elif report is not None and report.exit_code is not None:
-            self.exitcode = report.exit_code
+            self.exitcode = int(report.exit_code)
 
     @staticmethod
-    def _exit(spider: str, message: str, status: int) -> None:
+    def _exit(spider: str, message: str, status: exitcodes.ExitStatus) -> None:
         sys.stderr.write(f"scrapy crawl {spider}: error: {message}\n")
-        raise SystemExit(status)
+        raise SystemExit(int(status))

@@ -83,6 +83,12 @@ class IncrementalState:
     def spider_opened(self, spider: Spider) -> None:
         self.known_before = len(self.store)
         self.recovered = self.store.recover()
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.set_value("newsspider/state/path", str(self.store.path))
+        stats.set_value("newsspider/state/known_before", self.known_before)
+        stats.set_value("newsspider/state/recovered_after_crash", self.recovered)
+        stats.set_value("newsspider/state/previous_run_clean", self.store.previous_clean)
         settings = self.crawler.settings
         for part in parts_to_salvage(settings.getdict("FEEDS"), spider.name, run_suffix(settings)):
             result = salvage(part)
@@ -96,6 +102,18 @@ class IncrementalState:
                 result.final,
                 result.dropped,
             )
+        stats.set_value(
+            "newsspider/state/salvaged",
+            [
+                {
+                    "part": str(s.part),
+                    "final": str(s.final) if s.final else None,
+                    "kept": s.kept,
+                    "dropped": s.dropped,
+                }
+                for s in self.salvaged
+            ],
+        )
 
     def feed_file_ready(self, part: Path, final: Path) -> None:
         ids = article_ids(part)

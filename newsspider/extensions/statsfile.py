@@ -7,7 +7,6 @@ tests need them as data.  Enabled by ``NEWSSPIDER_STATS_FILE=path``.
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,8 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+
+from newsspider.atomic import write_atomically
 
 
 class StatsFile:
@@ -36,9 +37,8 @@ class StatsFile:
         stats: dict[str, Any] = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        part = self.path.with_name(self.path.name + ".part")
-        part.write_text(json.dumps(stats, default=_jsonable, indent=1, sort_keys=True), "utf-8")
-        os.replace(part, self.path)
+        text = json.dumps(stats, default=_jsonable, indent=1, sort_keys=True)
+        write_atomically(self.path, text.encode("utf-8"))
 
 
 def _jsonable(value: Any) -> str:

@@ -1,0 +1,217 @@
+"""The health checks that decide a run's exit status: data and pure functions of the stats.
+
+Each check names the stats it reads, the settings it takes as limits (their
+defaults live in ``settings.py`` only) and the exit status it gives, so an
+alert can be traced and tuned from the run report alone.  The first failing
+check decides; ``CHECKS`` is ordered from the most severe status to the least,
+like ``exitcodes.ExitStatus``.  Nothing here needs a running crawler:
+``scrapy crawl`` checks the limits before the first request, the run report
+evaluates the checks at the end, and tests feed them plain dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from newsspider.exitcodes import ExitStatus
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+Stats = Mapping[str, Any]
+
+
+def share(raw: Any) -> float:
+    """A fraction from 0 to 1 (a ratio of failures, of articles found)."""
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"expected a number from 0 to 1, got {raw!r}")
+    return value
+
+
+def count(raw: Any) -> int:
+    """A whole number of at least 0 (a number of articles)."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = -1
+    if value < 0:
+        raise ValueError(f"expected a whole number of at least 0, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A setting a check takes, and how its value is read (``share`` or ``count``)."""
+
+    setting: str
+    read: Callable[[Any], float]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One health check: ``evaluate(stats, *limit values)`` → why it fails, or None."""
+
+    name: str
+    exit_code: ExitStatus
+    reads: tuple[str, ...]  # the stats it reads
+    limits: tuple[Limit, ...]  # the settings it takes, in ``evaluate``'s order
+    evaluate: Callable[..., str | None]
+
+
+def _sum(stats: Stats, prefix: str) -> int:
+    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
+
+
+def run_failed(stats: Stats) -> str | None:
+    """An exception in the spider, the site unreachable, or a run closed early."""
+    reason = stats.get("finish_reason", "finished")
+    if reason != "finished":
+        return f"the run closed early ({reason})"
+    exceptions = _sum(stats, "spider_exceptions/")
+    if exceptions:
+        return f"{exceptions} exception(s) in the spider"
+    lost = stats.get("newsspider/feeds/lost_records", 0)
+    if lost:
+        return f"{lost} record(s) did not reach their output file"
+    if stats.get("newsspider/report/unwritable"):
+        return "the run report could not be written"
+    if errors := stats.get("newsspider/state/errors", 0):
+        return f"the state could not record {errors} output file(s)"
+    pages = stats.get("downloader/response_count", 0) - stats.get("robotstxt/response_count", 0)
+    # A distributed worker whose peers took every request had nothing to fetch.
+    idle_worker = stats.get("newsspider/redis/worker") and not stats.get("scheduler/dequeued")
+    if pages <= 0 and not idle_worker:
+        return "the site did not answer (no page fetched)"
+    return None
+
+
+def no_articles(stats: Stats, min_yield: float) -> str | None:
+    """Listings with no article links, or article pages that gave too few articles."""
+    if stats.get("newsspider/listing_pages", 0) and not stats.get("newsspider/article_links", 0):
+        return "listing pages held no article link"
+    pages = stats.get("newsspider/article_pages", 0)
+    found = _sum(stats, "newsspider/layout/")
+    if pages and found / pages < min_yield:
+        return f"{found} article(s) found on {pages} article page(s)"
+    return None
+
+
+def error_rate(stats: Stats, max_rate: float) -> str | None:
+    """Requests that failed for good (after their retries), over requests made."""
+    failed = stats.get("newsspider/failed_requests", 0)
+    requests = max(stats.get("scheduler/dequeued", 0), 1)
+    if failed / requests > max_rate:
+        return f"{failed} of {requests} requests failed ({failed / requests:.0%})"
+    return None
+
+
+def _coverage(field: str) -> Callable[[Stats, float, int], str | None]:
+    def check(stats: Stats, max_missing: float, min_articles: int) -> str | None:
+        articles = stats.get("newsspider/validated/articles", 0)
+        missing = stats.get(f"newsspider/missing/{field}", 0)
+        # A cron run with two new articles, one undated, says nothing of coverage.
+        if articles < max(min_articles, 1):
+            return None
+        if missing / articles > max_missing:
+            return f"{missing} of {articles} articles without {field} ({missing / articles:.0%})"
+        return None
+
+    check.__doc__ = f"Share of validated articles without {field}."
+    return check
+
+
+MIN_ARTICLES = Limit("NEWSSPIDER_COVERAGE_MIN_ARTICLES", count)
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "run_failed",
+        ExitStatus.FAILED,
+        (
+            "finish_reason",
+            "spider_exceptions/*",
+            "downloader/response_count",
+            "newsspider/feeds/lost_records",
+            "newsspider/state/errors",
+            "newsspider/redis/worker",
+            "scheduler/dequeued",
+        ),
+        (),
+        run_failed,
+    ),
+    Check(
+        "no_articles",
+        ExitStatus.NO_ARTICLES,
+        (
+            "newsspider/listing_pages",
+            "newsspider/article_links",
+            "newsspider/article_pages",
+            "newsspider/layout/*",
+        ),
+        (Limit("NEWSSPIDER_MIN_ARTICLE_YIELD", share),),
+        no_articles,
+    ),
+    Check(
+        "error_rate",
+        ExitStatus.ERROR_RATE,
+        ("newsspider/failed_requests", "scheduler/dequeued"),
+        (Limit("NEWSSPIDER_MAX_ERROR_RATE", share),),
+        error_rate,
+    ),
+    *(
+        Check(
+            f"coverage_{field}",
+            ExitStatus.COVERAGE,
+            (f"newsspider/missing/{field}", "newsspider/validated/articles"),
+            (Limit(f"NEWSSPIDER_MAX_MISSING_{field.upper()}", share), MIN_ARTICLES),
+            _coverage(field),
+        )
+        for field in ("published", "source_name", "source_url")
+    ),
+)
+
+
+def thresholds(settings: BaseSettings) -> dict[str, float]:
+    """Every check's limits by setting name, each checked (a bad one is a usage error)."""
+    values = {}
+    for check in CHECKS:
+        for limit in check.limits:
+            try:
+                values[limit.setting] = limit.read(settings.get(limit.setting))
+            except ValueError as error:
+                raise ValueError(f"setting {limit.setting}: {error}") from None
+    return values
+
+
+def evaluate(
+    stats: Stats, limits: Mapping[str, float]
+) -> tuple[ExitStatus, str, list[dict[str, Any]]]:
+    """The exit status, its reason, and every check's outcome for the run report.
+
+    An outcome shows the check's first limit as ``setting``/``threshold``; the
+    further ones (the coverage checks' minimum of articles) are listed with the
+    stats it ``reads``.
+    """
+    status, reason = ExitStatus.OK, "ok"
+    outcomes = []
+    for check in CHECKS:
+        values = [limits[limit.setting] for limit in check.limits]
+        failure = check.evaluate(stats, *values)
+        if failure and status is ExitStatus.OK:
+            status, reason = check.exit_code, failure
+        outcomes.append(
+            {
+                "check": check.name,
+                "exit_code": int(check.exit_code),
+                "reads": [*check.reads, *(limit.setting for limit in check.limits[1:])],
+                "setting": check.limits[0].setting if check.limits else None,
+                "threshold": values[0] if values else None,
+                "failed": failure,
+            }
+        )
+    return status, reason, outcomes

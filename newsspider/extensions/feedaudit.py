@@ -1,0 +1,99 @@
+"""Count the records each feed should hold and the ones it stored: the rest are lost.
+
+A feed file that cannot be opened (its folder is a file, the disk is full) or
+stored (the rename fails) only leaves an error in the log, and Scrapy goes on:
+the run would pass for a success with records missing.  This extension counts,
+per feed of ``FEEDS``, the records scraped that the feed's item filter accepts,
+and the records of its slots that reached their file (public ``feed_slot_closed``
+signal: the slot's ``itemcount``, and our storage's ``committed``).  The
+difference is ``newsspider/feeds/lost_records``, and the run fails (exit 3).
+
+Built from the public ``FEEDS`` setting and signals, never from the
+FeedExporter's own objects; a filter that looks only at the item's class
+(Scrapy's ``ItemFilter``, our ``item_classes``) is asked once per class, not
+once per record.  It also counts the records by kind and lists the files
+stored, for the run report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.extensions.feedexport import FeedSlot, ItemFilter
+from scrapy.settings import BaseSettings
+from scrapy.utils.conf import feed_complete_default_values_from_settings
+from scrapy.utils.misc import load_object
+
+from newsspider.items import Article, Headlines
+
+logger = logging.getLogger(__name__)
+
+RECORD_KINDS: dict[type, str] = {Article: "article", Headlines: "headlines"}
+
+
+def feed_filters(settings: BaseSettings) -> dict[str, ItemFilter]:
+    """Each feed's item filter, keyed as FeedExporter keys its slots (``uri_template``)."""
+    filters = {}
+    for key, options in settings.getdict("FEEDS").items():
+        uri = str(key.absolute()) if isinstance(key, Path) else str(key)
+        options = feed_complete_default_values_from_settings(options, settings, uri)
+        filters[uri] = load_object(options.get("item_filter", ItemFilter))(options)
+    return filters
+
+
+class FeedAudit:
+    def __init__(self, crawler: Crawler) -> None:
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        filters = feed_filters(crawler.settings)
+        # A subclass may look at the record's content: it is asked for every record.
+        self.by_class = {uri: f for uri, f in filters.items() if type(f) is ItemFilter}
+        self.by_record = {uri: f for uri, f in filters.items() if type(f) is not ItemFilter}
+        self.feeds_of_class: dict[type, tuple[str, ...]] = {}
+        self.accepted: Counter[str] = Counter()
+        self.stored: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FeedAudit:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.feed_slot_closed, signal=signals.feed_slot_closed)
+        crawler.signals.connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
+        return extension
+
+    def item_scraped(self, item: Any) -> None:
+        kind = type(item)
+        if kind not in self.feeds_of_class:
+            self.feeds_of_class[kind] = tuple(
+                uri for uri, f in self.by_class.items() if f.accepts(item)
+            )
+        self.accepted.update(self.feeds_of_class[kind])
+        self.accepted.update(uri for uri, f in self.by_record.items() if f.accepts(item))
+        if kind in RECORD_KINDS:
+            self.stats.inc_value(f"newsspider/records/{RECORD_KINDS[kind]}")
+
+    def feed_slot_closed(self, slot: FeedSlot) -> None:
+        storage = slot.storage
+        # Our storage says whether the final file is in place; Scrapy's own
+        # storages log their failures and count them in feedexport/failed_count/*.
+        if not getattr(storage, "committed", True):
+            return
+        self.stored[slot.uri_template] += slot.itemcount
+        files = self.stats.get_value("newsspider/feeds/files", [])
+        self.stats.set_value(
+            "newsspider/feeds/files", [*files, str(getattr(storage, "path", slot.uri))]
+        )
+
+    def feed_exporter_closed(self) -> None:
+        lost = 0
+        for uri, accepted in self.accepted.items():
+            if (missing := accepted - self.stored[uri]) > 0:
+                logger.error("%d of %d record(s) did not reach the feed %s", missing, accepted, uri)
+                lost += missing
+        if lost:
+            self.stats.set_value("newsspider/feeds/lost_records", lost)
