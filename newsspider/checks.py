@@ -102,6 +102,28 @@ def no_articles(stats: Stats, min_yield: float) -> str | None:
     return None
 
 
+def no_headlines(stats: Stats, max_missing: float, min_pages: int) -> str | None:
+    """Pages that should show the headline strip and did not: its markup changed,
+    and one of the two record kinds would vanish without a word."""
+    pages = stats.get("newsspider/strip/pages", 0)
+    missing = stats.get("newsspider/strip/missing", 0)
+    # A cron run that fetched three pages says little of a layout change.
+    if pages < max(min_pages, 1):
+        return None
+    if missing / pages > max_missing:
+        return f"{missing} of {pages} pages without a headline strip ({missing / pages:.0%})"
+    return None
+
+
+def mojibake(stats: Stats, max_share: float) -> str | None:
+    """Articles dropped because their title or body was garbled by a wrong decoding."""
+    dropped = stats.get("newsspider/dropped/mojibake", 0)
+    articles = max(stats.get("newsspider/validated/articles", 0), 1)
+    if dropped and dropped / articles > max_share:
+        return f"{dropped} article(s) garbled by a wrong decoding, not written"
+    return None
+
+
 def error_rate(stats: Stats, max_rate: float) -> str | None:
     """Requests that failed for good (after their retries), over requests made."""
     failed = stats.get("newsspider/failed_requests", 0)
@@ -155,6 +177,23 @@ CHECKS: tuple[Check, ...] = (
         ),
         (Limit("NEWSSPIDER_MIN_ARTICLE_YIELD", share),),
         no_articles,
+    ),
+    Check(
+        "no_headlines",
+        ExitStatus.NO_HEADLINES,
+        ("newsspider/strip/pages", "newsspider/strip/missing"),
+        (
+            Limit("NEWSSPIDER_MAX_MISSING_HEADLINES", share),
+            Limit("NEWSSPIDER_HEADLINES_MIN_PAGES", count),
+        ),
+        no_headlines,
+    ),
+    Check(
+        "mojibake",
+        ExitStatus.MOJIBAKE,
+        ("newsspider/dropped/mojibake", "newsspider/validated/articles"),
+        (Limit("NEWSSPIDER_MAX_MOJIBAKE", share),),
+        mojibake,
     ),
     Check(
         "error_rate",

@@ -12,11 +12,15 @@ The order, and why:
    that the next run may not repeat.
 2. FAILED: the run did not do its job (closed early, records or state lost):
    the output is incomplete.
-3. NO_ARTICLES, ERROR_RATE, COVERAGE: the run finished but its output is thin
-   or poor; in the order the checks are tried, so that one run's status is
-   also the most severe of its failing checks.
-4. LOCKED: this run stood aside for one in progress; try again later.
-5. OK.
+3. NO_ARTICLES, NO_HEADLINES: one kind of record stopped coming (a layout
+   changed, the site is down): everything of that kind is lost until fixed.
+4. MOJIBAKE: records were dropped because their text was garbled by a wrong
+   decoding: those articles are lost from the output.
+5. ERROR_RATE, COVERAGE: the run finished but its output is thin or poor.
+   Statuses 3 to 5 are in the order the checks are tried, so that one run's
+   status is also the most severe of its failing checks.
+6. LOCKED: this run stood aside for one in progress; try again later.
+7. OK.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ class ExitStatus(IntEnum):
     USAGE = 2, "bad arguments or settings"  # nothing was fetched
     FAILED = 3, "run failed"  # an exception, the site unreachable, closed early, records lost
     NO_ARTICLES = 4, "no articles where some were expected"  # layout changed or site down
+    NO_HEADLINES = 8, "pages without a headline strip"  # the strip's markup changed
+    MOJIBAKE = 7, "records garbled by a wrong decoding"  # dropped, not written
     ERROR_RATE = 5, "error rate above threshold"  # requests that failed after their retries
     COVERAGE = 6, "field coverage below threshold"  # articles without date or source
     LOCKED = 75, "another run in progress"  # EX_TEMPFAIL: retry later
@@ -54,6 +60,8 @@ OK = ExitStatus.OK
 USAGE = ExitStatus.USAGE
 FAILED = ExitStatus.FAILED
 NO_ARTICLES = ExitStatus.NO_ARTICLES
+NO_HEADLINES = ExitStatus.NO_HEADLINES
+MOJIBAKE = ExitStatus.MOJIBAKE
 ERROR_RATE = ExitStatus.ERROR_RATE
 COVERAGE = ExitStatus.COVERAGE
 LOCKED = ExitStatus.LOCKED

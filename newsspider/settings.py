@@ -73,6 +73,12 @@ NEWSSPIDER_REDIS_WORKER_TTL = 30  # a worker silent this long is dead; its reque
 # data/<spider>/runs/<run_id>.json; the thresholds of the checks that set the exit status.
 NEWSSPIDER_REPORT_DIR = "data/%(name)s/runs"
 NEWSSPIDER_MIN_ARTICLE_YIELD = 0.5  # articles found / article pages fetched, below → exit 4
+# Pages (home, listing, article) without a headline strip, above → exit 8, judged only
+# on at least NEWSSPIDER_HEADLINES_MIN_PAGES pages: every page of the family shows it.
+NEWSSPIDER_MAX_MISSING_HEADLINES = 0.5
+NEWSSPIDER_HEADLINES_MIN_PAGES = 10
+# Articles dropped as garbled by a wrong decoding / articles, above → exit 7 (0: any).
+NEWSSPIDER_MAX_MOJIBAKE = 0.0
 NEWSSPIDER_MAX_ERROR_RATE = 0.1  # requests failed after retries / requests, above → exit 5
 NEWSSPIDER_MAX_MISSING_PUBLISHED = 0.1  # share of articles without a date, above → exit 6
 NEWSSPIDER_MAX_MISSING_SOURCE_NAME = 0.1

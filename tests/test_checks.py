@@ -22,6 +22,7 @@ HEALTHY = {
     "newsspider/layout/span": 80,
     "newsspider/validated/articles": 80,
     "newsspider/missing/published": 2,
+    "newsspider/strip/pages": 90,
 }
 
 
@@ -45,6 +46,34 @@ HEALTHY = {
             {"newsspider/layout/span": 10},
             exitcodes.NO_ARTICLES,
             "10 article(s) found on 80 article page(s)",
+        ),
+        (
+            {"newsspider/strip/missing": 46},
+            exitcodes.NO_HEADLINES,
+            "46 of 90 pages without a headline strip (51%)",
+        ),
+        # Half the pages without a strip is tolerated; a few pages are not judged.
+        ({"newsspider/strip/missing": 45}, exitcodes.OK, "ok"),
+        (
+            {"newsspider/strip/pages": 9, "newsspider/strip/missing": 9},
+            exitcodes.OK,
+            "ok",
+        ),
+        (
+            {"newsspider/dropped/mojibake": 1},
+            exitcodes.MOJIBAKE,
+            "1 article(s) garbled by a wrong decoding, not written",
+        ),
+        # A garbled article outranks a thin error rate, a missing strip outranks both.
+        (
+            {"newsspider/dropped/mojibake": 1, "newsspider/failed_requests": 20},
+            exitcodes.MOJIBAKE,
+            "1 article(s) garbled by a wrong decoding, not written",
+        ),
+        (
+            {"newsspider/dropped/mojibake": 1, "newsspider/strip/missing": 90},
+            exitcodes.NO_HEADLINES,
+            "90 of 90 pages without a headline strip (100%)",
         ),
         (
             {"newsspider/failed_requests": 20},

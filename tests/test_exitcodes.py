@@ -13,6 +13,8 @@ PLAN = [
     (2, "USAGE", "bad arguments or settings"),
     (3, "FAILED", "run failed"),
     (4, "NO_ARTICLES", "no articles where some were expected"),
+    (8, "NO_HEADLINES", "pages without a headline strip"),
+    (7, "MOJIBAKE", "records garbled by a wrong decoding"),
     (5, "ERROR_RATE", "error rate above threshold"),
     (6, "COVERAGE", "field coverage below threshold"),
     (75, "LOCKED", "another run in progress"),
@@ -38,6 +40,9 @@ def test_the_old_names_and_meanings_stand(code: int, name: str, meaning: str) ->
         ([0, 75], ExitStatus.LOCKED),
         ([75, 6], ExitStatus.COVERAGE),
         ([6, 5], ExitStatus.ERROR_RATE),
+        ([5, 7], ExitStatus.MOJIBAKE),
+        ([7, 8], ExitStatus.NO_HEADLINES),
+        ([8, 4], ExitStatus.NO_ARTICLES),
         ([5, 4, 6], ExitStatus.NO_ARTICLES),
         ([4, 3, 0], ExitStatus.FAILED),
         # Nothing ran for one site, and will not until the command is fixed: that
