@@ -385,10 +385,11 @@ def _relative(norm: str, now: datetime, tz: tzinfo | None) -> _Moment | None:
     if unit.length >= DAY:
         when = today - count * unit.length
         return _build(when.year, when.month, when.day, None, None)
-    moment = (now - count * unit.length).astimezone(zone).replace(tzinfo=None)
-    if moment.year < _MIN_YEAR:
+    moment = now.astimezone(timezone.utc) - count * unit.length  # elapsed time, not wall time
+    wall = moment.astimezone(zone).replace(tzinfo=None)  # cut on the site's clock
+    if wall.year < _MIN_YEAR:
         return None
-    return _attach(moment - (moment - datetime.min) % unit.length, zone)
+    return (moment - (wall - datetime.min) % unit.length).astimezone(zone)
 
 
 def _accept(moment: _Moment | None, now: datetime | None) -> str | None:
