@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from newsspider.extract import dates
 from newsspider.extract.dates import MONTHS, parse_date
+from newsspider.extract.maghress import MaghressPage
 from newsspider.extract.relative_words import RELATIVE as RELATIVE_WORDS
+from newsspider.sites import SITES
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 PLUS1 = timezone(timedelta(hours=1))
@@ -320,6 +322,13 @@ GARBAGE = [
     "1" * 200_000,
     "abc 2019 " * 20_000,
     "٣" * 100_000,
+    "le hier " * 30_000 + "x",
+    "hier" + " " * 200_000 + "x",
+    "il y a " * 30_000,
+    "il y a" + " " * 200_000 + "2",
+    "منذ " * 40_000,
+    "2 hours " * 30_000,
+    "a " * 50_000 + "days",
 ]
 
 
@@ -390,6 +399,11 @@ RELATIVE = [
     ("Aujourd'hui - 08:05", "Africa/Casablanca", "2026-12-01T08:05:00+01:00"),
     ("Publié dans Libération il y a 3 heures", "Africa/Casablanca", "2026-12-01T08:00:00+01:00"),
     ("  il\u00a0y\u00a0a 2\u00a0heures ", "Africa/Casablanca", "2026-12-01T09:00:00+01:00"),
+    (  # a day word in the date slot of the published line
+        "Publié dans Aujourd'hui le Maroc le hier à 10:30",
+        "Africa/Casablanca",
+        "2026-11-30T10:30:00+01:00",
+    ),
     # French, Algiers and Tunis (11:30 local)
     ("il y a 2 heures", "Africa/Algiers", "2026-12-01T09:00:00+01:00"),
     ("il y a 1 jour", "Africa/Tunis", "2026-11-30"),
@@ -413,6 +427,8 @@ RELATIVE = [
     ("أمس الساعة 22:10", "Africa/Cairo", "2026-11-30T22:10:00+02:00"),
     ("مُنْذُ سَاعَتَيْنِ", "Africa/Cairo", "2026-12-01T10:00:00+02:00"),  # with harakat
     ("نشر في الأهرام منذ ساعتين", "Africa/Cairo", "2026-12-01T10:00:00+02:00"),
+    ("نشر في اليوم السابع يوم أمس", "Africa/Cairo", "2026-11-30"),  # a day word in the date slot
+    ("Published in Egypt Today on yesterday", "Africa/Cairo", "2026-11-30"),
     # Arabic, Riyadh and Aden (13:30 local), Khartoum (12:30 local)
     ("منذ ساعتين", "Asia/Riyadh", "2026-12-01T11:00:00+03:00"),
     ("منذ ثانيتين", "Asia/Aden", "2026-12-01T13:29:58+03:00"),
@@ -494,6 +510,8 @@ def test_relative_dates_without_a_zone_use_the_crawl_time_zone() -> None:
         "Publié dans Aujourd'hui le Maroc",
         "Aujourd'hui le Maroc",
         "نشر في اليوم 24",
+        "نشر في اليوم السابع",
+        "اليوم السابع",
         "Published in Egypt Today",
         "Today's news",
         # units that do not tell the day, and counts that are not counts
@@ -542,3 +560,107 @@ def test_hours_ago_lies_in_the_hour_the_text_allows(
     assert now - timedelta(hours=hours + 1) <= result <= now - timedelta(hours=hours)
     assert (result.minute, result.second) == (0, 0)
     assert result.utcoffset() == result.astimezone(ZONES[zone]).utcoffset()
+
+
+# --- the site's clock on its pages --------------------------------------------------------
+
+SITE_ZONES = [
+    # site, zone, offset on 2026-12-01 (no summer time anywhere in the family that day)
+    ("maghress", "Africa/Casablanca", "+01:00"),
+    ("djazairess", "Africa/Algiers", "+01:00"),
+    ("turess", "Africa/Tunis", "+01:00"),
+    ("masress", "Africa/Cairo", "+02:00"),
+    ("sauress", "Asia/Riyadh", "+03:00"),
+    ("sudaress", "Africa/Khartoum", "+02:00"),
+    ("yemeress", "Asia/Aden", "+03:00"),
+]
+
+
+@pytest.mark.parametrize(("name", "zone", "offset"), SITE_ZONES)
+def test_every_site_has_its_zone(name: str, zone: str, offset: str) -> None:
+    site = SITES[name]
+    assert site.timezone == zone
+    assert CRAWL.astimezone(site.zone).isoformat().endswith(offset)
+
+
+def span_page(published_line: str) -> str:
+    return (
+        "<html><body><div class='article'><span class='articletitle'>Titre</span>"
+        f"<span class='articlenewspaper'>{published_line}</span>"
+        "<span class='articlecontent'>Premier paragraphe.<br><br>Second.</span>"
+        "</div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("site", "url", "line", "expected"),
+    [
+        (
+            "maghress",
+            "https://www.maghress.com/fr/libe/32145",
+            "Publié dans <a href='/fr/libe'>Libération</a> le 19 - 10 - 2019 à 10:30",
+            "2019-10-19T10:30:00+01:00",
+        ),
+        (
+            "maghress",
+            "https://www.maghress.com/fr/libe/32146",
+            "Publié dans <a href='/fr/libe'>Libération</a> il y a 3 heures",
+            "2026-12-01T08:00:00+01:00",
+        ),
+        (
+            "djazairess",
+            "https://www.djazairess.com/echorouk/5001",
+            "نشر في <a href='/echorouk'>الشروق</a> منذ ساعتين",
+            "2026-12-01T09:00:00+01:00",
+        ),
+        (
+            "masress",
+            "https://www.masress.com/en/ahram/7001",
+            "Published in <a href='/en/ahram'>Ahram Online</a> on 19 - 07 - 2026 at 10:30",
+            "2026-07-19T10:30:00+03:00",  # Cairo summer time
+        ),
+        (
+            "yemeress",
+            "https://www.yemeress.com/alayyam/9001",
+            "نشر في <a href='/alayyam'>الأيام</a> يوم أمس الساعة 08:15",
+            "2026-11-30T08:15:00+03:00",
+        ),
+    ],
+)
+def test_article_dates_use_the_site_zone(
+    site: str, url: str, line: str, expected: str | None
+) -> None:
+    fields = MaghressPage(span_page(line), url, SITES[site], now=CRAWL).article()
+    assert fields is not None
+    assert fields.published == expected
+
+
+def test_teaser_dates_use_the_site_zone() -> None:
+    teasers = "".join(
+        f"<div class='teasercontainer'><a class='teasertitle' href='{href}'>Titre</a>"
+        f"<span class='teaserdate'>{date}</span></div>"
+        for href, date in [
+            ("/fr/libe/1001", "il y a 2 heures"),
+            ("/fr/libe/1002", "Hier"),
+            ("/fr/libe/1003", "19 - 10 - 2019"),
+        ]
+    )
+    page = MaghressPage(
+        f"<html><body>{teasers}</body></html>",
+        "https://www.maghress.com/fr/libe",
+        SITES["maghress"],
+        now=CRAWL,
+    )
+    assert [(t.url, t.published) for t in page.teasers()] == [
+        ("https://www.maghress.com/fr/libe/1001", "2026-12-01T09:00:00+01:00"),
+        ("https://www.maghress.com/fr/libe/1002", "2026-11-30"),
+        ("https://www.maghress.com/fr/libe/1003", "2019-10-19"),
+    ]
+    arabic = MaghressPage(
+        "<html><body><div class='teasercontainer'><a class='teasertitle' href='/okaz/12'>"
+        "عنوان</a><span class='teaserdate'>منذ ساعتين</span></div></body></html>",
+        "https://www.sauress.com/okaz",
+        SITES["sauress"],
+        now=CRAWL,
+    )
+    assert [t.published for t in arabic.teasers()] == ["2026-12-01T11:00:00+03:00"]

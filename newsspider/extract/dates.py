@@ -230,9 +230,12 @@ _AGO_RE = re.compile(
     rf"(?<!\w)(?:{_ago_words(Ago.BEFORE)})\s*(?:{_count('b')}\s*)?(?P<bu>{_UNIT})(?!\w)"
     rf"|(?<!\w){_count('a')}\s*(?P<au>{_UNIT})(?!\w)\s*(?:{_ago_words(Ago.AFTER)})(?!\w)"
 )
-# «hier», «أمس à 10:30»: only as the whole text.  Newspapers are called «Aujourd'hui le
-# Maroc», «اليوم 24» or "Egypt Today": a day word inside a longer line is a name.
-_DAY_RE = re.compile(rf"[\W_]*(?P<day>{_alternation(list(_DAYS))})(?!\w)")
+# «hier», «أمس à 10:30»: the whole text, or the date slot that ends a published line
+# («نشر في الأيام يوم أمس»).  Newspapers are called «Aujourd'hui le Maroc», «اليوم السابع» or
+# "Egypt Today": a day word anywhere else in a line is a name.
+_DAY_RE = re.compile(
+    rf"(?:^[\W_]*|(?<!\w)(?:le|on|يوم)\s+)(?P<day>{_alternation(list(_DAYS))})(?!\w)"
+)
 _NOTHING_MORE_RE = re.compile(r"[\W_]*")
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")
 _YEAR_RE = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
@@ -366,8 +369,7 @@ def _relative(norm: str, now: datetime, tz: tzinfo | None) -> _Moment | None:
     (the cut value still lies in that interval)."""
     zone = tz or now.tzinfo or timezone.utc
     today = now.astimezone(zone).date()
-    day = _DAY_RE.match(norm)
-    if day is not None:
+    for day in _DAY_RE.finditer(norm):
         time_match = _TIME_RE.match(norm, day.end())
         if _NOTHING_MORE_RE.fullmatch(norm, time_match.end() if time_match else day.end()):
             when = today + timedelta(days=_DAYS[_key(day["day"])].offset)
