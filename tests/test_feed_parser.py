@@ -198,3 +198,40 @@ def test_any_date_text_gives_an_iso_date_or_none(text: str) -> None:
             if item.published is not None:
                 assert date.fromisoformat(item.published[:10]) >= date(1990, 1, 1)
                 datetime.fromisoformat(item.published)
+
+
+# Nine levels of ten: a billion "lol"s if expanded; and a file the parser must never read.
+_HOSTILE_DTD = (
+    '<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY lol "lol">'
+    + '<!ENTITY lol2 "'
+    + "&lol;" * 10
+    + '">'
+    + "".join(f'<!ENTITY lol{n} "' + f"&lol{n - 1};" * 10 + '">' for n in range(3, 10))
+)
+
+
+@pytest.mark.parametrize(
+    ("feed", "expected"),
+    [
+        (
+            f'<?xml version="1.0"?><!DOCTYPE feed [{_HOSTILE_DTD}]>'
+            '<feed xmlns="http://www.w3.org/2005/Atom">'
+            '<entry><link href="&xxe;"/><updated>&lol9;</updated></entry>'
+            '<entry><link rel="alternate" href="https://www.masress.com/en/ahram/1&xxe;"/>'
+            "<published>&xxe;</published></entry></feed>",
+            [FeedItem("https://www.masress.com/en/ahram/1", None)],
+        ),
+        (
+            f'<?xml version="1.0"?><!DOCTYPE r [{_HOSTILE_DTD}]>'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+            ' xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            '<item rdf:about="&xxe;"><dc:date>&lol9;</dc:date></item>'
+            "<item><link>https://www.djazairess.com/fr/lnr/1</link><dc:date>&xxe;</dc:date></item>"
+            "</rdf:RDF>",
+            [FeedItem("https://www.djazairess.com/fr/lnr/1", None)],
+        ),
+    ],
+    ids=["atom", "rdf"],
+)
+def test_hostile_atom_and_rdf_are_not_expanded(feed: str, expected: list[FeedItem]) -> None:
+    assert feed_items(feed.encode()) == expected
