@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -36,12 +36,15 @@ class CrawlArgs:
     urls: tuple[str, ...]
     base_url: str
     full: bool
+    zone: tzinfo  # the site's clock: ``since`` and ``until`` are days there
 
     def in_window(self, published: str | None) -> bool:
         """Whether an ISO date (or datetime) lies inside ``since``..``until``; unknown → yes."""
         if not published:
             return True
         day = published[:10]
+        if len(published) > 10:  # a datetime: its day on the site's clock (feeds may say GMT)
+            day = datetime.fromisoformat(published).astimezone(self.zone).date().isoformat()
         if self.since and day < self.since.isoformat():
             return False
         return not (self.until and day > self.until.isoformat())
@@ -204,6 +207,7 @@ def parse_args(site: Site, raw: Mapping[str, Any]) -> CrawlArgs:
         urls=tuple(_on_base(url, base_url) for url in values["urls"] or ()),
         base_url=base_url,
         full=values["full"],
+        zone=site.zone,
     )
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 # /fr/libe/32145, /hespress/385472, /en/ahram/123 — the id is digits, per source.
 _ARTICLE_PATH = re.compile(
@@ -57,13 +58,21 @@ class Site:
     """One aggregator of the family.
 
     ``sections`` maps a language to its path prefix: Arabic lives at the root,
-    French under ``/fr``, English under ``/en``.
+    French under ``/fr``, English under ``/en``.  ``timezone`` (an IANA name) is
+    the site's clock: relative dates («hier», «منذ ساعتين») and times printed
+    without an offset are read in it.
     """
 
     name: str
     domain: str
     sections: dict[str, str]
+    timezone: str
     template: str = "maghress"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The site's time zone; ``ZoneInfo`` caches one object per name."""
+        return ZoneInfo(self.timezone)
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -142,13 +151,13 @@ class Site:
 SITES: dict[str, Site] = {
     site.name: site
     for site in (
-        Site("maghress", "maghress.com", {"ar": "", "fr": "/fr"}),
-        Site("djazairess", "djazairess.com", {"ar": "", "fr": "/fr"}),
-        Site("turess", "turess.com", {"ar": "", "fr": "/fr"}),
-        Site("masress", "masress.com", {"ar": "", "en": "/en"}),
-        Site("sauress", "sauress.com", {"ar": "", "en": "/en"}),
-        Site("sudaress", "sudaress.com", {"ar": ""}),
-        Site("yemeress", "yemeress.com", {"ar": ""}),
+        Site("maghress", "maghress.com", {"ar": "", "fr": "/fr"}, "Africa/Casablanca"),
+        Site("djazairess", "djazairess.com", {"ar": "", "fr": "/fr"}, "Africa/Algiers"),
+        Site("turess", "turess.com", {"ar": "", "fr": "/fr"}, "Africa/Tunis"),
+        Site("masress", "masress.com", {"ar": "", "en": "/en"}, "Africa/Cairo"),
+        Site("sauress", "sauress.com", {"ar": "", "en": "/en"}, "Asia/Riyadh"),
+        Site("sudaress", "sudaress.com", {"ar": ""}, "Africa/Khartoum"),
+        Site("yemeress", "yemeress.com", {"ar": ""}, "Asia/Aden"),
     )
 }
 

@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 
 from newsspider.extract import dates
 from newsspider.extract.dates import MONTHS, parse_date
+from newsspider.extract.maghress import MaghressPage
+from newsspider.extract.relative_words import RELATIVE as RELATIVE_WORDS
+from newsspider.sites import SITES
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 PLUS1 = timezone(timedelta(hours=1))
@@ -115,7 +118,7 @@ def test_month_table_is_consistent() -> None:
     """Keys that normalise alike must agree, and every month must be reachable."""
     seen: dict[str, int] = {}
     for name, number in MONTHS.items():
-        key = dates._month_key(name)
+        key = dates._key(name)
         assert seen.setdefault(key, number) == number, name
     assert set(MONTHS.values()) == set(range(1, 13))
 
@@ -295,7 +298,8 @@ def test_dateparser_only_for_text_with_a_year(monkeypatch: pytest.MonkeyPatch) -
     fake = types.ModuleType("dateparser")
     fake.parse = lambda text, **_: calls.append(text)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "dateparser", fake)
-    assert p("il y a 2 jours") is None
+    assert p("il y a 2 jours") == "2024-05-30"  # read by the relative table, not dateparser
+    assert p("Publié dans Libération") is None
     assert p("Publié dans Libération le 19 - 10 - 2019") == "2019-10-19"
     assert p("31 - 02 - 2019") is None  # recognised but invalid: no second guess
     assert p("x" * 1000 + " 2019") is None  # too long for the fallback
@@ -318,6 +322,13 @@ GARBAGE = [
     "1" * 200_000,
     "abc 2019 " * 20_000,
     "٣" * 100_000,
+    "le hier " * 30_000 + "x",
+    "hier" + " " * 200_000 + "x",
+    "il y a " * 30_000,
+    "il y a" + " " * 200_000 + "2",
+    "منذ " * 40_000,
+    "2 hours " * 30_000,
+    "a " * 50_000 + "days",
 ]
 
 
@@ -344,3 +355,312 @@ def test_never_raises_and_returns_iso(text: str) -> None:
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2024, 6, 1)))
 def test_site_form_round_trips(day: date) -> None:
     assert p(f"Publié dans Libération le {day:%d - %m - %Y}") == day.isoformat()
+
+
+# --- relative dates, on the site's clock -------------------------------------------------
+# Expected values are worked out by hand.  Offsets on 2026-12-01, all without summer time
+# that day: Casablanca +01:00 (Morocco keeps UTC+1 except during Ramadan, which falls in
+# February-March in 2026), Algiers and Tunis +01:00, Cairo and Khartoum +02:00, Riyadh and
+# Aden +03:00.  The crawl at 10:30 UTC is 11:30 in Casablanca, 12:30 in Cairo, 13:30 in
+# Riyadh.  A count of hours keeps the hour only, of minutes the minute: no digit finer than
+# the text gives.
+
+CRAWL = datetime(2026, 12, 1, 10, 30, tzinfo=timezone.utc)
+ZONES = {
+    name: ZoneInfo(name)
+    for name in (
+        "Africa/Casablanca",
+        "Africa/Algiers",
+        "Africa/Tunis",
+        "Africa/Cairo",
+        "Asia/Riyadh",
+        "Africa/Khartoum",
+        "Asia/Aden",
+    )
+}
+
+RELATIVE = [
+    # French, Casablanca (11:30 local)
+    ("il y a 2 heures", "Africa/Casablanca", "2026-12-01T09:00:00+01:00"),
+    ("Il y a 2 heures", "Africa/Casablanca", "2026-12-01T09:00:00+01:00"),
+    ("il y a 2 h", "Africa/Casablanca", "2026-12-01T09:00:00+01:00"),
+    ("il y a une heure", "Africa/Casablanca", "2026-12-01T10:00:00+01:00"),
+    ("il y a 15 minutes", "Africa/Casablanca", "2026-12-01T11:15:00+01:00"),
+    ("il y a 5 min", "Africa/Casablanca", "2026-12-01T11:25:00+01:00"),
+    ("il y a 30 secondes", "Africa/Casablanca", "2026-12-01T11:29:30+01:00"),
+    ("il y a 3 jours", "Africa/Casablanca", "2026-11-28"),
+    ("il y a un jour", "Africa/Casablanca", "2026-11-30"),
+    ("hier", "Africa/Casablanca", "2026-11-30"),
+    ("Hier", "Africa/Casablanca", "2026-11-30"),
+    ("aujourd'hui", "Africa/Casablanca", "2026-12-01"),
+    ("Aujourd’hui", "Africa/Casablanca", "2026-12-01"),
+    ("avant-hier", "Africa/Casablanca", "2026-11-29"),
+    ("hier à 18h45", "Africa/Casablanca", "2026-11-30T18:45:00+01:00"),
+    ("Aujourd'hui - 08:05", "Africa/Casablanca", "2026-12-01T08:05:00+01:00"),
+    ("Publié dans Libération il y a 3 heures", "Africa/Casablanca", "2026-12-01T08:00:00+01:00"),
+    ("  il\u00a0y\u00a0a 2\u00a0heures ", "Africa/Casablanca", "2026-12-01T09:00:00+01:00"),
+    (  # a day word in the date slot of the published line
+        "Publié dans Aujourd'hui le Maroc le hier à 10:30",
+        "Africa/Casablanca",
+        "2026-11-30T10:30:00+01:00",
+    ),
+    # French, Algiers and Tunis (11:30 local)
+    ("il y a 2 heures", "Africa/Algiers", "2026-12-01T09:00:00+01:00"),
+    ("il y a 1 jour", "Africa/Tunis", "2026-11-30"),
+    # Arabic, Cairo (12:30 local)
+    ("منذ 3 ساعات", "Africa/Cairo", "2026-12-01T09:00:00+02:00"),
+    ("منذ ٣ ساعات", "Africa/Cairo", "2026-12-01T09:00:00+02:00"),
+    ("منذ ساعتين", "Africa/Cairo", "2026-12-01T10:00:00+02:00"),
+    ("منذ ساعة", "Africa/Cairo", "2026-12-01T11:00:00+02:00"),
+    ("منذ ١١ ساعة", "Africa/Cairo", "2026-12-01T01:00:00+02:00"),
+    ("منذ دقيقة", "Africa/Cairo", "2026-12-01T12:29:00+02:00"),
+    ("منذ دقيقتين", "Africa/Cairo", "2026-12-01T12:28:00+02:00"),
+    ("منذ ١٥ دقيقة", "Africa/Cairo", "2026-12-01T12:15:00+02:00"),
+    ("قبل 5 دقائق", "Africa/Cairo", "2026-12-01T12:25:00+02:00"),
+    ("منذ يومين", "Africa/Cairo", "2026-11-29"),
+    ("منذ يوم", "Africa/Cairo", "2026-11-30"),
+    ("منذ 4 أيام", "Africa/Cairo", "2026-11-27"),
+    ("أمس", "Africa/Cairo", "2026-11-30"),
+    ("الأمس", "Africa/Cairo", "2026-11-30"),
+    ("اليوم", "Africa/Cairo", "2026-12-01"),
+    ("أول أمس", "Africa/Cairo", "2026-11-29"),
+    ("أمس الساعة 22:10", "Africa/Cairo", "2026-11-30T22:10:00+02:00"),
+    ("مُنْذُ سَاعَتَيْنِ", "Africa/Cairo", "2026-12-01T10:00:00+02:00"),  # with harakat
+    ("نشر في الأهرام منذ ساعتين", "Africa/Cairo", "2026-12-01T10:00:00+02:00"),
+    ("نشر في اليوم السابع يوم أمس", "Africa/Cairo", "2026-11-30"),  # a day word in the date slot
+    ("Published in Egypt Today on yesterday", "Africa/Cairo", "2026-11-30"),
+    # Arabic, Riyadh and Aden (13:30 local), Khartoum (12:30 local)
+    ("منذ ساعتين", "Asia/Riyadh", "2026-12-01T11:00:00+03:00"),
+    ("منذ ثانيتين", "Asia/Aden", "2026-12-01T13:29:58+03:00"),
+    ("منذ 4 ساعات", "Africa/Khartoum", "2026-12-01T08:00:00+02:00"),
+    # English, Riyadh (13:30 local) and Cairo (12:30 local)
+    ("2 hours ago", "Asia/Riyadh", "2026-12-01T11:00:00+03:00"),
+    ("an hour ago", "Asia/Riyadh", "2026-12-01T12:00:00+03:00"),
+    ("3 days ago", "Asia/Riyadh", "2026-11-28"),
+    ("yesterday", "Asia/Riyadh", "2026-11-30"),
+    ("Today", "Asia/Riyadh", "2026-12-01"),
+    ("Yesterday at 9:15 pm", "Asia/Riyadh", "2026-11-30T21:15:00+03:00"),
+    ("45 minutes ago", "Africa/Cairo", "2026-12-01T11:45:00+02:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "zone", "expected"), RELATIVE)
+def test_relative_dates_on_the_site_clock(text: str, zone: str, expected: str) -> None:
+    assert parse_date(text, now=CRAWL, tz=ZONES[zone]) == expected
+
+
+# Crawls just after midnight on the site's clock, while it is still the day before in UTC;
+# and around a change of the clocks.
+MIDNIGHT = [
+    # 23:05 UTC is 00:05 on 2 December in Casablanca
+    ("hier", "2026-12-01T23:05:00+00:00", "Africa/Casablanca", "2026-12-01"),
+    ("aujourd'hui", "2026-12-01T23:05:00+00:00", "Africa/Casablanca", "2026-12-02"),
+    ("il y a 3 jours", "2026-12-01T23:05:00+00:00", "Africa/Casablanca", "2026-11-29"),
+    (
+        "il y a 20 minutes",
+        "2026-12-01T23:05:00+00:00",
+        "Africa/Casablanca",
+        "2026-12-01T23:45:00+01:00",
+    ),
+    # 23:30 UTC is 00:30 on 2 December in Casablanca: one hour back is still 1 December
+    (
+        "il y a 1 heure",
+        "2026-12-01T23:30:00+00:00",
+        "Africa/Casablanca",
+        "2026-12-01T23:00:00+01:00",
+    ),
+    # 21:10 UTC is 00:10 on 2 December in Riyadh
+    ("أمس", "2026-12-01T21:10:00+00:00", "Asia/Riyadh", "2026-12-01"),
+    ("منذ ساعة", "2026-12-01T21:10:00+00:00", "Asia/Riyadh", "2026-12-01T23:00:00+03:00"),
+    ("منذ 20 دقيقة", "2026-12-01T21:10:00+00:00", "Asia/Riyadh", "2026-12-01T23:50:00+03:00"),
+    ("منذ يومين", "2026-12-01T21:10:00+00:00", "Asia/Riyadh", "2026-11-30"),
+    ("yesterday", "2026-12-01T21:10:00+00:00", "Asia/Riyadh", "2026-12-01"),
+    # the crawl time may come in any offset: 01:10 on 2 December in Riyadh, +04:00 here
+    ("اليوم", "2026-12-02T02:10:00+04:00", "Asia/Riyadh", "2026-12-02"),
+    # Cairo keeps summer time again since 2023 (last Friday of April to last Thursday of
+    # October): +03:00 in July, 15:00 local at 12:00 UTC.  On Thursday 29 October 2026 its
+    # clocks go back from midnight to 23:00, so 23:00-24:00 comes twice: at +03:00
+    # (20:00-21:00 UTC), then at +02:00 (21:00-22:00 UTC); 21:40 UTC is the second 23:40.
+    ("منذ ساعتين", "2026-07-15T12:00:00+00:00", "Africa/Cairo", "2026-07-15T13:00:00+03:00"),
+    ("منذ 10 دقائق", "2026-10-29T21:40:00+00:00", "Africa/Cairo", "2026-10-29T23:30:00+02:00"),
+    ("منذ 30 دقيقة", "2026-10-29T21:10:00+00:00", "Africa/Cairo", "2026-10-29T23:40:00+03:00"),
+    ("منذ ساعة", "2026-10-29T21:40:00+00:00", "Africa/Cairo", "2026-10-29T23:00:00+03:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "crawl", "zone", "expected"), MIDNIGHT)
+def test_relative_dates_across_midnight(text: str, crawl: str, zone: str, expected: str) -> None:
+    now = datetime.fromisoformat(crawl)
+    assert parse_date(text, now=now, tz=ZONES[zone]) == expected
+
+
+def test_relative_dates_without_a_zone_use_the_crawl_time_zone() -> None:
+    # NOW is 2024-06-01 12:00 UTC
+    assert p("il y a 2 heures") == "2024-06-01T10:00:00+00:00"
+    assert p("hier") == "2024-05-31"
+    assert p("hier à 10:30") == "2024-05-31"  # a time without a zone: the day only
+    assert p("il y a 2 heures", now=NOW.replace(tzinfo=None)) == "2024-06-01T10:00:00+00:00"
+    assert p("منذ ساعتين", now=NOW.astimezone(PLUS1)) == "2024-06-01T11:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # newspapers named like day words: a day word inside a longer line is a name
+        "Publié dans Aujourd'hui le Maroc",
+        "Aujourd'hui le Maroc",
+        "نشر في اليوم 24",
+        "نشر في اليوم السابع",
+        "اليوم السابع",
+        "Published in Egypt Today",
+        "Today's news",
+        # units that do not tell the day, and counts that are not counts
+        "il y a 2 semaines",
+        "il y a 3 mois",
+        "2 weeks ago",
+        "il y a 2h30",
+        "il y a des heures",
+        "hours ago",
+        "il y a 99999 jours",
+    ],
+)
+def test_not_a_relative_date(text: str) -> None:
+    assert parse_date(text, now=CRAWL, tz=ZONES["Africa/Casablanca"]) is None
+
+
+def test_an_absolute_date_wins_over_a_relative_one() -> None:
+    text = "Mis à jour il y a 2 heures — publié le 19 - 10 - 2019"
+    assert parse_date(text, now=CRAWL, tz=ZONES["Africa/Casablanca"]) == "2019-10-19"
+
+
+def test_relative_tables_are_consistent() -> None:
+    """A wording in two languages must mean the same thing in both («min»)."""
+    seen: dict[str, object] = {}
+    for table in RELATIVE_WORDS.values():
+        for word, meaning in table.items():
+            assert seen.setdefault(dates._key(word), meaning) == meaning, word
+
+
+@settings(deadline=None)
+@given(
+    crawl=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2035, 12, 31)),
+    zone=st.sampled_from(sorted(ZONES)),
+    hours=st.integers(min_value=0, max_value=9999),
+    arabic=st.booleans(),
+)
+def test_hours_ago_lies_in_the_hour_the_text_allows(
+    crawl: datetime, zone: str, hours: int, arabic: bool
+) -> None:
+    """«N hours ago» names the hour ``[now - (N+1) h, now - N h]``: the result lies in it,
+    on the hour, with the offset the site's zone has at that moment."""
+    now = crawl.replace(tzinfo=timezone.utc)
+    digits = str(hours).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    text = f"منذ {digits} ساعة" if arabic else f"il y a {hours} heures"
+    result = datetime.fromisoformat(parse_date(text, now=now, tz=ZONES[zone]) or "")
+    assert now - timedelta(hours=hours + 1) <= result <= now - timedelta(hours=hours)
+    assert (result.minute, result.second) == (0, 0)
+    assert result.utcoffset() == result.astimezone(ZONES[zone]).utcoffset()
+
+
+# --- the site's clock on its pages --------------------------------------------------------
+
+SITE_ZONES = [
+    # site, zone, offset on 2026-12-01 (no summer time anywhere in the family that day)
+    ("maghress", "Africa/Casablanca", "+01:00"),
+    ("djazairess", "Africa/Algiers", "+01:00"),
+    ("turess", "Africa/Tunis", "+01:00"),
+    ("masress", "Africa/Cairo", "+02:00"),
+    ("sauress", "Asia/Riyadh", "+03:00"),
+    ("sudaress", "Africa/Khartoum", "+02:00"),
+    ("yemeress", "Asia/Aden", "+03:00"),
+]
+
+
+@pytest.mark.parametrize(("name", "zone", "offset"), SITE_ZONES)
+def test_every_site_has_its_zone(name: str, zone: str, offset: str) -> None:
+    site = SITES[name]
+    assert site.timezone == zone
+    assert CRAWL.astimezone(site.zone).isoformat().endswith(offset)
+
+
+def span_page(published_line: str) -> str:
+    return (
+        "<html><body><div class='article'><span class='articletitle'>Titre</span>"
+        f"<span class='articlenewspaper'>{published_line}</span>"
+        "<span class='articlecontent'>Premier paragraphe.<br><br>Second.</span>"
+        "</div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("site", "url", "line", "expected"),
+    [
+        (
+            "maghress",
+            "https://www.maghress.com/fr/libe/32145",
+            "Publié dans <a href='/fr/libe'>Libération</a> le 19 - 10 - 2019 à 10:30",
+            "2019-10-19T10:30:00+01:00",
+        ),
+        (
+            "maghress",
+            "https://www.maghress.com/fr/libe/32146",
+            "Publié dans <a href='/fr/libe'>Libération</a> il y a 3 heures",
+            "2026-12-01T08:00:00+01:00",
+        ),
+        (
+            "djazairess",
+            "https://www.djazairess.com/echorouk/5001",
+            "نشر في <a href='/echorouk'>الشروق</a> منذ ساعتين",
+            "2026-12-01T09:00:00+01:00",
+        ),
+        (
+            "masress",
+            "https://www.masress.com/en/ahram/7001",
+            "Published in <a href='/en/ahram'>Ahram Online</a> on 19 - 07 - 2026 at 10:30",
+            "2026-07-19T10:30:00+03:00",  # Cairo summer time
+        ),
+        (
+            "yemeress",
+            "https://www.yemeress.com/alayyam/9001",
+            "نشر في <a href='/alayyam'>الأيام</a> يوم أمس الساعة 08:15",
+            "2026-11-30T08:15:00+03:00",
+        ),
+    ],
+)
+def test_article_dates_use_the_site_zone(
+    site: str, url: str, line: str, expected: str | None
+) -> None:
+    fields = MaghressPage(span_page(line), url, SITES[site], now=CRAWL).article()
+    assert fields is not None
+    assert fields.published == expected
+
+
+def test_teaser_dates_use_the_site_zone() -> None:
+    teasers = "".join(
+        f"<div class='teasercontainer'><a class='teasertitle' href='{href}'>Titre</a>"
+        f"<span class='teaserdate'>{date}</span></div>"
+        for href, date in [
+            ("/fr/libe/1001", "il y a 2 heures"),
+            ("/fr/libe/1002", "Hier"),
+            ("/fr/libe/1003", "19 - 10 - 2019"),
+        ]
+    )
+    page = MaghressPage(
+        f"<html><body>{teasers}</body></html>",
+        "https://www.maghress.com/fr/libe",
+        SITES["maghress"],
+        now=CRAWL,
+    )
+    assert [(t.url, t.published) for t in page.teasers()] == [
+        ("https://www.maghress.com/fr/libe/1001", "2026-12-01T09:00:00+01:00"),
+        ("https://www.maghress.com/fr/libe/1002", "2026-11-30"),
+        ("https://www.maghress.com/fr/libe/1003", "2019-10-19"),
+    ]
+    arabic = MaghressPage(
+        "<html><body><div class='teasercontainer'><a class='teasertitle' href='/okaz/12'>"
+        "عنوان</a><span class='teaserdate'>منذ ساعتين</span></div></body></html>",
+        "https://www.sauress.com/okaz",
+        SITES["sauress"],
+        now=CRAWL,
+    )
+    assert [t.published for t in arabic.teasers()] == ["2026-12-01T11:00:00+03:00"]

@@ -1,8 +1,9 @@
 """Publication-date extraction for pages of the Maghress family of news aggregators.
 
 The sites are French, Arabic and English, and write dates as «19 - 10 - 2019», with month
-names from several regional traditions, or as ISO 8601 in newer layouts.  This runs once per
-crawled page, so the common forms are handled by one precompiled regex; ``dateparser`` is
+names from several regional traditions, as ISO 8601 in newer layouts, or relative to the
+moment of the visit («il y a 2 heures», «منذ ساعتين», "yesterday").  This runs once per
+crawled page, so the common forms are handled by precompiled regexes; ``dateparser`` is
 only a lazily imported fallback for odd text that at least contains a 4-digit year.
 """
 
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import TypeVar
+
+from newsspider.extract.relative_words import DAY, RELATIVE, Ago, Day, Unit
 
 __all__ = ["MONTHS", "parse_date"]
 
@@ -144,11 +148,29 @@ def _fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 
 
-def _month_key(name: str) -> str:
+def _key(name: str) -> str:
+    """A table key as it reads in folded text, runs of spaces as one."""
     return " ".join(_fold(name).split())
 
 
-_MONTH_LOOKUP: dict[str, int] = {_month_key(name): num for name, num in MONTHS.items()}
+_MONTH_LOOKUP: dict[str, int] = {_key(name): num for name, num in MONTHS.items()}
+_Meaning = TypeVar("_Meaning", Ago, Unit, Day, int)
+
+
+def _relative_lookup(kind: type[_Meaning]) -> dict[str, _Meaning]:
+    """The relative wordings of one kind (units, day names, …), all languages together."""
+    return {
+        _key(word): meaning
+        for table in RELATIVE.values()
+        for word, meaning in table.items()
+        if isinstance(meaning, kind)
+    }
+
+
+_AGO_WORDS = _relative_lookup(Ago)
+_UNITS = _relative_lookup(Unit)
+_DAYS = _relative_lookup(Day)
+_NUMBERS = _relative_lookup(int)
 
 
 def _alternation(names: list[str]) -> str:
@@ -188,6 +210,33 @@ _TIME_RE = re.compile(
     r"(?<![0-9])([0-9]{1,2})\s*(?::|h)\s*([0-9]{2})(?:\s*:\s*([0-9]{2}))?(?![0-9])"
     r"(?:\s*([ap])\.?m\b\.?)?"
 )
+
+
+def _count(group: str) -> str:
+    """A count in digits («3», «٣» once folded) or a number word («une», "an")."""
+    return (
+        rf"(?:(?P<{group}n>[0-9]{{1,4}})(?![0-9])"
+        rf"|(?P<{group}w>{_alternation(list(_NUMBERS))})(?!\w))"
+    )
+
+
+def _ago_words(side: Ago) -> str:
+    return _alternation([word for word, where in _AGO_WORDS.items() if where is side])
+
+
+_UNIT = _alternation(list(_UNITS))
+# «il y a 2 heures», «منذ ساعتين» (no count: «منذ ساعة» is one hour), "2 hours ago".
+_AGO_RE = re.compile(
+    rf"(?<!\w)(?:{_ago_words(Ago.BEFORE)})\s*(?:{_count('b')}\s*)?(?P<bu>{_UNIT})(?!\w)"
+    rf"|(?<!\w){_count('a')}\s*(?P<au>{_UNIT})(?!\w)\s*(?:{_ago_words(Ago.AFTER)})(?!\w)"
+)
+# «hier», «أمس à 10:30»: the whole text, or the date slot that ends a published line
+# («نشر في الأيام يوم أمس»).  Newspapers are called «Aujourd'hui le Maroc», «اليوم السابع» or
+# "Egypt Today": a day word anywhere else in a line is a name.
+_DAY_RE = re.compile(
+    rf"(?:^[\W_]*|(?<!\w)(?:le|on|يوم)\s+)(?P<day>{_alternation(list(_DAYS))})(?!\w)"
+)
+_NOTHING_MORE_RE = re.compile(r"[\W_]*")
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")
 _YEAR_RE = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 
@@ -204,20 +253,26 @@ def parse_date(
     and an offset are known (from an ISO value, or a time in the text with ``tz`` given).
     None when there is no date, or it is invalid, before 1990, or more than one day after
     ``now`` (default: current UTC time): a wrong date is worse than none.
+
+    A relative date («il y a 2 heures», «hier», «منذ يومين», "3 days ago") is read against
+    ``now``, the crawl time, on the site's clock ``tz`` (default: ``now``'s own zone); an
+    absolute date in the same text wins.
     """
     if not text:
         return None
     norm = _fold(text)
-    if not _ASCII_DIGIT_RE.search(norm):
-        return None
-    found = False
-    for match in _DATE_RE.finditer(norm):
-        found = True
-        result = _accept(_from_match(match, norm, tz), now)
-        if result is not None:
-            return result
-    if found:  # a recognised but impossible date: do not let dateparser guess another
-        return None
+    if _ASCII_DIGIT_RE.search(norm):
+        found = False
+        for match in _DATE_RE.finditer(norm):
+            found = True
+            result = _accept(_from_match(match, norm, tz), now)
+            if result is not None:
+                return result
+        if found:  # a recognised but impossible date: do not let dateparser guess another
+            return None
+    relative = _relative(norm, _aware(now), tz)
+    if relative is not None:
+        return _accept(relative, now)
     return _fallback(text, norm, now)
 
 
@@ -231,9 +286,9 @@ def _from_match(match: re.Match[str], norm: str, tz: tzinfo | None) -> _Moment |
     elif kind == "num":
         y, m, d = match["ny"], match["nm"], match["nd"]
     elif kind == "dmy":
-        y, m, d = match["ay"], _MONTH_LOOKUP[_month_key(match["am"])], match["ad"]
+        y, m, d = match["ay"], _MONTH_LOOKUP[_key(match["am"])], match["ad"]
     else:
-        y, m, d = match["by"], _MONTH_LOOKUP[_month_key(match["bm"])], match["bd"]
+        y, m, d = match["by"], _MONTH_LOOKUP[_key(match["bm"])], match["bd"]
     return _build(int(y), int(m), int(d), _time_after(norm, match.end()), tz)
 
 
@@ -297,6 +352,46 @@ def _attach(naive: datetime, tz: tzinfo) -> datetime:
     """Attach ``tz``; pytz zones need ``localize`` or they yield the LMT offset."""
     localize = getattr(tz, "localize", None)
     return localize(naive) if callable(localize) else naive.replace(tzinfo=tz)
+
+
+def _aware(now: datetime | None) -> datetime:
+    """The crawl time, timezone-aware: the current time by default, a naive one is UTC."""
+    if now is None:
+        return datetime.now(timezone.utc)
+    return now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
+
+
+def _relative(norm: str, now: datetime, tz: tzinfo | None) -> _Moment | None:
+    """A date relative to ``now``, as precise as the text: a date for days («hier», «منذ
+    يومين»), else a datetime cut to the unit counted in.  «il y a 2 heures» at 10:40 gives
+    08:00, not 08:40: sites round such counts down, so the article appeared between 07:40
+    and 08:40, and digits finer than the unit would be the crawl clock's, not the page's
+    (the cut value still lies in that interval)."""
+    zone = tz or now.tzinfo or timezone.utc
+    today = now.astimezone(zone).date()
+    for day in _DAY_RE.finditer(norm):
+        time_match = _TIME_RE.match(norm, day.end())
+        if _NOTHING_MORE_RE.fullmatch(norm, time_match.end() if time_match else day.end()):
+            when = today + timedelta(days=_DAYS[_key(day["day"])].offset)
+            return _build(when.year, when.month, when.day, _time_after(norm, day.end()), tz)
+    match = _AGO_RE.search(norm)
+    if match is None:
+        return None
+    side = "b" if match["bu"] else "a"
+    unit = _UNITS[_key(match[f"{side}u"])]
+    count = unit.alone
+    if match[f"{side}n"]:
+        count = int(match[f"{side}n"])
+    elif match[f"{side}w"]:
+        count = _NUMBERS[_key(match[f"{side}w"])]
+    if unit.length >= DAY:
+        when = today - count * unit.length
+        return _build(when.year, when.month, when.day, None, None)
+    moment = now.astimezone(timezone.utc) - count * unit.length  # elapsed time, not wall time
+    wall = moment.astimezone(zone).replace(tzinfo=None)  # cut on the site's clock
+    if wall.year < _MIN_YEAR:
+        return None
+    return (moment - (wall - datetime.min) % unit.length).astimezone(zone)
 
 
 def _accept(moment: _Moment | None, now: datetime | None) -> str | None:

@@ -1,13 +1,19 @@
-"""RSS feeds → article links with their dates.  Imports no Scrapy.
+"""RSS and Atom feeds → article links with their dates.  Imports no Scrapy.
 
 Feeds are parsed with entity expansion, DTD loading and network access off:
 a "billion laughs" feed stays a few bytes, and an external entity
 (``<!ENTITY x SYSTEM "file:///etc/passwd">``) is never read.
+
+Three dialects are read: RSS 2.0 (``item``, ``pubDate`` or ``dc:date``), RSS 1.0
+(RDF ``item`` elements in their own namespace, ``dc:date``) and Atom (``entry``,
+``published`` or ``updated``).  A date keeps the time and offset the feed gives.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
@@ -21,19 +27,36 @@ _PARSER = etree.XMLParser(
     recover=True,
 )
 
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_RSS1 = "{http://purl.org/rss/1.0/}"
+_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
+_ITEMS = ("item", f"{_RSS1}item", f"{_ATOM}entry")
+# The first of these an item has is its date: the publication date before the last edit.
+_DATES = ("pubDate", _DC_DATE, f"{_ATOM}published", f"{_ATOM}updated")
+# An Atom link without ``rel`` means ``alternate``: the article.  ``self``, ``edit``,
+# ``enclosure``, ``replies``… point to the feed, its API, a picture or the comments.
+_ARTICLE_RELS = ("alternate", "")
+
 
 @dataclass(frozen=True)
 class FeedItem:
     url: str
-    published: str | None
+    published: str | None  # ISO 8601: a datetime with offset when the feed gives a time
 
 
 class BadFeed(ValueError):
     """The body is not an RSS or Atom document."""
 
 
-def feed_items(body: bytes) -> list[FeedItem]:
-    """Links and dates of an RSS 2.0 (or Atom) feed, in feed order."""
+def feed_items(
+    body: bytes, *, now: datetime | None = None, tz: tzinfo | None = None
+) -> list[FeedItem]:
+    """Links and dates of an RSS 2.0, RSS 1.0 or Atom feed, in feed order.
+
+    ``now`` bounds dates in the future (see ``parse_date``); ``tz``, the site's zone, is
+    given to a time written without an offset, which otherwise leaves only the date.
+    """
     try:
         root = etree.fromstring(body, parser=_PARSER)
     except etree.XMLSyntaxError as error:
@@ -41,15 +64,37 @@ def feed_items(body: bytes) -> list[FeedItem]:
     if root is None:
         raise BadFeed("empty document")
     items = []
-    for entry in root.iter("item", "{http://www.w3.org/2005/Atom}entry"):
-        link = entry.findtext("link") or _atom_link(entry)
-        if not link or not link.strip():
+    for entry in root.iter(*_ITEMS):
+        link = _item_link(entry)
+        if not link:
             continue
-        date = entry.findtext("pubDate") or entry.findtext("{http://www.w3.org/2005/Atom}updated")
-        items.append(FeedItem(link.strip(), parse_date(date)))
+        date = next((text for tag in _DATES if (text := entry.findtext(tag))), None)
+        items.append(FeedItem(link, _feed_date(date, now, tz)))
     return items
 
 
-def _atom_link(entry: etree._Element) -> str | None:
-    link = entry.find("{http://www.w3.org/2005/Atom}link")
-    return link.get("href") if link is not None else None
+def _item_link(entry: etree._Element) -> str | None:
+    """RSS ``<link>`` text (RSS 1.0: ``rdf:about`` when it has none), or the Atom
+    ``<link>`` whose ``rel`` says it is the article."""
+    text = (entry.findtext("link") or entry.findtext(f"{_RSS1}link") or "").strip()
+    if text:
+        return text
+    for link in entry.iterfind(f"{_ATOM}link"):
+        href = (link.get("href") or "").strip()
+        if href and (link.get("rel") or "").strip().lower() in _ARTICLE_RELS:
+            return href
+    return (entry.get(f"{_RDF}about") or "").strip() or None
+
+
+def _feed_date(text: str | None, now: datetime | None, tz: tzinfo | None) -> str | None:
+    """RSS 2.0 dates are RFC 822 («Sat, 19 Oct 2019 09:30:00 +0100», "GMT", "EST"), which
+    the standard library reads with their offsets; ``dc:date`` and Atom dates are ISO 8601.
+    Either way ``parse_date`` has the last word (plausible year, not in the future)."""
+    if not text:
+        return None
+    try:
+        moment = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):  # not RFC 822: ISO 8601, or odd text
+        return parse_date(text, now=now, tz=tz)
+    # A naive result is RFC 822's "-0000", a time in an unknown zone: ``tz`` or no time.
+    return parse_date(moment.isoformat(), now=now, tz=tz)

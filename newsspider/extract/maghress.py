@@ -201,6 +201,11 @@ class MaghressPage:
     def tree(self) -> HtmlElement:
         return parse_html(self.html, self.utf8)
 
+    def date(self, text: str | None) -> str | None:
+        """A date on this page, read on the site's clock: relative dates («hier») against
+        the crawl time ``now``, times printed without an offset in the site's zone."""
+        return parse_date(text, now=self.now, tz=self.site.zone)
+
     # headline strip
 
     def headlines(self) -> Strip | None:
@@ -232,9 +237,7 @@ class MaghressPage:
             url = self._absolute(link.get("href")) if link is not None else None
             if url and self.site.parse_article_url(url):
                 date_el = first(_TEASER_DATE(box))
-                date = (
-                    parse_date(element_text(date_el), now=self.now) if date_el is not None else None
-                )
+                date = self.date(element_text(date_el)) if date_el is not None else None
                 found.setdefault(url, Teaser(url, date, listed=True))
         # Other article links (the strip, related boxes); empty anchors, which the
         # strip carries (``<a href="/tanja24/30134"></a>``), lead nowhere.
@@ -349,7 +352,7 @@ def _span_layout(page: MaghressPage) -> ArticleFields | None:
         return None
     newspaper = first(_SPAN_NEWSPAPER(page.tree))
     name = _published_in(page, newspaper)
-    published = parse_date(element_text(newspaper), now=page.now) if newspaper is not None else None
+    published = page.date(element_text(newspaper)) if newspaper is not None else None
     last = contents[-1] if contents else newspaper
     anchor = title_el if title_el is not None else last
     container = _common_ancestor(anchor, last) if last is not None else anchor
@@ -396,7 +399,7 @@ def _article_layout(page: MaghressPage) -> ArticleFields | None:
         jsonld_text(ld.get("datePublished")),
         meta_content(page.tree, "article:published_time"),
     ):
-        published = parse_date(candidate, now=page.now)
+        published = page.date(candidate)
         if published:
             break
 
@@ -404,7 +407,7 @@ def _article_layout(page: MaghressPage) -> ArticleFields | None:
         jsonld_text(ld.get("sourceOrganization"))
     )
     if published is None:
-        published = parse_date(_published_line_text(scope), now=page.now)
+        published = page.date(_published_line_text(scope))
 
     source_url = page._source_link_in(scope, bodies[-1] if bodies else None) or _external(
         page, jsonld_text(ld.get("isBasedOn"))
