@@ -10,7 +10,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
+from newsspider.extract.maghress import MaghressPage
 from newsspider.extract.text import PHRASES, fold, is_label, is_widget, paragraphs
+from newsspider.sites import SITES
 
 TEXT = "Le conseil communal a voté mardi le budget de l'année prochaine après un long débat."
 
@@ -122,6 +124,8 @@ def test_furniture_inside_the_body_is_left_out(chrome: str) -> None:
         "Photos de famille et souvenirs d'enfance ont été exposés.",
         "إعلان نتائج الامتحانات الأسبوع المقبل",
         "Sponsored content rules were tightened last year, the regulator said.",
+        "Partager : c'est le mot d'ordre de cette édition.",
+        "Crédit : les banques resserrent les conditions d'octroi.",
         "***",
     ],
 )
@@ -168,3 +172,26 @@ def test_every_language_table_has_every_role_and_no_empty_wording() -> None:
         assert set(table) == roles, lang
         assert all(fold(phrase) for phrases in table.values() for phrase in phrases), lang
     assert is_label("Publicité") and is_label("إعلان") and is_label("Advertisement")
+
+
+def article_body(body: str) -> str | None:
+    html = f"<html><body><form id='j_idt18'><div id='menu'><p>Menu</p></div>{body}</form></body></html>"
+    page = MaghressPage(html, "https://www.maghress.com/fr/libe/40002", SITES["maghress"])
+    fields = page.article()
+    assert fields is not None
+    return fields.body
+
+
+def test_nested_body_containers_give_each_paragraph_once() -> None:
+    body = f"<article><div itemprop='articleBody'><div class='entry-content'><p>{TEXT}</p></div></div></article>"
+    assert article_body(body) == TEXT
+
+
+def test_without_a_body_container_the_articles_paragraphs_outside_chrome_are_the_body() -> None:
+    """JSF pages may wrap the whole page in a form: the article's paragraphs are still body."""
+    body = (
+        f"<article><header><p>Publié dans Libération</p></header><p>{TEXT}</p>"
+        "<div class='related'><p>Un autre article</p></div><figure><p>Une légende</p></figure>"
+        f"<p>{TEXT}</p><footer><p>Tous droits réservés</p></footer></article>"
+    )
+    assert article_body(body) == f"{TEXT}\n\n{TEXT}"

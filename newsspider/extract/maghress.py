@@ -35,7 +35,6 @@ from newsspider.extract.html import (
 )
 from newsspider.extract.source_link import could_be_source_host, source_link
 from newsspider.extract.text import (
-    DROP_TAGS,
     clean_text,
     element_text,
     is_widget,
@@ -409,15 +408,19 @@ def _article_layout(page: MaghressPage) -> ArticleFields | None:
     )
 
 
-_CHROME_TAGS = frozenset({"header", "footer", "aside", "nav"})
+# Where a paragraph is not the article's, when no body container says where it is.
+# Not <form>: JSF pages may wrap the whole page in one.
+_CHROME_TAGS = frozenset(
+    {"header", "footer", "aside", "nav", "figure", "noscript", "template", "dialog"}
+)
 
 
 def _in_chrome(element: HtmlElement, scope: HtmlElement) -> bool:
-    """Inside the article's header or footer, or a widget or dropped element of it."""
+    """Inside the article's header or footer, a caption, or a widget (ads, share, related)."""
     for ancestor in element.iterancestors():
         if ancestor is scope:
             return False
-        if ancestor.tag in _CHROME_TAGS or ancestor.tag in DROP_TAGS or is_widget(ancestor):
+        if ancestor.tag in _CHROME_TAGS or is_widget(ancestor):
             return True
     return False
 

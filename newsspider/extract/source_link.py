@@ -45,7 +45,7 @@ _NOT_A_SOURCE = re.compile(
 # Every aggregator of the registry: a sister site is never a newspaper.
 _FAMILY_DOMAINS = tuple(sorted({site.domain for site in SITES.values()}))
 # Page chrome a link may sit in even inside the article's container.
-_CHROME_TAGS = frozenset({"nav", "footer", "header", "aside", "form", "menu", "figure"})
+_CHROME_TAGS = frozenset({"nav", "footer", "header", "aside", "menu", "figure"})
 
 
 def could_be_source_host(netloc: str) -> bool:

@@ -83,7 +83,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Commentaires",
             "Réagir",
         ),
-        "credit": ("Photo", "Photos", "Crédit photo", "Crédits photo", "Crédit", "Illustration"),
+        "credit": ("Photo", "Photos", "Crédit photo", "Crédits photo", "Illustration"),
     },
     "ar": {
         "source_link": (
@@ -135,22 +135,23 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Print",
             "Comments",
         ),
-        "credit": ("Photo", "Photo credit", "Image", "Image credit", "Credit", "Picture"),
+        "credit": ("Photo", "Photo credit", "Image", "Image credit", "Picture"),
     },
 }
 
 # Combining marks (Latin accents, Arabic hamza above/below and diacritics) once
 # NFKD has split them off their letter, and the Arabic tatweel.
 _MARKS = re.compile("[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-# Arabic letters often typed one for the other: ta marbuta / ha, alif maqsura / ya.
-_ARABIC_VARIANTS = str.maketrans({"ة": "ه", "ى": "ي"})
 _NOT_A_LETTER = re.compile(r"[\W_]+")
 
 
 def _letters(text: str) -> str:
     """``text`` with case, accents and Arabic spelling variants folded, punctuation kept."""
-    text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    return text.casefold().translate(_ARABIC_VARIANTS)
+    if text.isascii():
+        return text.casefold()
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+    # Arabic letters often typed one for the other: ta marbuta / ha, alif maqsura / ya.
+    return text.replace("ة", "ه").replace("ى", "ي")
 
 
 def fold(text: str) -> str:
@@ -176,8 +177,9 @@ _WIDGET_HEAD = re.compile(
 )
 _CREDIT = re.compile(rf"^\W*(?:©|\(c\)|(?:{_alternatives(_folded('credit'))})\s*[:：])")
 
-# Paragraphs longer than this are never chrome: every label, credit and template
-# line is far shorter, and most body paragraphs skip the checks at this cost.
+# Paragraphs longer than this are never chrome (every label, credit and template
+# line is far shorter), nor longer than the second without links: most body
+# paragraphs skip the checks.
 _CHROME_MAX_CHARS = 400
 _TEMPLATE_MAX_CHARS = 200
 _CREDIT_MAX_CHARS = 160
@@ -185,8 +187,9 @@ _CREDIT_MAX_CHARS = 160
 # words; a body paragraph with a link or two has far more text than link.
 _NAV_LINK_SHARE = 0.5
 _NAV_MAX_WORDS = 25
-# "Partager : Facebook Twitter": a label, its separator, a few words.
+# "Partager : Facebook Twitter": a label, its separator, a few words, no full stop.
 _WIDGET_TAIL_MAX_WORDS = 8
+_STOPS = (".", "!", "?", "؟", "…")
 
 
 def is_source_link_text(text: str) -> bool:
@@ -211,7 +214,7 @@ def is_chrome(paragraph: str, link_chars: int = 0) -> bool:
     image credits, widget labels followed by links or a few words, and short
     blocks mostly of links are furniture; a long paragraph never is.
     """
-    if len(paragraph) > _CHROME_MAX_CHARS:
+    if len(paragraph) > (_CHROME_MAX_CHARS if link_chars else _TEMPLATE_MAX_CHARS):
         return False
     letters = _letters(paragraph)
     folded = _NOT_A_LETTER.sub(" ", letters).strip()
@@ -224,8 +227,15 @@ def is_chrome(paragraph: str, link_chars: int = 0) -> bool:
     linky = link_chars > _NAV_LINK_SHARE * len(paragraph)
     head = _WIDGET_HEAD.match(letters)
     if head is not None:
-        tail_words = len(letters[head.end() :].split())
-        if linky or (head["sep"] and tail_words <= _WIDGET_TAIL_MAX_WORDS):
+        if linky:
+            return True
+        # "Partager : Facebook Twitter", not «Partager : c'est le mot d'ordre.»
+        tail = letters[head.end() :].strip()
+        if (
+            head["sep"]
+            and len(tail.split()) <= _WIDGET_TAIL_MAX_WORDS
+            and not tail.endswith(_STOPS)
+        ):
             return True
     return linky and len(paragraph.split()) <= _NAV_MAX_WORDS
 
@@ -345,7 +355,7 @@ class _Paragraphs:
             return
         text = clean_text("".join(self.pieces))
         if text:
-            link_chars = sum(len(clean_text(piece)) for piece in self.links)
+            link_chars = sum(len(clean_text(piece)) for piece in self.links) if self.links else 0
             if not is_chrome(text, link_chars):
                 self.kept.append(text)
         self.pieces, self.links = [], []
