@@ -164,7 +164,8 @@ def _folded(role: str) -> list[str]:
 
 
 def _alternatives(phrases: Iterable[str]) -> str:
-    # Longest first, so "lire aussi" does not stop the match of "lire aussi ..." short.
+    # Longest first: "Share this article" must win over "Share", or the colon after it
+    # is not seen as the label's separator.
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len)[::-1])
 
 
@@ -177,9 +178,9 @@ _WIDGET_HEAD = re.compile(
 )
 _CREDIT = re.compile(rf"^\W*(?:©|\(c\)|(?:{_alternatives(_folded('credit'))})\s*[:：])")
 
-# Paragraphs longer than this are never chrome (every label, credit and template
-# line is far shorter), nor longer than the second without links: most body
-# paragraphs skip the checks.
+# Every label, credit and template line is far shorter than these: a paragraph
+# longer than the first, or than the second and without links, is body, and most
+# body paragraphs skip the checks.
 _CHROME_MAX_CHARS = 400
 _TEMPLATE_MAX_CHARS = 200
 _CREDIT_MAX_CHARS = 160
@@ -200,11 +201,6 @@ def is_source_link_text(text: str) -> bool:
 def is_label(text: str) -> bool:
     """Whether ``text`` is only an ad or widget label («Publicité», «اقرأ أيضا»)."""
     return len(text) < 60 and fold(text) in _LABELS
-
-
-def is_boilerplate(paragraph: str) -> bool:
-    """A short paragraph that is one of the template's fixed lines."""
-    return len(paragraph) < _TEMPLATE_MAX_CHARS and _TEMPLATE.search(fold(paragraph)) is not None
 
 
 def is_chrome(paragraph: str, link_chars: int = 0) -> bool:
