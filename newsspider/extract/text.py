@@ -271,7 +271,7 @@ DROP_TAGS = frozenset(
 # ``div-gpt-ad-1571234567890-1``, ``adSlot`` and ``share_bar`` are widgets,
 # ``head`` and ``shadow`` are not.  Tokens split at spaces, ``-``, ``_``, digits and
 # camelCase humps.
-WIDGET_TOKENS = (
+_WIDGET_TOKENS = (
     r"ads?|adv|advert|advertisement|adsense|adsbygoogle|adslot|adunit|gpt|dfp|pub|publicit[eé]|"
     r"sponsor|sponsored|promo|outbrain|taboola|"
     r"share|sharing|sharebar|sharebuttons|sharethis|addthis|social|socials|partage|partager|"
@@ -281,7 +281,7 @@ WIDGET_TOKENS = (
     r"إعلان|اعلان|مشاركة"
 )
 _WIDGET_MARKERS = re.compile(
-    rf"(?:^|(?<=[\s_\-\d])|(?<=[a-z])(?=[A-Z]))(?i:{WIDGET_TOKENS})(?=$|[\s_\-\d]|[A-Z])"
+    rf"(?:^|(?<=[\s_\-\d])|(?<=[a-z])(?=[A-Z]))(?i:{_WIDGET_TOKENS})(?=$|[\s_\-\d]|[A-Z])"
 )
 # ARIA landmarks that are never the article's text.
 _CHROME_ROLES = frozenset(
