@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from newsspider.extract.maghress import parse_strip, strip_fragment
-from newsspider.extract.text import clean_text, is_boilerplate, join_paragraphs, paragraphs
+from newsspider.extract.text import clean_text, is_chrome, join_paragraphs, paragraphs
 
 
 def body_of(fragment: str) -> str | None:
@@ -43,7 +43,7 @@ def test_body_paragraphs(fragment: str, expected: str | None) -> None:
 
 def test_a_long_paragraph_quoting_the_click_here_line_is_kept() -> None:
     long = "Il a dit : « Cliquez ici pour lire l'article depuis sa source » " + "x " * 200
-    assert not is_boilerplate(clean_text(long))
+    assert not is_chrome(clean_text(long))
 
 
 def test_clean_text_folds_unicode_forms() -> None:

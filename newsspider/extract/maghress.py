@@ -33,10 +33,11 @@ from newsspider.extract.html import (
     meta_content,
     parse_html,
 )
+from newsspider.extract.source_link import could_be_source_host, source_link
 from newsspider.extract.text import (
-    SOURCE_LINK_HINT,
     clean_text,
     element_text,
+    is_widget,
     join_paragraphs,
     or_none,
     paragraphs,
@@ -161,11 +162,6 @@ _TEASER_TITLE = CSSSelector("a.teasertitle")
 _TEASER_DATE = CSSSelector(".teaserdate")
 _NEXT = CSSSelector("a[rel~=next], link[rel~=next], a.next")
 
-# Hosts of share buttons and ad networks: links to them never are "the original".
-_NOT_A_SOURCE = re.compile(
-    r"(?:^|\.)(?:facebook|twitter|x|instagram|youtube|google|googlesyndication|doubleclick|"
-    r"whatsapp|linkedin|t)\.(?:com|me|net)$"
-)
 # «Publié dans Libération le …» / «نشر في هسبريس يوم …» when the name is not a link.
 _PUBLISHED_IN = re.compile(
     r"(?:Publi[ée] dans|Published in|نشر في)\s+(?P<name>.+?)\s+(?:le|on|يوم)\s", re.IGNORECASE
@@ -301,39 +297,28 @@ class MaghressPage:
         url = self._absolute(link.get("href"))
         return element_text(link) if url and self.site.parse_source_url(url) else None
 
-    def _source_link_in(self, container: HtmlElement, after: HtmlElement | None) -> str | None:
-        """The original article: the external link that closes the article.
+    def _source_link_in(
+        self, container: HtmlElement, body_end: HtmlElement | None, declared: str | None = None
+    ) -> str | None:
+        """The original article's URL (see ``source_link``), or None."""
+        return source_link(container, body_end, self._external, declared)
 
-        Structure decides (links after the body, inside the article's container);
-        the «Cliquez ici…» wording only breaks ties, because its Arabic and
-        sister-site variants are not all known.
-        """
-        body_elements = set(after.iter()) if after is not None else set()
-        passed = after is None
-        candidates: list[tuple[str, str]] = []
-        for element in container.iter():
-            if element is after:
-                passed = True
-                continue
-            if not passed or element in body_elements or element.tag != "a":
-                continue
-            url = urljoin(self.url, (element.get("href") or "").strip())
-            parts = urlsplit(url)
-            host = (parts.hostname or "").lower()
-            if (
-                parts.scheme in ("http", "https")
-                and host
-                and parts.netloc.lower() != self._netloc
-                and not self.site.owns_host(parts.netloc)
-                and not _NOT_A_SOURCE.search(host)
-            ):
-                candidates.append((url, element.text_content()))
-            if len(candidates) >= 5:
-                break
-        for url, text in candidates:
-            if SOURCE_LINK_HINT.search(text):
-                return url
-        return candidates[0][0] if candidates else None
+    def _external(self, href: str | None) -> str | None:
+        """The absolute URL of ``href`` when it could be the original article: http(s) on
+        another host than this page's, and not a sister site, a share button or an ad."""
+        if not href:
+            return None
+        href = href.strip()
+        # Relative hrefs stay on this host; only absolute ones can leave it.
+        if not (_HAS_SCHEME.match(href) or href[:2] == "//"):
+            return None
+        resolved = _resolve(self._origin, href)
+        if resolved is None:
+            return None
+        url, netloc = resolved
+        if netloc.lower() == self._netloc or not could_be_source_host(netloc):
+            return None
+        return url
 
 
 def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
@@ -354,8 +339,11 @@ def _span_layout(page: MaghressPage) -> ArticleFields | None:
     name = _published_in(page, newspaper)
     published = page.date(element_text(newspaper)) if newspaper is not None else None
     last = contents[-1] if contents else newspaper
-    anchor = title_el if title_el is not None else last
+    anchor = title_el if title_el is not None else (contents[0] if contents else newspaper)
     container = _common_ancestor(anchor, last) if last is not None else anchor
+    if container is last and last.getparent() is not None:
+        # No title and one content span: the click-here line is the span's sibling.
+        container = last.getparent()
     return ArticleFields(
         layout="span",
         title=element_text(title_el),
@@ -390,9 +378,10 @@ def _article_layout(page: MaghressPage) -> ArticleFields | None:
     title = element_text(first(_H1(scope))) or or_none(
         meta_content(page.tree, "og:title") or jsonld_text(ld.get("headline"))
     )
-    bodies = _ARTICLE_BODY(scope)
+    bodies = _outermost(_ARTICLE_BODY(scope))
     if not bodies:
-        bodies = [p for p in scope.iter("p") if not _inside(p, ("header", "footer", "aside"))]
+        # No body container: the article's paragraphs, outside its header, footer, widgets.
+        bodies = [p for p in scope.iter("p") if not _in_chrome(p, scope)]
     published = None
     for candidate in (
         *(element.get("datetime") for element in _TIME(scope)),
@@ -409,8 +398,8 @@ def _article_layout(page: MaghressPage) -> ArticleFields | None:
     if published is None:
         published = page.date(_published_line_text(scope))
 
-    source_url = page._source_link_in(scope, bodies[-1] if bodies else None) or _external(
-        page, jsonld_text(ld.get("isBasedOn"))
+    source_url = page._source_link_in(
+        scope, bodies[-1] if bodies else None, jsonld_text(ld.get("isBasedOn"))
     )
     return ArticleFields(
         layout="article",
@@ -422,8 +411,28 @@ def _article_layout(page: MaghressPage) -> ArticleFields | None:
     )
 
 
-def _inside(element: HtmlElement, tags: tuple[str, ...]) -> bool:
-    return any(ancestor.tag in tags for ancestor in element.iterancestors())
+# Where a paragraph is not the article's, when no body container says where it is.
+# Not <form>: JSF pages may wrap the whole page in one.
+_CHROME_TAGS = frozenset(
+    {"header", "footer", "aside", "nav", "figure", "noscript", "template", "dialog"}
+)
+
+
+def _in_chrome(element: HtmlElement, scope: HtmlElement) -> bool:
+    """Inside the article's header or footer, a caption, or a widget (ads, share, related)."""
+    for ancestor in element.iterancestors():
+        if ancestor is scope:
+            return False
+        if ancestor.tag in _CHROME_TAGS or is_widget(ancestor):
+            return True
+    return False
+
+
+def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """Matches not nested in another: ``[itemprop=articleBody]`` around ``.entry-content``
+    would give every paragraph twice."""
+    found = set(elements)
+    return [e for e in elements if not any(a in found for a in e.iterancestors())]
 
 
 def _published_line_text(scope: HtmlElement) -> str | None:
@@ -431,16 +440,6 @@ def _published_line_text(scope: HtmlElement) -> str | None:
         text = element.text or ""
         if isinstance(element.tag, str) and _PUBLISHED_IN.search(f"{text} "):
             return element_text(element)
-    return None
-
-
-def _external(page: MaghressPage, url: str | None) -> str | None:
-    if not url:
-        return None
-    absolute = urljoin(page.url, url)
-    parts = urlsplit(absolute)
-    if parts.scheme in ("http", "https") and not page.site.owns_host(parts.hostname or ""):
-        return absolute
     return None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -49,41 +49,194 @@ def or_none(text: str | None) -> str | None:
     return text or None
 
 
-# Lines the Maghress template puts around every article; they are not body.
-# One table per language so a new sister-site wording is a one-line change.
-BOILERPLATE_PHRASES: dict[str, tuple[str, ...]] = {
-    "fr": (
-        r"Merci d'avoir signal[ée]",
-        r"Cette image sera automatiquement bloqu[ée]e",
-        r"Cliquez ici pour lire l'article depuis sa source",
-    ),
-    "ar": (
-        r"شكرا على الإبلاغ",
-        r"سيتم حجب هذه الصورة",
-        r"اضغط هنا لقراءة",
-        r"اضغط هنا للاطلاع",
-    ),
-    "en": (
-        r"Thank you for reporting",
-        r"This image will be automatically blocked",
-        r"Click here to read the (?:full )?(?:article|story) from its source",
-    ),
+# --- wordings ----------------------------------------------------------------
+
+# Fixed wordings of the family's template and of the widgets pages put inside the
+# article, one table per language: a new wording is one line.  They are matched
+# after ``fold`` (case, accents, Arabic hamza forms and diacritics, punctuation), so
+# «Publicité», "PUBLICITE" and "- Publicité -" are one label.
+#   source_link   the whole text of the link to the original article;
+#   template      lines around every article (the image-report modal): a short
+#                 paragraph holding one is not body;
+#   ad_label      the whole text of a block that labels an ad slot;
+#   widget_label  heading of a share / print / comment / "read also" widget: a block
+#                 that is only the label, or the label then mostly links
+#                 («Lire aussi : <a>…</a>») or a few words after a colon
+#                 ("Partager : Facebook Twitter");
+#   credit        what opens an image credit before its colon ("Photo : AFP").
+PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "fr": {
+        "source_link": ("Cliquez ici pour lire l'article depuis sa source",),
+        "template": ("Merci d'avoir signalé", "Cette image sera automatiquement bloquée"),
+        "ad_label": ("Publicité", "Pub", "Annonce", "Sponsorisé", "Contenu sponsorisé"),
+        "widget_label": (
+            "Lire aussi",
+            "À lire aussi",
+            "Lire également",
+            "Voir aussi",
+            "Sur le même sujet",
+            "Articles similaires",
+            "Articles liés",
+            "Partager",
+            "Partagez",
+            "Imprimer",
+            "Commentaires",
+            "Réagir",
+        ),
+        "credit": ("Photo", "Photos", "Crédit photo", "Crédits photo", "Illustration"),
+    },
+    "ar": {
+        "source_link": (
+            "اضغط هنا لقراءة الخبر من مصدره الأصلي",
+            "اضغط هنا لقراءة الخبر من مصدره",
+        ),
+        "template": (
+            "شكرا على الإبلاغ",
+            "سيتم حجب هذه الصورة",
+            "اضغط هنا لقراءة",
+            "اضغط هنا للاطلاع",
+        ),
+        "ad_label": ("إعلان", "إعلانات", "إشهار", "محتوى مدعوم", "محتوى ممول"),
+        "widget_label": (
+            "اقرأ أيضا",
+            "إقرأ أيضا",
+            "اقرأ كذلك",
+            "مواضيع ذات صلة",
+            "أخبار ذات صلة",
+            "مقالات ذات صلة",
+            "شارك",
+            "مشاركة",
+            "طباعة",
+            "التعليقات",
+            "تعليقات",
+        ),
+        "credit": ("صورة", "الصورة", "تصوير", "مصدر الصورة"),
+    },
+    "en": {
+        "source_link": (
+            "Click here to read the story from its source",
+            # Masress's spelling.
+            "Clic here to read the story from its source",
+            "Click here to read the article from its source",
+            "Click here to read the full article from its source",
+        ),
+        "template": ("Thank you for reporting", "This image will be automatically blocked"),
+        "ad_label": ("Advertisement", "Advertising", "Ad", "Sponsored", "Sponsored content"),
+        "widget_label": (
+            "Read also",
+            "Also read",
+            "See also",
+            "Related",
+            "Related articles",
+            "Related stories",
+            "Share",
+            "Share this",
+            "Share this article",
+            "Print",
+            "Comments",
+        ),
+        "credit": ("Photo", "Photo credit", "Image", "Image credit", "Picture"),
+    },
 }
-_BOILERPLATE = re.compile(
-    "|".join(f"(?:{p})" for phrases in BOILERPLATE_PHRASES.values() for p in phrases),
-    re.IGNORECASE,
+
+# Combining marks (Latin accents, Arabic hamza above/below and diacritics) once
+# NFKD has split them off their letter, and the Arabic tatweel.
+_MARKS = re.compile("[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+
+
+def _letters(text: str) -> str:
+    """``text`` with case, accents and Arabic spelling variants folded, punctuation kept."""
+    if text.isascii():
+        return text.casefold()
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+    # Arabic letters often typed one for the other: ta marbuta / ha, alif maqsura / ya.
+    return text.replace("ة", "ه").replace("ى", "ي")
+
+
+def fold(text: str) -> str:
+    """What a wording match compares: folded letters and digits, single spaces."""
+    return _NOT_A_LETTER.sub(" ", _letters(text)).strip()
+
+
+def _folded(role: str) -> list[str]:
+    return [fold(phrase) for table in PHRASES.values() for phrase in table[role]]
+
+
+def _alternatives(phrases: Iterable[str]) -> str:
+    # Longest first: "Share this article" must win over "Share", or the colon after it
+    # is not seen as the label's separator.
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len)[::-1])
+
+
+_SOURCE_LINK_TEXTS = frozenset(_folded("source_link"))
+_TEMPLATE = re.compile(_alternatives(_folded("template") + _folded("source_link")))
+_LABELS = frozenset(_folded("ad_label") + _folded("widget_label"))
+# A widget label opening the block, and whether a separator follows it.
+_WIDGET_HEAD = re.compile(
+    rf"^\W*(?:{_alternatives(_folded('widget_label'))})(?![^\W_])\s*(?P<sep>[:|>»›(\-–—]?)"
 )
-# The click-here wording alone: a hint when picking the link to the original.
-SOURCE_LINK_HINT = re.compile(
-    r"Cliquez ici|lire l'article|اضغط هنا|من مصدره|Click here|read the (?:full )?article",
-    re.IGNORECASE,
-)
+_CREDIT = re.compile(rf"^\W*(?:©|\(c\)|(?:{_alternatives(_folded('credit'))})\s*[:：])")
+
+# Every label, credit and template line is far shorter than these: a paragraph
+# longer than the first, or than the second and without links, is body, and most
+# body paragraphs skip the checks.
+_CHROME_MAX_CHARS = 400
+_TEMPLATE_MAX_CHARS = 200
+_CREDIT_MAX_CHARS = 160
+# Navigation: a block mostly of link text ("read also" lists, tag clouds) with few
+# words; a body paragraph with a link or two has far more text than link.
+_NAV_LINK_SHARE = 0.5
+_NAV_MAX_WORDS = 25
+# "Partager : Facebook Twitter": a label, its separator, a few words, no full stop.
+_WIDGET_TAIL_MAX_WORDS = 8
+_STOPS = (".", "!", "?", "؟", "…")
 
 
-def is_boilerplate(paragraph: str) -> bool:
-    """A short paragraph that is one of the template's fixed lines."""
-    return len(paragraph) < 200 and _BOILERPLATE.search(paragraph) is not None
+def is_source_link_text(text: str) -> bool:
+    """Whether a link's whole text is a known click-here wording."""
+    return 10 < len(text) < 150 and fold(text) in _SOURCE_LINK_TEXTS
 
+
+def is_label(text: str) -> bool:
+    """Whether ``text`` is only an ad or widget label («Publicité», «اقرأ أيضا»)."""
+    return len(text) < 60 and fold(text) in _LABELS
+
+
+def is_chrome(paragraph: str, link_chars: int = 0) -> bool:
+    """Whether a paragraph is page furniture rather than article text.
+
+    ``link_chars``: how much of it is link text.  Template lines, labels alone,
+    image credits, widget labels followed by links or a few words, and short
+    blocks mostly of links are furniture; a long paragraph never is.
+    """
+    if len(paragraph) > (_CHROME_MAX_CHARS if link_chars else _TEMPLATE_MAX_CHARS):
+        return False
+    letters = _letters(paragraph)
+    folded = _NOT_A_LETTER.sub(" ", letters).strip()
+    if folded in _LABELS:
+        return True
+    if len(paragraph) < _TEMPLATE_MAX_CHARS and _TEMPLATE.search(folded):
+        return True
+    if len(paragraph) < _CREDIT_MAX_CHARS and _CREDIT.match(letters):
+        return True
+    linky = link_chars > _NAV_LINK_SHARE * len(paragraph)
+    head = _WIDGET_HEAD.match(letters)
+    if head is not None:
+        if linky:
+            return True
+        # "Partager : Facebook Twitter", not «Partager : c'est le mot d'ordre.»
+        tail = letters[head.end() :].strip()
+        if (
+            head["sep"]
+            and len(tail.split()) <= _WIDGET_TAIL_MAX_WORDS
+            and not tail.endswith(_STOPS)
+        ):
+            return True
+    return linky and len(paragraph.split()) <= _NAV_MAX_WORDS
+
+
+# --- the body walk -------------------------------------------------------------
 
 # Elements whose content is never article text.
 DROP_TAGS = frozenset(
@@ -99,21 +252,40 @@ DROP_TAGS = frozenset(
         "select",
         "textarea",
         "svg",
+        "canvas",
         "object",
         "embed",
         "template",
         "figure",
         "figcaption",
+        "picture",
         "img",
         "video",
         "audio",
+        "aside",
+        "nav",
+        "dialog",
     }
 )
-# Class or id words of widgets inside bodies: ad slots (div-gpt-ad-…), share bars.
-_DROP_MARKERS = re.compile(
-    r"(?:^|[\s_-])(?:ads?|adsbygoogle|gpt|share|sharebuttons|social|modal|related|comments?|"
-    r"newsletter|tags)(?:$|[\s_-])",
-    re.IGNORECASE,
+# Whole tokens of class, id or aria-label that name a widget, never substrings:
+# ``div-gpt-ad-1571234567890-1``, ``adSlot`` and ``share_bar`` are widgets,
+# ``head`` and ``shadow`` are not.  Tokens split at spaces, ``-``, ``_``, digits and
+# camelCase humps.
+_WIDGET_TOKENS = (
+    r"ads?|adv|advert|advertisement|adsense|adsbygoogle|adslot|adunit|gpt|dfp|pub|publicit[eé]|"
+    r"sponsor|sponsored|promo|outbrain|taboola|"
+    r"share|sharing|sharebar|sharebuttons|sharethis|addthis|social|socials|partage|partager|"
+    r"related|read[-_]?also|read[-_]?more|see[-_]?also|lire[-_]?aussi|a[-_]lire|"
+    r"comments?|disqus|print|newsletter|subscribe|tags|modal|popup|breadcrumbs?|"
+    r"menu|menubar|nav|navbar|navigation|sidebar|footer|"
+    r"إعلان|اعلان|مشاركة"
+)
+_WIDGET_MARKERS = re.compile(
+    rf"(?:^|(?<=[\s_\-\d])|(?<=[a-z])(?=[A-Z]))(?i:{_WIDGET_TOKENS})(?=$|[\s_\-\d]|[A-Z])"
+)
+# ARIA landmarks that are never the article's text.
+_CHROME_ROLES = frozenset(
+    {"complementary", "navigation", "banner", "contentinfo", "dialog", "alertdialog", "search"}
 )
 BLOCK_TAGS = frozenset(
     {
@@ -127,9 +299,13 @@ BLOCK_TAGS = frozenset(
         "ul",
         "ol",
         "li",
+        "dl",
+        "dt",
+        "dd",
         "table",
         "tr",
         "td",
+        "th",
         "h1",
         "h2",
         "h3",
@@ -140,54 +316,79 @@ BLOCK_TAGS = frozenset(
         "hr",
     }
 )
-_BREAK = None  # a paragraph boundary while walking (text pieces are str)
 
 
-def _is_widget(element: HtmlElement) -> bool:
-    marker = f"{element.get('class', '')} {element.get('id', '')}"
-    return bool(marker.strip()) and _DROP_MARKERS.search(marker) is not None
+def is_widget(element: HtmlElement) -> bool:
+    """Whether an element is an ad slot, share bar, related box… by its role or its names."""
+    attrib = element.attrib
+    if not attrib:  # most body elements: <b>, <i>, bare <p>
+        return False
+    role = attrib.get("role")
+    if role and not _CHROME_ROLES.isdisjoint(role.lower().split()):
+        return True
+    marker = " ".join(filter(None, (attrib.get(key) for key in ("class", "id", "aria-label"))))
+    return bool(marker) and _WIDGET_MARKERS.search(marker) is not None
 
 
-def _walk(element: HtmlElement) -> Iterator[str | None]:
-    """Text pieces of ``element`` in order, with ``_BREAK`` at paragraph boundaries.
+class _Paragraphs:
+    """Paragraphs of one walk: text pieces up to each boundary, with their link text."""
+
+    __slots__ = ("kept", "links", "pieces")
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.pieces: list[str] = []
+        self.links: list[str] = []
+
+    def add(self, text: str, in_link: bool) -> None:
+        self.pieces.append(text)
+        if in_link:
+            self.links.append(text)
+
+    def end(self) -> None:
+        """A paragraph boundary: keep the paragraph gathered so far if it is body."""
+        if not self.pieces:
+            return
+        text = clean_text("".join(self.pieces))
+        if text:
+            link_chars = sum(len(clean_text(piece)) for piece in self.links) if self.links else 0
+            if not is_chrome(text, link_chars):
+                self.kept.append(text)
+        self.pieces, self.links = [], []
+
+
+def _walk(element: HtmlElement, out: _Paragraphs, in_link: bool) -> None:
+    """Gather ``element``'s text into ``out``, ending a paragraph at each boundary.
 
     Every ``<br>`` is a boundary: the seed page's text shows paragraphs one line
-    apart, i.e. single ``<br>`` in the span layout, and ``<br><br>`` runs fold
-    into one boundary later.
+    apart, i.e. a single ``<br>`` in the span layout, and ``<br><br>`` runs fold
+    into one boundary (empty paragraphs are dropped).
     """
     if element.text:
-        yield element.text
+        out.add(element.text, in_link)
     for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
+        tag = child.tag
         if tag == "br":
-            yield _BREAK
-        elif tag and tag not in DROP_TAGS and not _is_widget(child):
+            out.end()
+        elif isinstance(tag, str) and tag not in DROP_TAGS and not is_widget(child):
             block = tag in BLOCK_TAGS
             if block:
-                yield _BREAK
-            yield from _walk(child)
+                out.end()
+            _walk(child, out, in_link or tag == "a")
             if block:
-                yield _BREAK
+                out.end()
         if child.tail:
-            yield child.tail
+            out.add(child.tail, in_link)
 
 
 def paragraphs(elements: Iterable[HtmlElement]) -> list[str]:
-    """Clean paragraphs of the body elements, boilerplate lines removed."""
-    result: list[str] = []
+    """Clean paragraphs of the body elements, without the page furniture inside them."""
+    out = _Paragraphs()
     for element in elements:
-        if not isinstance(element.tag, str):
-            continue
-        current: list[str] = []
-        for piece in [*_walk(element), _BREAK]:
-            if piece is None:
-                text = clean_text("".join(current))
-                if text and not is_boilerplate(text):
-                    result.append(text)
-                current = []
-            else:
-                current.append(piece)
-    return result
+        if isinstance(element.tag, str):
+            _walk(element, out, element.tag == "a")
+            out.end()
+    return out.kept
 
 
 def join_paragraphs(items: list[str]) -> str | None:
