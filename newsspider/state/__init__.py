@@ -21,11 +21,10 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from newsspider.distributed import Keys, RedisUnreachable, redis_url, worker_id
-from newsspider.state.base import KnownIds, State, StateTooNew, body_hash
+from newsspider.state.base import State, StateTooNew, body_hash
 from newsspider.state.sqlite import StateStore, check_file
 
 __all__ = [
-    "KnownIds",
     "State",
     "StateStore",
     "StateTooNew",
@@ -89,7 +88,9 @@ def check_state(settings: BaseSettings, spider_name: str) -> None:
         try:
             stored_version(server, keys, _shown(url, keys))
         except RedisError as error:
-            raise RedisUnreachable(f"Redis at {urlsplit(url).hostname} failed: {error}") from None
+            raise RedisUnreachable(
+                f"Redis at {url.rpartition('@')[2]} does not answer: {error}"
+            ) from None
         finally:
             server.close()
     else:
