@@ -33,8 +33,8 @@ from pathlib import Path
 from benchmarks.performance import whole_site_cached
 from newsspider.demo_site import DemoSite, load_site
 from newsspider.distributed import Keys
-from newsspider.distributed.state import RedisStateStore
 from newsspider.state import body_hash
+from newsspider.state.redis import RedisStateStore
 from tests.redis_server import RedisServer
 
 RESULTS = Path(__file__).parent / "results"

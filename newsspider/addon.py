@@ -5,7 +5,7 @@ from __future__ import annotations
 from scrapy.settings import BaseSettings
 
 from newsspider import __version__
-from newsspider.distributed import Keys, redis_url
+from newsspider.distributed import REDIS_PARAMS, Keys, redis_url
 
 
 class NewsspiderAddon:
@@ -22,8 +22,6 @@ class NewsspiderAddon:
         if user_agent:
             settings.set("USER_AGENT", user_agent, priority="addon")
         if url := redis_url(settings):
-            from newsspider.distributed.state import REDIS_PARAMS
-
             keys = Keys.of(settings, "%(spider)s")
             distributed = {
                 "SCHEDULER": "newsspider.distributed.frontier.FrontierScheduler",

@@ -5,9 +5,11 @@ run leaves a half-written last line where readers look.  This one writes the
 run's records to ``NAME.part`` and, once the exporter is done and the data is on
 disk, renames it to ``NAME`` (with ``-o``, appends it to ``NAME`` through a
 copy that is renamed over it).  Around that commit it sends two signals, so the
-incremental state can stage the file's ids before the rename and count them
-written after it.  ``salvage`` turns the ``.part`` file a killed run left into a
-final file of its complete lines.
+incremental state can stage the file's article ids before the rename and count
+them written after it.  The ids are the ones the JSON Lines exporter noted as it
+wrote each record: the file is never read back for them.  ``salvage`` turns the
+``.part`` file a killed run left into a final file of its complete lines (and
+is the one place that learns ids by reading a file: that run's memory is gone).
 """
 
 from __future__ import annotations
@@ -17,24 +19,38 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from itemadapter import ItemAdapter
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 
-from newsspider.atomic import fsync_dir as _fsync_dir
-from newsspider.atomic import fsync_file as _fsync_file
+from newsspider.atomic import fsync_dir, fsync_file
+from newsspider.items import ARTICLE_SCHEMA
+from newsspider.state.base import body_hash
 
 PART_SUFFIX = ".part"
 
 # Sent from ``store()``: the .part file is complete and fsynced, not yet renamed
-# (``part``, ``final``); then the final file is in place (``final``).
+# (``final``, and ``articles``: the ``(id, body hash)`` of each article record in
+# it, or None when the feed is not JSON Lines); then the final file is in place
+# (``final``).
 feed_file_ready = object()
 feed_file_committed = object()
+
+ArticleEntry = tuple[str, str | None]  # (article id, body hash): what the state keeps
+
+
+def article_entry(record: Mapping[str, Any]) -> ArticleEntry | None:
+    """What the state keeps of a record: its id and body hash, if it is an article."""
+    if record.get("schema") != ARTICLE_SCHEMA:
+        return None
+    return record["id"], body_hash(record.get("body"))
 
 
 def part_path(path: Path) -> Path:
@@ -52,11 +68,34 @@ class LineFlushedFile(io.BufferedWriter):
 
     def __init__(self, path: Path) -> None:
         super().__init__(io.FileIO(path, "wb"))
+        # The articles written, noted by ``JsonLinesExporter``; None while no
+        # JSON Lines exporter writes here (``-O out.json``): then nothing is marked.
+        self.articles: list[ArticleEntry] | None = None
 
     def write(self, data: Any) -> int:
         written = super().write(data)
         self.flush()
         return written
+
+
+class JsonLinesExporter(JsonLinesItemExporter):
+    """Scrapy's JSON Lines exporter, noting each article it writes to our storage.
+
+    The incremental state learns a file's ids from these notes, so it never reads
+    the file back.  Behind a post-processing wrapper (``gzip``) the file is not
+    ours and nothing is noted: such a feed marks nothing, as any other format.
+    """
+
+    def __init__(self, file: Any, **kwargs: Any) -> None:
+        super().__init__(file, **kwargs)
+        self.articles: list[ArticleEntry] | None = None
+        if isinstance(file, LineFlushedFile):
+            self.articles = file.articles = []
+
+    def export_item(self, item: Any) -> None:
+        super().export_item(item)
+        if self.articles is not None and (entry := article_entry(ItemAdapter(item))):
+            self.articles.append(entry)
 
 
 class AtomicFileFeedStorage(FileFeedStorage):
@@ -92,20 +131,24 @@ class AtomicFileFeedStorage(FileFeedStorage):
         file.close()
         final = Path(self.path)
         part = part_path(final)
-        self._send(feed_file_ready, part=part, final=final)
+        self._send(feed_file_ready, final=final, articles=self._articles(file))
         if self.write_mode == "ab" and final.exists():
             staging = final.with_name(final.name + ".appending")
             shutil.copyfile(final, staging)
             with staging.open("ab") as target, part.open("rb") as source:
                 shutil.copyfileobj(source, target)
-            _fsync_file(staging)
+            fsync_file(staging)
             os.replace(staging, final)
             part.unlink()
         else:
             os.replace(part, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         self.committed = True
         self._send(feed_file_committed, final=final)
+
+    @staticmethod
+    def _articles(file: IO[bytes]) -> list[ArticleEntry] | None:
+        return file.articles if isinstance(file, LineFlushedFile) else None
 
     def _send(self, signal: object, **kwargs: Any) -> None:
         if self.crawler is not None:
@@ -118,6 +161,7 @@ class Salvaged:
     final: Path | None  # None when not one line was complete
     kept: int
     dropped: int
+    articles: list[ArticleEntry]  # those of the kept lines
 
 
 def _claim(staging: Path, final: Path) -> Path:
@@ -145,15 +189,18 @@ def salvage(part: Path) -> Salvaged:
     file is never overwritten: the salvaged one then gets ``.salvaged-N``.
     """
     kept_lines: list[bytes] = []
+    articles: list[ArticleEntry] = []
     dropped = 0
     with part.open("rb") as handle:
         for line in handle:
             try:
-                complete = line.endswith(b"\n") and isinstance(json.loads(line), dict)
+                record = json.loads(line) if line.endswith(b"\n") else None
             except ValueError:
-                complete = False
-            if complete:
+                record = None
+            if isinstance(record, dict):
                 kept_lines.append(line)
+                if entry := article_entry(record):
+                    articles.append(entry)
             else:
                 dropped += 1
     final: Path | None = None
@@ -165,8 +212,8 @@ def salvage(part: Path) -> Salvaged:
             os.fsync(handle.fileno())
         final = _claim(staging, part.with_name(part.name.removesuffix(PART_SUFFIX)))
     part.unlink()
-    _fsync_dir(part.parent)
-    return Salvaged(part, final, len(kept_lines), dropped)
+    fsync_dir(part.parent)
+    return Salvaged(part, final, len(kept_lines), dropped, articles)
 
 
 # A run id is the run's UTC start, plus ``-<worker>`` in distributed mode.

@@ -13,6 +13,18 @@ import os
 from pathlib import Path
 from typing import ClassVar
 
+from scrapy.settings import BaseSettings
+
+from newsspider.distributed import redis_url, worker_id
+from newsspider.state import state_dir
+
+
+def lock_path(settings: BaseSettings, spider_name: str) -> Path:
+    """One run per spider on a machine; in distributed mode, one per worker id."""
+    if redis_url(settings):
+        return state_dir(settings) / f"{spider_name}-{worker_id(settings)}.lock"
+    return state_dir(settings) / f"{spider_name}.lock"
+
 
 class RunLocked(RuntimeError):
     """Another process holds the lock."""

@@ -111,6 +111,11 @@ FEED_STORAGES = {
     "": "newsspider.feeds.AtomicFileFeedStorage",
     "file": "newsspider.feeds.AtomicFileFeedStorage",
 }
+# Scrapy's JSON Lines exporter, noting the ids it writes for the incremental state.
+FEED_EXPORTERS = {
+    "jsonlines": "newsspider.feeds.JsonLinesExporter",
+    "jl": "newsspider.feeds.JsonLinesExporter",
+}
 FEEDS = {
     "data/%(name)s/articles-%(run_id)s.jsonl": {
         "format": "jsonlines",

@@ -21,9 +21,9 @@ import redis
 from newsspider import exitcodes
 from newsspider.demo_site import DemoSite
 from newsspider.distributed import Keys
-from newsspider.distributed.state import RedisStateStore
 from newsspider.runlock import RunLock
 from newsspider.schema import file_errors
+from newsspider.state.redis import RedisStateStore
 from tests.conftest import FAST, run_crawl
 from tests.redis_server import RedisServer, free_port
 from tests.test_cron import article_ids, ids_of

@@ -1,12 +1,25 @@
-"""The feed storage never shows a partial file under its final name."""
+"""The feed storage never shows a partial file under its final name, and hands the
+incremental state the ids its exporter wrote."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
 
 from scrapy import Spider
+from scrapy.exporters import JsonItemExporter, JsonLinesItemExporter
+from scrapy.extensions.feedexport import FeedExporter
+from scrapy.utils.test import get_crawler
 
-from newsspider.feeds import AtomicFileFeedStorage
+from newsspider import settings as project_settings
+from newsspider.feeds import (
+    AtomicFileFeedStorage,
+    JsonLinesExporter,
+    feed_file_committed,
+    feed_file_ready,
+)
+from tests.test_pipelines import article, strip
 
 
 def test_file_appears_complete_only_when_stored(tmp_path: Path) -> None:
@@ -54,3 +67,72 @@ def test_each_exported_line_reaches_the_os_at_once(tmp_path: Path) -> None:
     handle.write(b'{"a": 1}\n')
     assert (tmp_path / "a.jsonl.part").read_bytes() == b'{"a": 1}\n'
     storage.store(handle)
+
+
+def test_the_project_exports_json_lines_through_the_noting_exporter(tmp_path: Path) -> None:
+    crawler = get_crawler(
+        settings_dict={
+            "FEEDS": {str(tmp_path / "a.jsonl"): {"format": "jsonlines"}},
+            "FEED_EXPORTERS": project_settings.FEED_EXPORTERS,
+        }
+    )
+    exporters = FeedExporter.from_crawler(crawler).exporters
+    assert exporters["jsonlines"] is JsonLinesExporter and exporters["jl"] is JsonLinesExporter
+    assert exporters["json"] is JsonItemExporter, "other formats stay Scrapy's"
+
+
+def test_the_exporter_writes_what_scrapys_writes() -> None:
+    items = [article(title="Titre « accentué »", body="سطر.\n\nآخر."), strip([])]
+    ours, scrapys = io.BytesIO(), io.BytesIO()
+    for exporter in (
+        JsonLinesExporter(ours, encoding="utf-8"),
+        JsonLinesItemExporter(scrapys, encoding="utf-8"),
+    ):
+        for item in items:
+            exporter.export_item(item)
+    assert ours.getvalue() == scrapys.getvalue()
+    assert ours.getvalue().count(b"\n") == 2
+
+
+def test_the_ready_signal_carries_the_articles_written(tmp_path: Path) -> None:
+    crawler = get_crawler()
+    sent: list[tuple[str, dict[str, Any]]] = []
+    crawler.signals.connect(
+        lambda **kw: sent.append(("ready", kw)), signal=feed_file_ready, weak=False
+    )
+    crawler.signals.connect(
+        lambda **kw: sent.append(("committed", kw)), signal=feed_file_committed, weak=False
+    )
+    final = tmp_path / "articles.jsonl"
+    storage = AtomicFileFeedStorage.from_crawler(
+        crawler, str(final), feed_options={"overwrite": True}
+    )
+    handle = storage.open(Spider("s"))
+    exporter = JsonLinesExporter(handle, encoding="utf-8")
+    exporter.export_item(article(id="maghress:fr:libe:7", body="Un.\n\nDeux."))
+    exporter.export_item(strip([]))
+    exporter.export_item(article(id="maghress:fr:libe:8", body=None))
+    storage.store(handle)
+    # The hash: the first 20 hex digits of the body's sha1.
+    articles = [("maghress:fr:libe:7", "250f09acc6d764f15a35"), ("maghress:fr:libe:8", None)]
+    assert [name for name, _ in sent] == ["ready", "committed"]
+    assert sent[0][1]["final"] == final and sent[0][1]["articles"] == articles
+    assert sent[1][1]["final"] == final
+
+
+def test_a_file_no_json_lines_exporter_wrote_has_no_articles(tmp_path: Path) -> None:
+    crawler = get_crawler()
+    sent: list[Any] = []
+    crawler.signals.connect(
+        lambda articles: sent.append(articles), signal=feed_file_ready, weak=False
+    )
+    storage = AtomicFileFeedStorage.from_crawler(
+        crawler, str(tmp_path / "out.json"), feed_options={"overwrite": True}
+    )
+    handle = storage.open(Spider("s"))
+    exporter = JsonItemExporter(handle, encoding="utf-8")
+    exporter.start_exporting()
+    exporter.export_item(article())
+    exporter.finish_exporting()
+    storage.store(handle)
+    assert sent == [None], "not JSON Lines: the state marks nothing"

@@ -1,4 +1,4 @@
-"""State store, run lock, salvage of killed runs' files, and the incremental pipeline."""
+"""State store, run lock, and salvage of killed runs' files."""
 
 from __future__ import annotations
 
@@ -6,15 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
-
 from newsspider.feeds import parts_to_salvage, salvage
-from newsspider.pipelines.incremental import IncrementalPipeline
 from newsspider.runlock import RunLock
-from newsspider.state import StateStore, body_hash, state_for
-from tests.test_pipelines import article
+from newsspider.state import StateStore
 
 
 def test_state_remembers_ids_across_reopen(tmp_path: Path) -> None:
@@ -113,35 +107,3 @@ def test_salvage_of_an_all_torn_file_leaves_nothing(tmp_path: Path) -> None:
     result = salvage(part)
     assert result.kept == 0 and result.final is None and not part.exists()
     assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.parametrize(
-    ("emit_revisions", "body", "expected"),
-    [
-        (False, "Un.\n\nDeux.", "dropped: known"),
-        (False, "Changed.", "dropped: changed"),
-        (True, "Changed.", "written"),
-    ],
-)
-def test_incremental_pipeline(
-    tmp_path: Path, emit_revisions: bool, body: str, expected: str
-) -> None:
-    crawler = get_crawler(
-        settings_dict={
-            "NEWSSPIDER_STATE_ENABLED": True,
-            "NEWSSPIDER_STATE_DIR": str(tmp_path),
-            "NEWSSPIDER_EMIT_REVISIONS": emit_revisions,
-        }
-    )
-    crawler.stats.open_spider()
-    store = state_for(crawler)
-    assert store is not None
-    store.mark_written([("maghress:fr:libe:1", body_hash("Un.\n\nDeux."))])
-    pipeline = IncrementalPipeline.from_crawler(crawler)
-    assert pipeline.process_item(article(id="maghress:fr:libe:2")).id == "maghress:fr:libe:2"
-    try:
-        pipeline.process_item(article(body=body))
-        outcome = "written"
-    except DropItem as drop:
-        outcome = "dropped: known" if "earlier run" in str(drop) else "dropped: changed"
-    assert outcome == expected

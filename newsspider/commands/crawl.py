@@ -25,9 +25,9 @@ from newsspider.distributed import RedisUnreachable, check_redis
 from newsspider.extensions.runreport import report_for
 from newsspider.params import ArgumentError, parse_args
 from newsspider.paths import check_flags, check_settings_paths
-from newsspider.runlock import RunLock, RunLocked
+from newsspider.runlock import RunLock, RunLocked, lock_path
 from newsspider.sites import SITES
-from newsspider.state import lock_path
+from newsspider.state import check_state
 
 
 class Command(ScrapyCrawlCommand):
@@ -61,6 +61,7 @@ class Command(ScrapyCrawlCommand):
             check_settings_paths(self.settings, spider_class.name)
             check_flags(self.settings)
             check_redis(self.settings, spider_class.name)
+            check_state(self.settings, spider_class.name)
         except (ArgumentError, ValueError) as error:
             self._exit(args[0], str(error), exitcodes.USAGE)
         except RedisUnreachable as error:

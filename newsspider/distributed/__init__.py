@@ -2,10 +2,12 @@
 
 Off unless ``NEWSSPIDER_REDIS_URL`` is set; then the add-on switches on
 scrapy-redis's scheduler and duplicate filter (through ``frontier.py``) and
-the incremental state moves to the same Redis (``state.py``).  Nothing here
-imports redis: the modules that do are loaded only in distributed mode.
+the incremental state moves to the same Redis (``newsspider.state.redis``).
+Nothing here imports redis: the modules that do are loaded only in
+distributed mode.
 
-Every key of a spider lives under ``<NEWSSPIDER_REDIS_PREFIX>:<spider>:``.
+Every key of a spider lives under ``<NEWSSPIDER_REDIS_PREFIX>:<spider>:`` and
+is named in ``Keys``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from dataclasses import dataclass
 from scrapy.settings import BaseSettings
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+# Fail in seconds, well inside a worker's TTL, and never repeat a command after a
+# timeout: a repeated pop would take a request twice.
+REDIS_PARAMS = {"socket_connect_timeout": 5, "socket_timeout": 5, "retry_on_timeout": False}
 
 
 def redis_url(settings: BaseSettings) -> str:
@@ -41,7 +46,7 @@ def run_suffix(settings: BaseSettings) -> str:
 
 @dataclass(frozen=True)
 class Keys:
-    """The Redis keys of one spider's frontier and state."""
+    """Every Redis key of one spider's frontier and state: no key is named elsewhere."""
 
     prefix: str
     spider: str
@@ -50,33 +55,69 @@ class Keys:
     def of(cls, settings: BaseSettings, spider: str) -> Keys:
         return cls(str(settings.get("NEWSSPIDER_REDIS_PREFIX") or "newsspider"), spider)
 
-    def __call__(self, *parts: str) -> str:
+    def _key(self, *parts: str) -> str:
         return ":".join((self.prefix, self.spider, *parts))
 
     @property
+    def namespace(self) -> str:  # what every key of this spider starts with
+        return self._key()
+
+    # the frontier
+
+    @property
     def requests(self) -> str:  # scrapy-redis's priority queue (a sorted set)
-        return self("requests")
+        return self._key("requests")
 
     @property
     def dupefilter(self) -> str:  # scrapy-redis's fingerprints of this frontier (a set)
-        return self("dupefilter")
+        return self._key("dupefilter")
 
     @property
     def workers(self) -> str:  # the workers of the current frontier (a set)
-        return self("workers")
+        return self._key("workers")
 
     def alive(self, worker: str) -> str:  # expires unless the worker's heartbeat renews it
-        return self("alive", worker)
+        return self._key("alive", worker)
 
     def inflight(self, worker: str) -> str:  # requests taken by a worker, not yet done (a hash)
-        return self("inflight", worker)
+        return self._key("inflight", worker)
+
+    @property
+    def join_lock(self) -> str:  # held while a worker joins the frontier or starts a new one
+        return self._key("join")
+
+    @property
+    def draining(self) -> str:  # set once the frontier is drained: the next worker starts anew
+        return self._key("draining")
+
+    # the state
 
     @property
     def written(self) -> str:  # article id → body hash of every committed record (a hash)
-        return self("written")
+        return self._key("written")
 
     def staged(self, worker: str) -> str:  # final file → ids, between ready and committed
-        return self("staged", worker)
+        return self._key("staged", worker)
+
+    @property
+    def clean(self) -> str:  # "0" once the current frontier lost work (a death, an early end)
+        return self._key("clean")
+
+    @property
+    def previous_clean(self) -> str:  # ``clean`` of the last frontier, copied when one starts
+        return self._key("previous_clean")
+
+    @property
+    def last_success(self) -> str:  # start (ISO, UTC) of the newest run that exited 0
+        return self._key("last_success")
+
+    @property
+    def state_version(self) -> str:  # the state's schema version; missing means 0
+        return self._key("state_version")
+
+    @property
+    def state_lock(self) -> str:  # held while a worker migrates the state
+        return self._key("state_lock")
 
 
 def held_elsewhere(holder: bytes | None) -> bool:

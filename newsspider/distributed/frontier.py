@@ -44,7 +44,6 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from newsspider.distributed import Keys, held_elsewhere, worker_id
-from newsspider.distributed.state import CLEAN, PREVIOUS_CLEAN
 from newsspider.items import Article
 
 logger = logging.getLogger(__name__)
@@ -148,7 +147,7 @@ class FrontierScheduler(Scheduler):
         )
         self.df = self.df or load_object(self.dupefilter_cls).from_spider(spider)
         self._wait_for_last_run()
-        with self.server.lock(self.keys("join"), timeout=60, blocking_timeout=60):
+        with self.server.lock(self.keys.join_lock, timeout=60, blocking_timeout=60):
             holder = self.server.get(self.keys.alive(self.worker))
             if held_elsewhere(holder):  # checked by `scrapy crawl` already; a race
                 raise WorkerIdInUse(
@@ -157,7 +156,7 @@ class FrontierScheduler(Scheduler):
                 )
             self._recover_dead(include_self=True)
             workers = self.server.scard(self.keys.workers)
-            drained = self.server.exists(self.keys("draining")) and not self._busy()
+            drained = self.server.exists(self.keys.draining) and not self._busy()
             if not len(self.queue) and (not workers or drained):
                 self._new_frontier()
             else:
@@ -181,7 +180,7 @@ class FrontierScheduler(Scheduler):
         deadline = time.monotonic() + self.idle_timeout + self.ttl_ms / 1000 + 15
         waited = False
         while (
-            self.server.exists(self.keys("draining"))
+            self.server.exists(self.keys.draining)
             and self._alive_workers()
             and not len(self.queue)
             and not self._busy()
@@ -199,11 +198,11 @@ class FrontierScheduler(Scheduler):
     def _new_frontier(self) -> None:
         """The last run is over (or only waiting to end): this worker starts the next."""
         self.df.clear()
-        previous = self.server.get(self.keys(CLEAN)) or b"1"
-        self.server.mset({self.keys(PREVIOUS_CLEAN): previous, self.keys(CLEAN): "1"})
-        self.server.delete(self.keys("draining"))
+        previous = self.server.get(self.keys.clean) or b"1"
+        self.server.mset({self.keys.previous_clean: previous, self.keys.clean: "1"})
+        self.server.delete(self.keys.draining)
         self._count("new_frontier")
-        logger.info("worker %s starts a new frontier at %s", self.worker, self.keys())
+        logger.info("worker %s starts a new frontier at %s", self.worker, self.keys.namespace)
 
     def close(self, reason: str) -> None:
         if self.failed:
@@ -242,7 +241,7 @@ class FrontierScheduler(Scheduler):
             return False
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         data = self.queue._encode_request(request)
-        keys = [self.df.key, self.queue.key, self.keys("draining")]
+        keys = [self.df.key, self.queue.key, self.keys.draining]
         try:
             queued = bool(self._push(keys=keys, args=[fingerprint, -request.priority, data]))
             if token:
@@ -340,7 +339,7 @@ class FrontierScheduler(Scheduler):
             requeued = self._recover_worker(worker, itself=itself)
             if requeued < 0:
                 continue  # alive
-            self.server.set(self.keys(CLEAN), "0")  # its .part files are not committed
+            self.server.set(self.keys.clean, "0")  # its .part files are not committed
             self._count("recovered_requests", requeued)
             self._count("dead_workers")
             logger.warning(
@@ -381,7 +380,7 @@ class FrontierScheduler(Scheduler):
                 self.idle_since = None
                 raise DontCloseSpider
             # Drained: a worker that starts now starts the next run's frontier.
-            self.server.set(self.keys("draining"), "1")
+            self.server.set(self.keys.draining, "1")
         except redis.RedisError as error:
             self._fail(error)
             raise CloseSpider(REDIS_FAILED) from None

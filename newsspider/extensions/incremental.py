@@ -5,10 +5,10 @@
 - At the start, staging left by a crash is settled, and the ``.part`` files of
   this spider's feeds that a killed run left are salvaged: their complete lines
   become a final file and their ids count as written.
-- During the run, ids are read from each feed file when it is complete: staged
-  before its rename, written after it.  So an id counts as written exactly when
-  a final file holds it — no more (a feed that failed) and no less (a crash
-  between rename and marking).
+- During the run, the ids the JSON Lines exporter noted for each feed file are
+  staged once the file is complete, before its rename, and written after it.
+  So an id counts as written exactly when a final file holds it — no more (a
+  feed that failed) and no less (a crash between rename and marking).
 - The run is marked clean when it finished with every listing page fetched;
   otherwise the next run walks listings to their end instead of stopping at
   known pages.
@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -26,31 +25,17 @@ from scrapy.exceptions import NotConfigured
 
 from newsspider.distributed import run_suffix
 from newsspider.feeds import (
+    ArticleEntry,
     Salvaged,
     feed_file_committed,
     feed_file_ready,
     parts_to_salvage,
     salvage,
 )
-from newsspider.items import ARTICLE_SCHEMA
-from newsspider.runlock import RunLock
-from newsspider.state import State, body_hash, lock_path, state_for
+from newsspider.runlock import RunLock, lock_path
+from newsspider.state import State, state_for
 
 logger = logging.getLogger(__name__)
-
-
-def article_ids(path: Path) -> list[tuple[str, str | None]] | None:
-    """``(id, body hash)`` of the article records of a JSON Lines file; None if not JSON Lines."""
-    ids = []
-    with path.open("rb") as handle:
-        for line in handle:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                return None
-            if isinstance(record, dict) and record.get("schema") == ARTICLE_SCHEMA:
-                ids.append((record["id"], body_hash(record.get("body"))))
-    return ids
 
 
 class IncrementalState:
@@ -93,8 +78,7 @@ class IncrementalState:
         for part in parts_to_salvage(settings.getdict("FEEDS"), spider.name, run_suffix(settings)):
             result = salvage(part)
             self.salvaged.append(result)
-            ids = article_ids(result.final) if result.final else []
-            self.store.mark_written(ids or [])
+            self.store.mark_written(result.articles)
             logger.warning(
                 "salvaged %s from an interrupted run: %d complete lines kept in %s, %d torn dropped",
                 part,
@@ -115,13 +99,12 @@ class IncrementalState:
             ],
         )
 
-    def feed_file_ready(self, part: Path, final: Path) -> None:
-        ids = article_ids(part)
-        if ids is None:
+    def feed_file_ready(self, final: Path, articles: list[ArticleEntry] | None) -> None:
+        if articles is None:
             logger.warning("%s is not JSON Lines: its articles are not marked as written", final)
             return
         try:
-            self.store.stage(ids, final)
+            self.store.stage(articles, final)
         except Exception as error:  # the state's server is gone (Redis down, disk full)
             self._state_failed(final, error)
 

@@ -1,33 +1,60 @@
 """The incremental state in Redis, shared by every worker of a spider.
 
-The same contract as the SQLite store (``newsspider.state.StateStore``): an id
+The same contract as the SQLite store (``newsspider.state.sqlite``): an id
 counts as written only once a final file on some worker's disk holds it, so a
 worker killed mid-run costs a re-fetch, never a lost record.  Known ids are
 read once when a worker starts; during a run the shared duplicate filter keeps
-workers off each other's articles.
+workers off each other's articles.  Imported only in distributed mode: a run
+without ``NEWSSPIDER_REDIS_URL`` never loads redis.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 
 import redis
 
-from newsspider.distributed import Keys
-from newsspider.state import KnownIds
+from newsspider.distributed import REDIS_PARAMS, Keys
+from newsspider.state.base import KnownIds, StateTooNew
 
-CLEAN, PREVIOUS_CLEAN, LAST_SUCCESS = "clean", "previous_clean", "last_success"
 # ISO times compare as strings.
 _KEEP_LATEST = """
 local current = redis.call('GET', KEYS[1])
 if not current or ARGV[1] > current then redis.call('SET', KEYS[1], ARGV[1]) end
 """
-# Fail in seconds, well inside a worker's TTL, and never repeat a command after a
-# timeout: a repeated pop would take a request twice.
-REDIS_PARAMS = {"socket_connect_timeout": 5, "socket_timeout": 5, "retry_on_timeout": False}
+
+
+def _first_release(server: redis.Redis, keys: Keys) -> None:
+    """0 → 1: the first release's keys stay as they are; only the version is new."""
+
+
+# MIGRATIONS[n] takes a spider's state from version n to n + 1; the version is
+# ``Keys.state_version``, missing before versions were recorded (0).  A change to
+# what the state holds is one more step at the end, never an edit above.
+MIGRATIONS: tuple[Callable[[redis.Redis, Keys], None], ...] = (_first_release,)
+VERSION = len(MIGRATIONS)
+
+
+def stored_version(server: redis.Redis, keys: Keys, shown_as: str) -> int:
+    """The schema version of a spider's state; a newer one than ours is refused."""
+    found = int(server.get(keys.state_version) or 0)
+    if found > VERSION:
+        raise StateTooNew(shown_as, found, VERSION)
+    return found
+
+
+def migrate(server: redis.Redis, keys: Keys, shown_as: str) -> None:
+    """Bring the state to ``VERSION``.  Workers start together: one migrates, under
+    a lock, and the others find the version already set."""
+    if stored_version(server, keys, shown_as) == VERSION:
+        return
+    with server.lock(keys.state_lock, timeout=60, blocking_timeout=60):
+        for version in range(stored_version(server, keys, shown_as), VERSION):
+            MIGRATIONS[version](server, keys)
+            server.set(keys.state_version, version + 1)
 
 
 class RedisStateStore(KnownIds):
@@ -36,6 +63,7 @@ class RedisStateStore(KnownIds):
         self.keys = keys
         self.worker = worker
         self.path = shown_as  # what the run report shows as the state's location
+        migrate(server, keys, shown_as)
 
     @cached_property
     def hashes(self) -> dict[str, str | None]:  # type: ignore[override]
@@ -82,21 +110,21 @@ class RedisStateStore(KnownIds):
     def previous_clean(self) -> bool:
         """Read once, after the scheduler joined or started the frontier (the spider's
         start): every listing page asks, and the answer is the run's."""
-        return self.server.get(self.keys(PREVIOUS_CLEAN)) != b"0"
+        return self.server.get(self.keys.previous_clean) != b"0"
 
     def begin_run(self) -> None:
         """Nothing to do: joining the frontier is the scheduler's business."""
 
     def end_run(self, complete: bool) -> None:
         if not complete:
-            self.server.set(self.keys(CLEAN), "0")
+            self.server.set(self.keys.clean, "0")
 
     def record_run(self, started: str, exit_code: int) -> None:
         if exit_code == 0:  # workers finish in any order: keep the latest start
-            self.server.eval(_KEEP_LATEST, 1, self.keys(LAST_SUCCESS), started)
+            self.server.eval(_KEEP_LATEST, 1, self.keys.last_success, started)
 
     def last_success(self) -> str | None:
-        value = self.server.get(self.keys(LAST_SUCCESS))
+        value = self.server.get(self.keys.last_success)
         return value.decode() if value else None
 
     def close(self) -> None:

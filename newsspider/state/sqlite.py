@@ -1,0 +1,189 @@
+"""The incremental state in a SQLite file: ``data/state/<spider>.sqlite`` by default.
+
+The file carries its schema version (``PRAGMA user_version``); opening a file
+of an older version migrates it in place, one step per version, and a file of
+a newer version is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from newsspider.state.base import KnownIds, StateTooNew
+
+# MIGRATIONS[n] takes a file from version n to n + 1, in one transaction with
+# the new version number.  Files written before versions were recorded read 0
+# and already hold the tables of the first step (hence IF NOT EXISTS).  A change
+# to what the state holds is one more step at the end, never an edit above.
+MIGRATIONS: tuple[str, ...] = (
+    # 0 → 1: the first release's tables.
+    """
+    CREATE TABLE IF NOT EXISTS written (
+        id TEXT PRIMARY KEY,
+        body_hash TEXT,
+        revision INTEGER NOT NULL DEFAULT 1,
+        first_written TEXT NOT NULL,
+        last_written TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS staged (
+        id TEXT NOT NULL,
+        body_hash TEXT,
+        file TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS runs (
+        started TEXT PRIMARY KEY,
+        finished TEXT NOT NULL,
+        exit_code INTEGER NOT NULL
+    );
+    """,
+)
+VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def file_version(db: sqlite3.Connection, path: Path) -> int:
+    """The schema version of an open state file; a newer one than ours is refused."""
+    found = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if found > VERSION:
+        raise StateTooNew(str(path), found, VERSION)
+    return found
+
+
+def check_file(path: Path) -> None:
+    """Refuse a state file this newsspider cannot read, before a run starts."""
+    if not path.is_file():
+        return
+    db = sqlite3.connect(path)
+    try:
+        file_version(db, path)
+    finally:
+        db.close()
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the file to ``VERSION``, one step per transaction: a crash mid-way
+    leaves it at the last complete step, and the next open goes on from there."""
+    for version in range(file_version(db, path), VERSION):
+        try:
+            db.executescript(
+                f"BEGIN IMMEDIATE;{MIGRATIONS[version]}PRAGMA user_version = {version + 1};COMMIT;"
+            )
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+class StateStore(KnownIds):
+    """Known article ids backed by SQLite."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            file_version(self.db, path)  # refused before anything is written to it
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            migrate(self.db, path)
+        except BaseException:
+            self.db.close()
+            raise
+        self.hashes: dict[str, str | None] = dict(
+            self.db.execute("SELECT id, body_hash FROM written")
+        )
+        # Read once at open, before this run marks itself as in progress.
+        self.previous_clean = self.previous_run_clean()
+
+    def mark_written(self, entries: Iterable[tuple[str, str | None]]) -> int:
+        """Remember ``(id, body_hash)`` pairs durably; returns how many were new."""
+        rows = list(entries)
+        if not rows:
+            return 0
+        now = _now()
+        new = sum(1 for record_id, _ in rows if record_id not in self.hashes)
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO written (id, body_hash, first_written, last_written) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET body_hash = excluded.body_hash,"
+                " revision = revision + (written.body_hash IS NOT excluded.body_hash),"
+                " last_written = excluded.last_written",
+                [(record_id, body_hash, now, now) for record_id, body_hash in rows],
+            )
+        self.hashes.update(rows)
+        return new
+
+    # Two-phase marking: ids are staged with their file before it is renamed to
+    # its final name, and count as written once it is.  A crash in between is
+    # settled at the next start by whether the final file exists.
+
+    def stage(self, entries: Iterable[tuple[str, str | None]], final: Path) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO staged (id, body_hash, file) VALUES (?, ?, ?)",
+                [(record_id, digest, str(final)) for record_id, digest in entries],
+            )
+
+    def promote(self, final: Path) -> int:
+        """The staged ids of ``final`` are written; returns how many were new."""
+        rows = self.db.execute(
+            "SELECT id, body_hash FROM staged WHERE file = ?", (str(final),)
+        ).fetchall()
+        new = self.mark_written(rows)
+        self.db.execute("DELETE FROM staged WHERE file = ?", (str(final),))
+        return new
+
+    def recover(self) -> int:
+        """Settle staging left by a crash: promote files that made it, forget the rest."""
+        files = [Path(row[0]) for row in self.db.execute("SELECT DISTINCT file FROM staged")]
+        promoted = sum(self.promote(final) for final in files if final.exists())
+        self.db.execute("DELETE FROM staged")
+        return promoted
+
+    # A listing may stop at a page of known articles only if the run before
+    # walked every listing to its end: after a crash or a failed listing page,
+    # the next run catches up instead (see the spider).
+
+    def previous_run_clean(self) -> bool:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'clean'").fetchone()
+        return row is None or row[0] == "1"
+
+    def begin_run(self) -> None:
+        self.set_clean(False)  # until this run proves otherwise (a kill -9 leaves it so)
+
+    def end_run(self, complete: bool) -> None:
+        self.set_clean(complete)
+
+    def set_clean(self, clean: bool) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('clean', ?)",
+                ("1" if clean else "0",),
+            )
+
+    def record_run(self, started: str, exit_code: int) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO runs (started, finished, exit_code) VALUES (?, ?, ?)",
+                (started, _now(), exit_code),
+            )
+
+    def last_success(self) -> str | None:
+        """Start time (ISO, UTC) of the newest run that ended with exit code 0."""
+        row = self.db.execute("SELECT MAX(started) FROM runs WHERE exit_code = 0").fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self.db.close()
