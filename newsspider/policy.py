@@ -3,8 +3,9 @@ listing's walk ends, which failed requests are the site's fault.
 
 Nothing here imports Scrapy or touches the network: each rule is tested from a table
 (``tests/test_policy.py``), and the spider only gathers the facts and counts the
-reason it is given.  A reason is the stats key under ``newsspider/`` when it is
-counted, so a new rule is one line here and one row in the tests.
+reason it is given.  Reasons are the stats names: ``newsspider/<reason>`` for a
+counted link skip, ``newsspider/listing/<reason>`` for a counted listing stop, so a
+new rule is one line here and one row in the tests.
 """
 
 from __future__ import annotations
