@@ -207,6 +207,9 @@ def test_a_page_of_articles_earlier_runs_wrote_stops_a_listing(tmp_path: Path) -
     results = list(full.parse_listing(response_to(f"{BASE}/fr/libe"), 1))
     assert {f"/fr/libe/{n}" for n in LIBE_FIRST_PAGE} <= set(paths(results))
     assert len(requests(results, "parse_listing")) == 1
+    for store in (spider.state, full.state):
+        assert store is not None
+        store.close()
 
 
 # parse_article
