@@ -34,7 +34,7 @@ from pathlib import Path
 import lxml.html
 
 from newsspider.demo_site import DemoSite, load_site, render
-from newsspider.extract.charset import decode_page
+from newsspider.extract import page_from_response
 from newsspider.records import page_records
 from newsspider.sites import SITES
 
@@ -182,9 +182,8 @@ def extraction(site, count: int) -> dict:
     maghress = SITES["maghress"]
 
     def ours(page):
-        url, body, lang = page
-        decoded = decode_page(body, "text/html; charset=utf-8", lang)
-        page_records(decoded.text, url, maghress, utf8=decoded.utf8)
+        url, body, _lang = page
+        page_records(page_from_response(url, body, "text/html; charset=utf-8", maghress))
 
     def theirs(page):
         trafilatura.extract(page[1], url=page[0], output_format="json", with_metadata=True)

@@ -17,7 +17,6 @@ from typing import Any
 
 from newsspider import exitcodes
 from newsspider.atomic import atomic_writer
-from newsspider.extract.charset import decode_page
 from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES, Site, site_for_url
 
@@ -35,16 +34,17 @@ def _fail(message: str) -> int:
 def extract_records(body: bytes, url: str, site: Site) -> tuple[list[Any], str | None]:
     """The records the crawl would write for one page's bytes, and why no article if none.
 
-    Decoding is the crawl's (a declared charset must decode cleanly, else UTF-8,
-    else the language's legacy charset), and the records go through the same
-    normalise/validate steps as the crawl's pipelines.
+    The page object is built and decodes itself as in the crawl (a declared
+    charset must decode cleanly, else UTF-8, else the language's legacy charset),
+    and the records go through the same normalise/validate steps as the crawl's
+    pipelines.
     """
+    from newsspider.extract import page_from_response
     from newsspider.pipelines.normalize import normalize_article, normalize_headlines
     from newsspider.pipelines.validate import article_problem
     from newsspider.records import page_records
 
-    decoded = decode_page(body, None, site.lang_of_url(url))
-    records = page_records(decoded.text, url, site, utf8=decoded.utf8)
+    records = page_records(page_from_response(url, body, None, site))
     found: list[Any] = []
     if records.headlines is not None:
         found.append(normalize_headlines(records.headlines))

@@ -1,15 +1,13 @@
-"""Page → records: the one path both the crawl and ``newsspider extract`` take."""
+"""Page object → records: the one path both the crawl and ``newsspider extract`` take."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from newsspider.extract import page_for
 from newsspider.extract.html import EmptyPage
 from newsspider.extract.maghress import MaghressPage
 from newsspider.items import Article, Headlines
-from newsspider.sites import Site
 
 
 def utc_now_iso() -> str:
@@ -44,18 +42,19 @@ def headlines_record(page: MaghressPage, crawled_at: str) -> Headlines | None:
 def article_record(page: MaghressPage, crawled_at: str) -> tuple[Article | None, str | None, str]:
     """``(article, layout, reason)``; the article is None when the page holds none."""
     record_id = page.site.article_id(page.url)
-    if record_id is None:
+    # An article URL always names a section, so its page has a language.
+    if record_id is None or page.lang is None:
         return None, None, "not an article URL"
     fields = page.article()
     if fields is None:
         return None, None, "no known article layout on the page"
     # The URL's slug is the newspaper's slug on the aggregator: /fr/libe/32145.
-    _site, lang, slug, _number = record_id.split(":")
+    slug = record_id.split(":")[2]
     article = Article(
         id=record_id,
         url=page.url,
         site=page.site.name,
-        lang=lang,
+        lang=page.lang,
         title=fields.title,
         source_name=fields.source_name,
         source_id=slug,
@@ -67,18 +66,9 @@ def article_record(page: MaghressPage, crawled_at: str) -> tuple[Article | None,
     return article, fields.layout, ""
 
 
-def page_records(
-    html: str,
-    url: str,
-    site: Site,
-    *,
-    crawled_at: str | None = None,
-    now: datetime | None = None,
-    utf8: bytes | None = None,
-) -> PageRecords:
+def page_records(page: MaghressPage, *, crawled_at: str | None = None) -> PageRecords:
     """The headline strip and the article of one page, as records."""
     crawled_at = crawled_at or utc_now_iso()
-    page = page_for(html, url, site, now=now, utf8=utf8)
     try:
         headlines = headlines_record(page, crawled_at)
         article, layout, reason = article_record(page, crawled_at)

@@ -36,9 +36,17 @@ RETRY_TIMES = 3
 # Retries wait 1 s, 2 s, 4 s… (at least the site's Retry-After, at most the cap).
 NEWSSPIDER_RETRY_BACKOFF_BASE = 1.0
 NEWSSPIDER_RETRY_BACKOFF_MAX = 30.0
+# Scrapy's own, in their places; ours raise a typed IgnoreRequest for each reason
+# (newsspider.exceptions), so the spider's errback tells them apart by type.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newsspider.middlewares.offsite.TypedOffsiteMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsspider.middlewares.robotstxt.TypedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsspider.middlewares.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsspider.middlewares.redirect.TypedMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newsspider.middlewares.redirect.LoopAwareRedirectMiddleware": 600,
 }

@@ -108,50 +108,6 @@ def test_stats_count_layouts_and_missing_fields(full_crawl: tuple[CrawlRun, Demo
     assert run.stats["item_scraped_count"] == len(SITE.articles) + 2
 
 
-def test_filters_by_lang_and_sources(tmp_path: Path, demo_site: DemoSite) -> None:
-    run = run_crawl(
-        tmp_path, "-a", f"base_url={demo_site.base_url}", "-a", "lang=fr", "-a", "sources=libe"
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    ids = {record["id"] for record in run.records("**/articles-*.jsonl")}
-    assert ids == expected_ids("fr", {"libe"})
-
-
-def test_since_until_window(tmp_path: Path, demo_site: DemoSite) -> None:
-    dated = sorted(a.published for a in SITE.articles if a.published)
-    since, until = dated[len(dated) // 3], dated[2 * len(dated) // 3]
-    run = run_crawl(
-        tmp_path,
-        "-a",
-        f"base_url={demo_site.base_url}",
-        "-a",
-        f"since={since}",
-        "-a",
-        f"until={until}",
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    published = [record["published"] for record in run.records("**/articles-*.jsonl")]
-    assert published, "the window holds articles"
-    assert all(p is None or since <= p[:10] <= until for p in published)
-    in_window = {
-        f"maghress:{a.lang}:{a.source}:{a.id}"
-        for a in SITE.articles
-        if a.published is None or since <= a.published <= until
-    }
-    assert {r["id"] for r in run.records("**/articles-*.jsonl")} == in_window
-
-
-def test_max_pages_bounds_each_listing(tmp_path: Path) -> None:
-    with DemoSite() as server:
-        run = run_crawl(
-            tmp_path, "-a", f"base_url={server.base_url}", "-a", "lang=fr", "-a", "max_pages=1"
-        )
-        paths = [path for _method, path, _status in server.requests]
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stats["newsspider/listing/stopped_at_max_pages"] >= 1
-    assert not [path for path in paths if "page=" in path], "no listing went past page 1"
-
-
 def test_explicit_urls_and_overwrite_output(tmp_path: Path, demo_site: DemoSite) -> None:
     article = SITE.articles[0]
     out = tmp_path / "out.jsonl"

@@ -19,7 +19,8 @@ import pytest
 
 from newsspider.cli import extract_records
 from newsspider.items import Article
-from newsspider.records import page_records
+from newsspider.extract import page_from_response
+from newsspider.records import PageRecords, page_records
 from newsspider.sites import SITES
 
 PAGES = Path(__file__).parent / "pages"
@@ -55,6 +56,12 @@ def expected_of(directory: Path, case: str) -> dict[str, Any]:
     return json.loads((directory / f"{case}.expected.json").read_text(encoding="utf-8"))
 
 
+def records_of(page: Path, expected: dict[str, Any]) -> PageRecords:
+    """The page's records, from its bytes, as the crawl reads a fetched page."""
+    site = SITES[expected["site"]]
+    return page_records(page_from_response(expected["url"], page.read_bytes(), None, site))
+
+
 def test_the_pages_cover_every_layout_language_and_case() -> None:
     assert set(CASES) >= {
         *(
@@ -77,8 +84,7 @@ def test_the_pages_cover_every_layout_language_and_case() -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_page_gives_the_hand_written_record(case: str) -> None:
     expected = expected_of(PAGES, case)
-    html = (PAGES / f"{case}.html").read_text(encoding="utf-8")
-    result = page_records(html, expected["url"], SITES[expected["site"]])
+    result = records_of(PAGES / f"{case}.html", expected)
     want = expected["article"]
     if want is None:
         assert (result.article, result.reason) == (None, expected["no_article_reason"])
@@ -94,7 +100,7 @@ def test_the_chrome_is_on_the_page_and_not_in_the_body(case: str) -> None:
     """The pages really carry what the body must leave out (so the test above proves it)."""
     expected = expected_of(PAGES, case)
     html = (PAGES / f"{case}.html").read_text(encoding="utf-8")
-    body = page_records(html, expected["url"], SITES[expected["site"]]).article.body
+    body = records_of(PAGES / f"{case}.html", expected).article.body
     for text in CHROME_IN_BODY[case]:
         assert text in html and text not in body, text
 

@@ -19,7 +19,7 @@ from scrapy.utils.test import get_crawler
 from newsspider import exitcodes
 from newsspider.extensions.runreport import report_for
 from newsspider.state import state_for
-from tests.inprocess import PROJECT_SETTINGS, RecordsSpider, crawl_records
+from tests.inprocess import PROJECT, RecordsSpider, crawl_records
 from tests.test_feedaudit import RECORDS
 
 RUN = RecordsSpider.run_id
@@ -52,7 +52,7 @@ def crawler_with(tmp_path: Path, stats: dict[str, Any], **settings: Any) -> Craw
     crawler = get_crawler(
         RecordsSpider,
         {
-            **PROJECT_SETTINGS,
+            **PROJECT,
             "EXTENSIONS_BASE": {},
             "EXTENSIONS": {"newsspider.extensions.runreport.RunReport": 600},
             "NEWSSPIDER_STATE_ENABLED": False,
@@ -191,7 +191,7 @@ def test_state_and_feed_stats_reach_the_report(tmp_path: Path) -> None:
     }
     # The killed run: three ids written, two staged for a file that made it to
     # its final name, a .part file with two complete lines and a torn one.
-    killed = get_crawler(RecordsSpider, {**PROJECT_SETTINGS, **settings})
+    killed = get_crawler(RecordsSpider, {**PROJECT, **settings})
     store = state_for(killed)
     store.mark_written([("k1", None), ("k2", None), ("k3", None)])
     out.mkdir()

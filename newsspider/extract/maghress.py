@@ -179,13 +179,17 @@ class MaghressPage:
         *,
         now: datetime | None = None,
         utf8: bytes | None = None,
+        lang: str | None = None,
+        charset_repaired: bool = False,
     ) -> None:
         self.html = html
         self.utf8 = utf8  # the page's bytes, when they are the UTF-8 of ``html``
         self.url = url
         self.site = site
         self.now = now
-        self.lang = site.lang_of_url(url)
+        # The section's language (``lang``: already worked out to decode the page).
+        self.lang = lang if lang is not None else site.lang_of_url(url)
+        self.charset_repaired = charset_repaired  # the declared charset was missing or wrong
         parts = urlsplit(url)
         # host[:port]: another server on the same machine is another site.
         self._netloc = parts.netloc.lower()

@@ -1,8 +1,10 @@
-"""De-duplicate within a run: each article id once; each headline strip once per change.
+"""De-duplicate within a run: each article id once.
 
-The strip is the same on every page of a section, so it reaches this pipeline
-once per crawled page; only a strip different from the last one written for its
-section goes through.
+The spider requests each article once, but one article can still arrive twice
+(``urls=`` naming it under two variants, a redirect to another article's URL).
+Headline strips are not this pipeline's business: the spider yields a section's
+strip only when it differs from the last one it yielded, so the strip every page
+carries never becomes an item unless it changed.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newsspider.items import Article, Headlines
+from newsspider.items import Article
 
 
 class DedupePipeline:
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
         self.article_ids: set[str] = set()
-        self.last_strip: dict[tuple[str, str], str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -33,10 +34,4 @@ class DedupePipeline:
                 self.stats.inc_value("newsspider/dropped/duplicate")
                 raise DropItem(f"duplicate article {item.id}", log_level="DEBUG")
             self.article_ids.add(item.id)
-        elif isinstance(item, Headlines):
-            section = (item.site, item.lang)
-            if self.last_strip.get(section) == item.id:
-                self.stats.inc_value("newsspider/headlines/unchanged")
-                raise DropItem(f"unchanged headline strip {item.id}", log_level="DEBUG")
-            self.last_strip[section] = item.id
         return item

@@ -1,8 +1,10 @@
-"""Normalise records so every writer and reader sees the same contract.
+"""Give every record the contract's shape: titles of bounded length, URLs percent-encoded.
 
-Extraction already cleans what it reads; this pipeline is the one place that
-enforces the contract whatever produced the item: NFC text without invisible
-marks, ``null`` instead of ``""``, URLs percent-encoded.
+Text is cleaned once, where it is read: extraction (``extract/text.py``) gives NFC
+text without invisible marks or control characters, spaces folded, and ``None``
+for nothing, because it needs that clean text itself (boilerplate lines, empty
+strip entries and the strip's digest are judged on it).  Cleaning it again here
+changed nothing but cost a pass over every field.
 """
 
 from __future__ import annotations
@@ -11,10 +13,8 @@ from typing import Any
 
 from w3lib.url import safe_url_string
 
-from newsspider.extract.text import or_none
 from newsspider.items import Article, Headlines
 
-_TEXT_FIELDS = ("title", "source_name", "source_id", "published")
 # Real headlines stay under 300 characters; a longer "title" is usually body text
 # caught by a broken page.  It is cut (at a word) rather than the article lost.
 MAX_TITLE_CHARS = 500
@@ -28,12 +28,9 @@ def shorten(text: str, limit: int) -> str:
 
 
 def normalize_article(article: Article) -> Article:
-    for name in _TEXT_FIELDS:
-        setattr(article, name, or_none(getattr(article, name)))
     if article.title:
         article.title = shorten(article.title, MAX_TITLE_CHARS)
-    if article.body is not None:
-        article.body = article.body.strip() or None
+    # A JSON-LD ``isBasedOn`` may carry spaces around the URL; inside, they are encoded.
     if article.source_url:
         article.source_url = safe_url_string(article.source_url.strip())
     article.source_url = article.source_url or None
@@ -42,9 +39,8 @@ def normalize_article(article: Article) -> Article:
 
 def normalize_headlines(headlines: Headlines) -> Headlines:
     headlines.headlines = [
-        {"title": title, "url": safe_url_string(entry["url"])}
+        {"title": entry["title"], "url": safe_url_string(entry["url"])}
         for entry in headlines.headlines
-        if (title := or_none(entry.get("title"))) and entry.get("url")
     ]
     return headlines
 

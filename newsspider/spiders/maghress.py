@@ -15,31 +15,31 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsspider.distributed import run_suffix
-from newsspider.extract import page_for
-from newsspider.extract.charset import Decoded, decode_page
+from newsspider.exceptions import failure_reason
+from newsspider.extract import page_from_response
 from newsspider.extract.feed import BadFeed, feed_items
 from newsspider.extract.html import EmptyPage
 from newsspider.extract.maghress import MaghressPage, Teaser
 from newsspider.extract.text import printable
 from newsspider.items import Headlines
 from newsspider.params import CrawlArgs, parse_args
+from newsspider.policy import (
+    COUNTED_LINK_SKIPS,
+    COUNTED_LISTING_STOPS,
+    NOT_THE_SITES_FAULT,
+    ArticleLink,
+    why_skip_link,
+    why_stop_listing,
+)
 from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
 from newsspider.state import State, state_for
 
 ARTICLE_PRIORITY = 10
-# Why Scrapy ignored a request, from its IgnoreRequest messages.
-_IGNORED_BECAUSE = (
-    ("robots.txt", "robots_disallowed"),
-    ("offsite", "offsite"),
-    ("max redirections", "too_many_redirects"),
-)
 
 
 class MaghressFamilySpider(scrapy.Spider):
@@ -55,7 +55,7 @@ class MaghressFamilySpider(scrapy.Spider):
         # Articles an earlier run wrote are neither fetched nor written (full=true: they are).
         self.skip_known = not self.args.full
         self.listing_since: date | None = None  # set by since=auto
-        self._requested: set[str] = set()  # article URLs already requested this run
+        self._requested: set[ArticleLink] = set()  # articles already requested this run
         self._last_strip: dict[str, str] = {}  # section → id of the last strip yielded
         self._logged_reasons: set[str] = set()
         # Names this run's files (FEEDS use %(run_id)s): UTC start, sortable, no ':'.
@@ -67,7 +67,9 @@ class MaghressFamilySpider(scrapy.Spider):
         # missed that cache on most responses, at ~1 ms each.
         for callback in ("parse_home", "parse_feed", "parse_listing", "parse_article"):
             setattr(self, callback, getattr(self, callback))
-        host = urlsplit(self.args.base_url).hostname or ""
+        crawl = urlsplit(self.args.base_url)
+        self._crawl_netloc = crawl.netloc
+        host = crawl.hostname or ""
         # OffsiteMiddleware keeps the crawl on the live site's hosts or the mirror's.
         self.allowed_domains = [self.site.domain] if self.site.owns_host(host) else [host]
 
@@ -145,9 +147,8 @@ class MaghressFamilySpider(scrapy.Spider):
 
     def _on_site(self, url: str) -> bool:
         parts = urlsplit(url)
-        crawl_netloc = urlsplit(self.args.base_url).netloc
         return parts.scheme in ("http", "https") and (
-            parts.netloc.lower() == crawl_netloc or self.site.owns_host(parts.netloc)
+            parts.netloc.lower() == self._crawl_netloc or self.site.owns_host(parts.netloc)
         )
 
     def parse_listing(self, response: Response, number: int) -> Iterator[Any]:
@@ -159,24 +160,19 @@ class MaghressFamilySpider(scrapy.Spider):
         yield from self._strip(page)
         teasers = page.teasers()
         yield from self._article_requests(teasers)
-        # Paging decisions look at the listing's own teasers, not at the strip's links.
-        listed = [teaser for teaser in teasers if teaser.listed] or teasers
-        dates = [teaser.published for teaser in listed if teaser.published]
-        since = self.args.since or self.listing_since
-        if since and dates and max(dates) < since.isoformat():
-            self._count("listing/stopped_at_since")
-        elif (
-            listed
-            and self.skip_known
-            and self.state is not None
-            and self.state.previous_clean
-            and all(self._is_known(t.url) for t in listed)
-        ):
-            # A whole page of articles earlier runs wrote: the rest is older still.
-            self._count("listing/stopped_at_known")
-        elif number >= self.args.max_pages:
-            self._count("listing/stopped_at_max_pages")
-        elif next_url := page.next_page():
+        next_url = page.next_page()
+        trusted = self.skip_known and self.state is not None and self.state.previous_clean
+        stop = why_stop_listing(
+            teasers,
+            number,
+            next_url,
+            since=self.args.since or self.listing_since,
+            max_pages=self.args.max_pages,
+            is_known=self._is_known if trusted else None,
+        )
+        if stop in COUNTED_LISTING_STOPS:
+            self._count(f"listing/{stop}")
+        elif stop is None:
             yield scrapy.Request(
                 next_url,
                 callback=self.parse_listing,
@@ -185,15 +181,12 @@ class MaghressFamilySpider(scrapy.Spider):
             )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        """An article page: its strip (repeats are dropped downstream) and its record."""
+        """An article page: its strip (when it changed) and its record."""
         if not isinstance(response, HtmlResponse):
             self._drop("not_html", response.url, response.headers.get("Content-Type"))
             return
         self._count("article_pages")
-        decoded = self._decode(response)
-        records = page_records(
-            decoded.text, response.url, self.site, crawled_at=utc_now_iso(), utf8=decoded.utf8
-        )
+        records = page_records(self._page_of(response), crawled_at=utc_now_iso())
         yield from self._changed_strip(records.headlines)
         article = records.article
         if article is None:
@@ -211,39 +204,32 @@ class MaghressFamilySpider(scrapy.Spider):
         """A request that failed for good (after its retries): count why, never silently."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
-        if failure.check(HttpError):
-            reason = f"http_{error.response.status}"
-        elif failure.check(IgnoreRequest):
-            reason = next(
-                (name for words, name in _IGNORED_BECAUSE if words in str(error)), "ignored"
-            )
-        else:
-            reason = f"download_error/{type(error).__name__}"
-        if reason not in ("robots_disallowed", "offsite", "ignored"):
+        reason = failure_reason(error)
+        if reason not in NOT_THE_SITES_FAULT:
             self._count("failed_requests")  # what the error-rate check divides
             if request.callback in (self.parse_home, self.parse_listing):
                 # Older articles behind this page went unseen: the next run catches up.
                 self._count("failed_listing_pages")
         self._drop(reason, request.url, str(error))
 
-    def _decode(self, response: Response) -> Decoded:
-        """The page's text, even when its charset is declared wrong or not at all."""
+    def _page_of(self, response: Response) -> MaghressPage:
+        """The page object, decoded by itself even when its charset is declared wrong."""
         content_type = response.headers.get("Content-Type")
-        decoded = decode_page(
+        page = page_from_response(
+            response.url,
             response.body,
             content_type.decode("latin-1") if content_type else None,
-            self.site.lang_of_url(response.url),
+            self.site,
         )
-        if decoded.repaired:
+        if page.charset_repaired:
             self._count("charset/repaired")
-        return decoded
+        return page
 
     def _page(self, response: Response) -> MaghressPage | None:
         if not isinstance(response, HtmlResponse):
             self._drop("not_html", response.url, response.headers.get("Content-Type"))
             return None
-        decoded = self._decode(response)
-        page = page_for(decoded.text, response.url, self.site, utf8=decoded.utf8)
+        page = self._page_of(response)
         try:
             page.tree  # noqa: B018 - parse now, to report an unparsable page here
         except EmptyPage as error:
@@ -255,8 +241,8 @@ class MaghressFamilySpider(scrapy.Spider):
         yield from self._changed_strip(headlines_record(page, utc_now_iso()))
 
     def _changed_strip(self, record: Headlines | None) -> Iterator[Headlines]:
-        """The section's strip, only when it differs from the last one yielded
-        (the dedupe pipeline enforces the same rule for any spider)."""
+        """The section's strip, only when it differs from the last one yielded: every
+        page carries it, and a run writes each strip once per change."""
         if record is not None and self._last_strip.get(record.lang) != record.id:
             self._last_strip[record.lang] = record.id
             yield record
@@ -277,31 +263,28 @@ class MaghressFamilySpider(scrapy.Spider):
         # Counted before the lang/sources filters: a typo in sources= is not a
         # "layout changed" alarm (exit 4), and the menu warning says what happened.
         # One stats call per page: ~50 links per listing page.
-        if found := sum(parsed is not None for _teaser, parsed in links):
+        if found := sum(link is not None for _teaser, link in links):
             self._count("article_links", found)
-        for teaser, parsed in links:
-            if parsed is None:
-                continue
-            if parsed[0] not in self.args.langs:
-                continue
-            if self.args.sources is not None and parsed[1] not in self.args.sources:
-                continue
-            if not self.args.in_window(teaser.published):
-                self._count("skipped/out_of_window")
-                continue
-            if self.skip_known and not refetch and self._is_known(teaser.url):
-                self._count("state/skipped_known")
-                continue
-            url = self.site.canonical_article_url(teaser.url, self.args.base_url)
+        skip_known = self.skip_known and not refetch and self.state is not None
+        is_known = self._is_known if skip_known else None
+        for teaser, link in links:
             # The strip's ~50 links are on every page: building a Request for each,
             # only for the duplicate filter to drop it, cost more than the parsing.
-            if url is None or url in self._requested:
+            skipped = why_skip_link(teaser, link, self.args, is_known, self._requested)
+            if skipped is not None:
+                if skipped in COUNTED_LINK_SKIPS:
+                    self._count(skipped)
                 continue
-            self._requested.add(url)
+            # Not skipped: ``link`` is an article's, so it has a canonical URL.
+            self._requested.add(link)  # type: ignore[arg-type]
+            url = self.site.canonical_article_url(teaser.url, self.args.base_url)
             # Articles before further listing pages: the queue stays one page deep,
             # so memory does not grow with the archive.
             yield scrapy.Request(
-                url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY
+                url,  # type: ignore[arg-type]
+                callback=self.parse_article,
+                errback=self.on_error,
+                priority=ARTICLE_PRIORITY,
             )
 
     def _resolve_since_auto(self) -> None:

@@ -1,0 +1,126 @@
+"""Why a request was ignored, as a type: our downloader middlewares and the classifier."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import (
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import HtmlResponse, Response
+from scrapy.robotstxt import ProtegoRobotParser
+from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from newsspider.exceptions import (
+    Offsite,
+    RedirectLoop,
+    RobotsDisallowed,
+    TooManyRedirects,
+    failure_reason,
+)
+from newsspider.middlewares.offsite import TypedOffsiteMiddleware
+from newsspider.middlewares.redirect import LoopAwareRedirectMiddleware, TypedMetaRefreshMiddleware
+from newsspider.middlewares.robotstxt import TypedRobotsTxtMiddleware
+from tests.inprocess import BASE, SITE, spider_for
+
+ARTICLE = f"{BASE}/fr/libe/32145"
+
+
+def test_ours_replace_scrapys_at_the_same_place() -> None:
+    spider = spider_for()
+    middlewares = spider.crawler.settings.getwithbase("DOWNLOADER_MIDDLEWARES")
+    for scrapys, ours in (
+        ("offsite.OffsiteMiddleware", "offsite.TypedOffsiteMiddleware"),
+        ("robotstxt.RobotsTxtMiddleware", "robotstxt.TypedRobotsTxtMiddleware"),
+        ("redirect.MetaRefreshMiddleware", "redirect.TypedMetaRefreshMiddleware"),
+        ("redirect.RedirectMiddleware", "redirect.LoopAwareRedirectMiddleware"),
+    ):
+        place = DOWNLOADER_MIDDLEWARES_BASE[f"scrapy.downloadermiddlewares.{scrapys}"]
+        assert middlewares[f"scrapy.downloadermiddlewares.{scrapys}"] is None
+        assert middlewares[f"newsspider.middlewares.{ours}"] == place
+
+
+def test_robots_txt_refusal_is_robots_disallowed() -> None:
+    spider = spider_for()
+    middleware = TypedRobotsTxtMiddleware.from_crawler(spider.crawler)
+    # The fixture's robots.txt: "Disallow: /search".
+    robots = ProtegoRobotParser.from_crawler(spider.crawler, SITE.render("/robots.txt").body)
+    assert middleware.process_request_2(robots, Request(ARTICLE)) is None
+    with pytest.raises(RobotsDisallowed):
+        middleware.process_request_2(robots, Request(f"{BASE}/search?q=maroc"))
+    assert spider.crawler.stats.get_value("robotstxt/forbidden") == 1
+
+
+def test_offsite_refusal_is_offsite_when_scheduled_and_before_download() -> None:
+    spider = spider_for()
+    middleware = TypedOffsiteMiddleware.from_crawler(spider.crawler)
+    middleware.spider_opened(spider)
+    elsewhere = Request("http://169.254.169.254/latest/meta-data/")
+    assert middleware.process_request(Request(ARTICLE)) is None
+    with pytest.raises(Offsite):
+        middleware.request_scheduled(elsewhere, spider)
+    with pytest.raises(Offsite):
+        middleware.process_request(elsewhere)
+    assert spider.crawler.stats.get_value("offsite/filtered") == 2
+
+
+def redirect(request: Request, to: str) -> Response:
+    return Response(request.url, status=301, headers={"Location": to}, request=request)
+
+
+def test_a_redirect_back_into_its_chain_is_a_loop() -> None:
+    middleware = LoopAwareRedirectMiddleware.from_crawler(spider_for().crawler)
+    first = Request(ARTICLE)
+    second = middleware.process_response(first, redirect(first, "/fr/libe/32145?again=1"))
+    assert isinstance(second, Request) and second.url == f"{ARTICLE}?again=1"
+    with pytest.raises(RedirectLoop):
+        middleware.process_response(second, redirect(second, "/fr/libe/32145"))
+
+
+def test_a_chain_past_redirect_max_times_is_too_many_redirects() -> None:
+    middleware = LoopAwareRedirectMiddleware.from_crawler(
+        spider_for({"REDIRECT_MAX_TIMES": 2}).crawler
+    )
+    request = Request(f"{ARTICLE}?hop=0")
+    for hop in (1, 2):
+        request = middleware.process_response(request, redirect(request, f"?hop={hop}"))
+    with pytest.raises(TooManyRedirects) as caught:
+        middleware.process_response(request, redirect(request, "?hop=3"))
+    assert not isinstance(caught.value, RedirectLoop)
+
+
+def test_a_meta_refresh_chain_past_the_limit_is_too_many_redirects() -> None:
+    middleware = TypedMetaRefreshMiddleware.from_crawler(spider_for().crawler)
+    page = b'<html><head><meta http-equiv="refresh" content="0;url=/fr/libe/32146"></head></html>'
+    request = Request(ARTICLE, meta={"redirect_times": 5})  # REDIRECT_MAX_TIMES
+    response = HtmlResponse(ARTICLE, body=page, request=request)
+    with pytest.raises(TooManyRedirects):
+        middleware.process_response(request, response)
+
+
+FAILURES = [
+    (HttpError(Response(ARTICLE, status=503)), "http_503"),
+    (HttpError(Response(ARTICLE, status=404)), "http_404"),
+    (RobotsDisallowed("Forbidden by robots.txt"), "robots_disallowed"),
+    (Offsite("Filtered offsite request to '169.254.169.254'"), "offsite"),
+    (TooManyRedirects("max redirections reached"), "too_many_redirects"),
+    (RedirectLoop("redirect loop back to /fr/libe/1"), "too_many_redirects"),
+    # Told apart by type, never by message: Scrapy's untyped words are just "ignored".
+    (IgnoreRequest("Forbidden by robots.txt"), "ignored"),
+    (IgnoreRequest("Filtered offsite request to 'x'"), "ignored"),
+    (IgnoreRequest("max redirections reached"), "ignored"),
+    (IgnoreRequest(), "ignored"),
+    (DownloadTimeoutError("took longer than 2.0 seconds"), "download_error/DownloadTimeoutError"),
+    (DownloadFailedError("Connection was closed"), "download_error/DownloadFailedError"),
+    (ResponseDataLossError("truncated"), "download_error/ResponseDataLossError"),
+    (ConnectionRefusedError(), "download_error/ConnectionRefusedError"),
+]
+
+
+@pytest.mark.parametrize(("error", "reason"), FAILURES)
+def test_failure_reason(error: Exception, reason: str) -> None:
+    assert failure_reason(error) == reason
