@@ -33,7 +33,7 @@ from pathlib import Path
 
 import lxml.html
 
-from newsspider.demo_site import DemoSite, load_site, render
+from newsspider.demo_site import DemoSite, cache, load_site
 from newsspider.extract import page_from_response
 from newsspider.records import page_records
 from newsspider.sites import SITES
@@ -82,12 +82,12 @@ def whole_site_cached() -> Iterator[None]:
     (~0.9 ms of CPU) on the crawler's two cores, for both spiders, which only
     added contention and noise to what is measured.
     """
-    saved = render.CACHE_PAGES, render.CACHE_BYTES
-    render.CACHE_PAGES, render.CACHE_BYTES = 1 << 30, 1 << 40
+    saved = cache.CACHE_PAGES, cache.CACHE_BYTES
+    cache.CACHE_PAGES, cache.CACHE_BYTES = 1 << 30, 1 << 40
     try:
         yield
     finally:
-        render.CACHE_PAGES, render.CACHE_BYTES = saved
+        cache.CACHE_PAGES, cache.CACHE_BYTES = saved
 
 
 def _high_water_kb(pid: int) -> int:

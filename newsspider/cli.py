@@ -184,13 +184,28 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve_demo(args: argparse.Namespace) -> int:
-    """Serve the bundled fixture site on loopback until Ctrl-C."""
-    from newsspider.demo_site import serve
+    """Serve the bundled fixture sites on loopback until Ctrl-C, one port per site."""
+    from newsspider.demo_site import fixture_sites, serve
 
+    available = fixture_sites()
+    names = available if args.all else (args.site or ["maghress"])
+    missing = [name for name in names if name not in available]
+    if missing:
+        return _fail(
+            f"the fixture has no content for {', '.join(missing)} "
+            f"(it serves: {', '.join(available)})"
+        )
+    if len(set(names)) != len(names):
+        return _fail(f"--site names a site twice: {', '.join(names)}")
+    ports = (
+        f"{args.port}"
+        if len(names) == 1 or not args.port
+        else f"{args.port}-{args.port + len(names) - 1}"
+    )
     try:
-        serve(port=args.port, host=args.host)
+        serve(port=args.port, host=args.host, sites=names)
     except OSError as error:
-        return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
+        return _fail(f"cannot listen on {args.host}:{ports}: {error.strerror}")
     except KeyboardInterrupt:
         pass
     return EXIT_OK
@@ -239,9 +254,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--log-file", help="default: data/SPIDER/logs/START.log")
     run.set_defaults(handler=cmd_run)
 
-    serve = commands.add_parser("serve-demo", help="serve the offline fixture site")
-    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve = commands.add_parser(
+        "serve-demo", help="serve the offline fixture site (Maghress, or several family sites)"
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="the first site's port, the next sites take the ports that follow; 0 picks free ports",
+    )
     serve.add_argument("--host", default="127.0.0.1")
+    chosen = serve.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--site",
+        action="append",
+        choices=sorted(SITES),
+        help="serve this family site (repeat for several, one port each); default: maghress",
+    )
+    chosen.add_argument("--all", action="store_true", help="serve every site the fixture has")
     serve.set_defaults(handler=cmd_serve_demo)
     return parser
 

@@ -23,8 +23,9 @@ from xml.etree import ElementTree
 import pytest
 from parsel import Selector
 
-from newsspider.demo_site import SECTIONS, Article, DemoSite, Site, load_site
-from newsspider.demo_site.render import CACHE_BYTES, CACHE_PAGES, TICKER_MAX
+from newsspider.demo_site import SECTIONS, DemoSite, FixtureArticle, FixtureSite, load_site
+from newsspider.demo_site.cache import CACHE_BYTES, CACHE_PAGES
+from newsspider.demo_site.content import TICKER_MAX
 from newsspider.sites import SITES
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -71,7 +72,7 @@ def strip(sel: Selector) -> list[tuple[str, str]]:
     return [("".join(a.css("::text").getall()), a.attrib["href"]) for a in anchors]
 
 
-def article_paths(site: Site) -> list[str]:
+def article_paths(site: FixtureSite) -> list[str]:
     return [a.path for a in site.articles]
 
 
@@ -92,7 +93,7 @@ def test_add_article_is_served_and_listed_first(server: DemoSite, lang: str, lay
 
     article = site.add_article(lang, source=source, layout=layout)
 
-    assert isinstance(article, Article)
+    assert isinstance(article, FixtureArticle)
     assert (article.lang, article.source, article.layout) == (lang, source, layout)
     assert int(article.id) > max(old_ids)
     assert article.published == site.clock.isoformat()

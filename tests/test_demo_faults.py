@@ -20,7 +20,7 @@ import lxml.html
 import pytest
 from parsel import Selector
 
-from newsspider.demo_site import Article, DemoSite, PathFault, load_site
+from newsspider.demo_site import DemoSite, FixtureArticle, PathFault, load_site
 from newsspider.demo_site.faults import (
     NUL,
     STRAY_CDATA,
@@ -505,7 +505,7 @@ def test_explicit_title_and_paragraphs_with_raw_entities(server: DemoSite) -> No
     )
     article = server.site.add_article("fr", title=long_title, paragraphs=[paragraph, marks])
 
-    assert isinstance(article, Article) and len(article.title) == 5000
+    assert isinstance(article, FixtureArticle) and len(article.title) == 5000
     assert article.title == long_title
     assert article.paragraphs == [
         "Named: été\u00a0« guillemets » l'apostrophe; raw: é é é &amp; &foo; \ufffd \ufffd end",

@@ -2,7 +2,7 @@
 
 Every end-to-end and golden test trusts this site, so these tests read its pages the way a
 crawler does (HTTP on a port-0 server, lxml) and compare what they find with the
-:class:`Article` objects, and the French strip and seed article with the real seed page.
+:class:`FixtureArticle` objects, and the French strip and seed article with the real seed page.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from parsel import Selector
 from newsspider.demo_site import (
     SECTIONS,
     SPECIAL,
-    Article,
     DemoSite,
+    FixtureArticle,
     Source,
     load_site,
     teaser_text,
@@ -106,7 +106,7 @@ def text_blocks(element: lxml_html.HtmlElement) -> list[str]:
     return [norm(block) for block in text.split("\x01") if norm(block)]
 
 
-def page_fields(page: Fetched, article: Article) -> dict[str, object]:
+def page_fields(page: Fetched, article: FixtureArticle) -> dict[str, object]:
     """What the article page shows, read by selectors of the layout the article declares."""
     sel = page.sel
     if article.layout == "span":
@@ -127,18 +127,18 @@ def page_fields(page: Fetched, article: Article) -> dict[str, object]:
     }
 
 
-def source_of(article: Article) -> Source:
+def source_of(article: FixtureArticle) -> Source:
     source = SITE.source(article.source)
     assert source is not None
     return source
 
 
-def numeric_date(article: Article) -> str:
+def numeric_date(article: FixtureArticle) -> str:
     year, month, day = (article.published or "").split("-")
     return f"{day} - {month} - {year}"
 
 
-def expected_line(article: Article) -> str:
+def expected_line(article: FixtureArticle) -> str:
     locale = SITE.locale[article.lang]
     line = f"{locale['published']} {source_of(article).name}"
     if article.published is None:
@@ -381,7 +381,7 @@ def test_undated_teaser_has_no_date(server: DemoSite) -> None:
 
 
 @pytest.mark.parametrize("article", SITE.articles, ids=lambda a: a.path)
-def test_article_page_shows_exactly_the_article(server: DemoSite, article: Article) -> None:
+def test_article_page_shows_exactly_the_article(server: DemoSite, article: FixtureArticle) -> None:
     page = fetch(server, article.path)
     assert page.status == 200
     charset = "UTF-8" if article.encoding == "utf-8" else article.encoding

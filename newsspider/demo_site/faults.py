@@ -1,10 +1,11 @@
 """Per-path faults of the fixture site: what a broken or hostile web does to one URL.
 
-A :class:`PathFault` is set with :meth:`Site.add_path_fault` and matched against the path of
-each request (query string ignored; a pattern ending in ``*`` matches a prefix). The
+A :class:`PathFault` is set with :meth:`FixtureSite.add_path_fault` and matched against the
+path of each request (query string ignored; a pattern ending in ``*`` matches a prefix). The
 network-level kinds (``slow``, ``reset``, ``truncate``) are carried out by the HTTP handler in
 ``server.py``; the content-level kinds turn the rendered :class:`Response` into something else
-in :meth:`Site.render`. The pure byte and text transformations live here.
+in :meth:`FixtureSite.render`: the responses that replace a page (:func:`replacement`,
+:func:`error_response`) and the transformations of a page's bytes (:func:`transform`) live here.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ import codecs
 import math
 import re
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
+
+from .response import Response, response
+from .templates import esc
 
 # In the order a request meets them: network faults before anything is rendered, then the
 # ones that replace the page, then the ones that transform it (truncate acts on the result).
@@ -263,3 +268,77 @@ def pad(body: bytes, size: int) -> bytes:
     filler = deficit - len(head) - len(tail)
     noise = _PAD_WORDS * (filler // len(_PAD_WORDS) + 1)
     return body + head + noise[:filler] + tail
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+def error_response(status: int, server_name: str) -> Response:
+    """What the front end answers when the application fails: Apache's bare error page."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    if status >= 500:
+        text = (
+            "The server encountered an internal error or\nmisconfiguration and was unable "
+            "to complete\nyour request."
+        )
+    else:
+        text = "The server refused to serve the requested URL."
+    body = (
+        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n'
+        f"<html><head>\n<title>{status} {phrase}</title>\n</head><body>\n<h1>{phrase}</h1>\n"
+        f"<p>{text}</p>\n<hr>\n<address>Apache Server at {server_name} Port 443</address>\n"
+        "</body></html>\n"
+    )
+    return response(status, "text/html; charset=iso-8859-1", body.encode("ascii"))
+
+
+def replacement(fault: PathFault, server_name: str) -> Response:
+    """What a ``status``, ``redirect`` or ``content`` fault answers instead of the page."""
+    if fault.kind == "status":
+        status = int(fault.params["status"])
+        answer = error_response(status, server_name)
+        if status in (429, 503):
+            answer.headers["Retry-After"] = "1"
+        return answer
+    if fault.kind == "redirect":
+        to = str(fault.params["to"])
+        status = int(fault.params["status"])
+        body = (
+            '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n'
+            f"<html><head>\n<title>{status} {HTTPStatus(status).phrase}</title>\n</head><body>\n"
+            f'<h1>{HTTPStatus(status).phrase}</h1>\n<p>The document has moved <a href="{esc(to)}">'
+            "here</a>.</p>\n</body></html>\n"
+        ).encode("iso-8859-1", "xmlcharrefreplace")
+        answer = response(status, "text/html; charset=iso-8859-1", body)
+        answer.headers["Location"] = to
+        return answer
+    return response(200, str(fault.params["content_type"]), bytes(fault.params["body"]))
+
+
+def transform(page: Response, fault: PathFault) -> Response:
+    """A ``malformed``, ``charset`` or ``oversize`` fault applied to a rendered page."""
+    content_type = page.headers.get("Content-Type", "")
+    base_type = content_type.split(";", 1)[0].strip().lower()
+    body = page.body
+    if fault.kind == "malformed":
+        if base_type != "text/html":
+            return page
+        text = mangle_html(body.decode(page.charset, "replace"))
+        body = text.encode(page.charset, "xmlcharrefreplace")
+    elif fault.kind == "charset":
+        if not (base_type.startswith("text/") or "xml" in base_type):
+            return page
+        body, content_type = recharset(
+            body,
+            page.charset,
+            content_type,
+            str(fault.params["encoding"]),
+            fault.params["declared"],
+        )
+    else:
+        body = pad(body, int(fault.params["size"]))
+    headers = {**page.headers, "Content-Type": content_type, "Content-Length": str(len(body))}
+    return Response(page.status, headers, body)

@@ -6,7 +6,11 @@ crawl actually fetched. Each request renders from ``demo.site`` as it is at that
 test can drive the site between two crawls (``server.site.add_article(...)``,
 ``server.site.set_faults(...)``) while it keeps serving.
 
-The network-level path faults of :meth:`Site.add_path_fault` are carried out here: ``slow``
+:class:`DemoFamily` serves several family sites side by side, one port each: ``*.localhost``
+names do not resolve everywhere and a crawler sends ``Host: 127.0.0.1:port``, so the port is
+what tells the sites apart.
+
+The network-level path faults of :meth:`FixtureSite.add_path_fault` are carried out here: ``slow``
 sleeps before answering (the request is rendered and recorded when it arrives), ``reset``
 drops the connection with a TCP RST (recorded with status 0), ``truncate`` sends half the
 body under the full Content-Length and closes.
@@ -17,10 +21,12 @@ from __future__ import annotations
 import socket
 import struct
 import threading
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from .render import Site, load_site
+from .loading import DEFAULT_SITE
+from .site import FixtureSite, load_site
 
 
 class _Server(ThreadingHTTPServer):
@@ -30,9 +36,12 @@ class _Server(ThreadingHTTPServer):
 
 
 class DemoSite:
-    """The demo site served on ``host:port`` (port 0: any free port) until :meth:`stop`."""
+    """A fixture site (default: Maghress) served on ``host:port`` (port 0: any free port)
+    until :meth:`stop`."""
 
-    def __init__(self, site: Site | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, site: FixtureSite | None = None, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         self.site = site if site is not None else load_site()
         self.host = host
         self._port = port
@@ -172,15 +181,87 @@ def _handler_for(demo: DemoSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(port: int = 8000, host: str = "127.0.0.1", synthetic: int = 0, page_kb: int = 0) -> None:
-    """Serve the demo site in the foreground until Ctrl-C (``synthetic``, ``page_kb``: see
-    :func:`load_site`)."""
-    demo = DemoSite(load_site(synthetic=synthetic, page_kb=page_kb), host=host, port=port)
-    httpd = demo.bind()
-    print(f"Demo site at {demo.base_url}/ (Ctrl-C to stop)", flush=True)
+class DemoFamily:
+    """Several family sites side by side, each a :class:`DemoSite` on its own port.
+
+    ``port`` 0 gives each site any free port; another ``port`` is the first site's, the next
+    sites take the ports that follow. ``family["djazairess"]`` is that site's server.
+    """
+
+    def __init__(
+        self,
+        names: Sequence[str] = (DEFAULT_SITE,),
+        host: str = "127.0.0.1",
+        port: int = 0,
+        synthetic: int = 0,
+        page_kb: int = 0,
+    ) -> None:
+        if not names or len(set(names)) != len(names):
+            raise ValueError(f"name each site once: {list(names)}")
+        self.servers = {
+            name: DemoSite(
+                load_site(synthetic=synthetic, page_kb=page_kb, site=name),
+                host=host,
+                port=port + number if port else 0,
+            )
+            for number, name in enumerate(names)
+        }
+
+    def __getitem__(self, name: str) -> DemoSite:
+        return self.servers[name]
+
+    def bind(self) -> None:
+        """Open every listening socket, so that ports are known before anything is served."""
+        try:
+            for server in self.servers.values():
+                server.bind()
+        except OSError:
+            self.stop()
+            raise
+
+    def start(self) -> DemoFamily:
+        self.bind()
+        for server in self.servers.values():
+            server.start()
+        return self
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+    def __enter__(self) -> DemoFamily:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def serve(
+    port: int = 8000,
+    host: str = "127.0.0.1",
+    synthetic: int = 0,
+    page_kb: int = 0,
+    sites: Sequence[str] = (DEFAULT_SITE,),
+) -> None:
+    """Serve fixture sites in the foreground until Ctrl-C, printing one line per site with its
+    base URL (``synthetic``, ``page_kb``: see :func:`load_site`; ``port``: see
+    :class:`DemoFamily`)."""
+    family = DemoFamily(sites, host=host, port=port, synthetic=synthetic, page_kb=page_kb)
+    family.bind()
+    # Serving Maghress alone is the classic banner; otherwise each line names its site.
+    named = list(sites) != [DEFAULT_SITE]
+    for name, server in family.servers.items():
+        label = f"{name}; Ctrl-C to stop" if named else "Ctrl-C to stop"
+        print(f"Demo site at {server.base_url}/ ({label})", flush=True)
     try:
-        httpd.serve_forever()
+        family.start()
+        threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
-        demo.stop()
+        family.stop()
