@@ -25,17 +25,18 @@ import re
 _AS_1252 = "".join(bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0))
 _AS_LATIN1 = "".join(chr(b) for b in range(0x80, 0xC0))
 _AS_1256 = "".join(bytes([b]).decode("cp1256") for b in range(0x80, 0xC0))
-# NBSP, soft hyphen and joiners do not survive text cleaning; the Arabic
-# punctuation and » legitimately follow a word ending in ط, ظ or أ.
-_GONE_OR_LEGITIMATE = set("\xa0\xad\u200c\u200d،؛؟»")
+# NBSP, soft hyphen and joiners do not survive text cleaning.
+_CLEANED_AWAY = "\xa0\xad\u200c\u200d"
+# Arabic punctuation and » legitimately follow a word ending in ط, ظ or أ.
+_AFTER_ARABIC_WORDS = "،؛؟»"
 
 
-def _images(chars: str) -> str:
-    return re.escape("".join(sorted(set(chars) - _GONE_OR_LEGITIMATE)))
+def _images(chars: str, left_out: str) -> str:
+    return re.escape("".join(sorted(set(chars) - set(left_out))))
 
 
-_LATIN = _images(_AS_1252 + _AS_LATIN1)
-_ARABIC = _images(_AS_1256)
+_LATIN = _images(_AS_1252 + _AS_LATIN1, _CLEANED_AWAY)
+_ARABIC = _images(_AS_1256, _CLEANED_AWAY + _AFTER_ARABIC_WORDS)
 MOJIBAKE = re.compile(
     "|".join(
         (
