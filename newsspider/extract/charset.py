@@ -2,9 +2,9 @@
 
 Scrapy trusts the declared charset and, without one, guesses UTF-8 then
 windows-1252 — which turns an undeclared Arabic windows-1256 page into Latin
-garbage without a single decoding error.  Here a declaration must decode
-cleanly to be believed; otherwise UTF-8 is tried, then the legacy charset of the
-section's language.
+garbage without a single decoding error.  Here a declaration is believed when
+it decodes the page, or all but a few of its bytes; otherwise UTF-8 is tried,
+then the legacy charset of the section's language.
 
 Real UTF-8 pages carry stray bytes: a curly quote pasted from a word processor
 arrives as windows-1252 ``\\x93``, even inside a comment or a script.  One such
@@ -16,7 +16,7 @@ i.e. when the page really is in it.
 
 from __future__ import annotations
 
-import re
+import codecs
 from dataclasses import dataclass
 
 from bs4.dammit import UnicodeDammit
@@ -37,8 +37,8 @@ LEGACY_ENCODINGS = {"ar": "cp1256", "fr": "cp1252", "en": "cp1252"}
 STRAY_SHARE = 0.01
 
 _ASCII = bytes(range(0x80))
-# What ``surrogateescape`` turns each undecodable byte into: U+DC80..U+DCFF.
-_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+# ``bytes.decode(..., REPAIR_STRAY_BYTES)``: see _repair_stray_bytes.
+REPAIR_STRAY_BYTES = "newsspider.repair_stray_bytes"
 
 
 @dataclass(frozen=True)
@@ -64,27 +64,26 @@ def _non_ascii(body: bytes) -> int:
     return len(body.translate(None, _ASCII))
 
 
-def _repair_stray_bytes(escaped: re.Match[str]) -> str:
-    """One run of invalid bytes: windows-1252 ones become their characters
-    (``\\x93`` → “), anything else U+FFFD.
+def _repair_stray_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Error handler for UTF-8: the bytes the decoder rejected, windows-1252 ones as
+    their characters (``\\x93`` → “), anything else as U+FFFD.
 
-    ``detwingle`` is given only the run, not the page: on a whole page it skips
-    a stray lead byte's supposed continuation bytes blindly, and can land inside
-    the next valid character and rewrite it.
+    Called by the decoder, in C, for each invalid sequence only: the valid rest of
+    the page costs nothing.  ``detwingle`` is given just those bytes, not the page:
+    on a whole page it skips a stray lead byte's supposed continuation bytes
+    blindly and can land inside the next valid character and rewrite it.  A lone
+    lead byte (``\\xc3``) stays U+FFFD: it may as well be a cut UTF-8 character.
     """
-    run = escaped.group().encode("utf-8", "surrogateescape")
-    return UnicodeDammit.detwingle(run).decode("utf-8", "replace")
+    stray = error.object[error.start : error.end]
+    return UnicodeDammit.detwingle(stray).decode("utf-8", "replace"), error.end
 
 
-def _as_utf8(body: bytes) -> tuple[str, int]:
-    """``body`` decoded as UTF-8 with its invalid bytes escaped, and how many there are."""
-    escaped = body.decode("utf-8", "surrogateescape")
-    return escaped, sum(len(run) for run in _ESCAPED_BYTES.findall(escaped))
+codecs.register_error(REPAIR_STRAY_BYTES, _repair_stray_bytes)
 
 
-def _repaired(escaped: str) -> str:
-    """Pure Python per invalid run: called only when the strict decode failed."""
-    return _ESCAPED_BYTES.sub(_repair_stray_bytes, escaped)
+def _invalid_utf8(body: bytes) -> int:
+    """How many bytes of ``body`` are no part of a valid UTF-8 character."""
+    return len(body.decode("utf-8", "surrogateescape")) - len(body.decode("utf-8", "ignore"))
 
 
 def _legacy(body: bytes, encoding: str, declared: str | None, repaired: bool) -> Decoded:
@@ -116,24 +115,24 @@ def decode_page(body: bytes, content_type: str | None, lang: str | None) -> Deco
         text = _strict(body, "utf-8")
         if text is not None:
             return Decoded(text, "utf-8", None, False, body)
-        escaped, invalid = _as_utf8(body)
-        return Decoded(_repaired(escaped), "utf-8", None, False, None, invalid)
+        text = body.decode("utf-8", REPAIR_STRAY_BYTES)
+        return Decoded(text, "utf-8", None, False, None, _invalid_utf8(body))
 
     declared = http_content_type_encoding(content_type) or html_body_declared_encoding(body)
     declared = resolve_encoding(declared) if declared else None
     legacy_declared = declared if declared and declared != "utf-8" else None
-    text = _strict(body, legacy_declared)
-    if text is not None:
-        return Decoded(text, legacy_declared or "", declared, False)
+    if legacy_declared and (text := _strict(body, legacy_declared)) is not None:
+        return Decoded(text, legacy_declared, declared, False)
     text = _strict(body, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8", declared, legacy_declared is not None, body)
 
     non_ascii = _non_ascii(body)
-    escaped, invalid = _as_utf8(body)
+    invalid = _invalid_utf8(body)
     if invalid * 2 <= non_ascii:
         repaired = legacy_declared is not None or invalid > non_ascii * STRAY_SHARE
-        return Decoded(_repaired(escaped), "utf-8", declared, repaired, None, invalid)
+        text = body.decode("utf-8", REPAIR_STRAY_BYTES)
+        return Decoded(text, "utf-8", declared, repaired, None, invalid)
     if legacy_declared:
         in_declared = _legacy(body, legacy_declared, declared, False)
         if in_declared.repaired_bytes <= non_ascii * STRAY_SHARE:
