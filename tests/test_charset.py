@@ -179,6 +179,20 @@ ARABIC = "المغرب يطلق برنامجا جديدا لدعم الفلاح�
         # A UTF-8 BOM settles the charset; stray bytes are still repaired one by one.
         (b"\xef\xbb\xbf\x93" + FRENCH.encode(), None, "ar", "“" + FRENCH, "utf-8", False, 1),
     ],
+    ids=[
+        "utf8-declared",
+        "utf8-undeclared",
+        "1256-declared",
+        "1252-undeclared",
+        "1256-declared-utf8",
+        "utf8-with-1252-quotes",
+        "utf8-ar-with-1252-quote-ellipsis",
+        "undefined-1252-byte",
+        "lone-lead-byte",
+        "utf8-declared-1252",
+        "1252-with-undefined-byte",
+        "bom-with-stray-byte",
+    ],
 )
 def test_decoding_rules(
     body: bytes,
