@@ -1,5 +1,6 @@
 """Property tests: extraction never raises on random or mutated pages, and what it
-returns is either a schema-valid record or a recorded reason.
+returns is either a schema-valid record or a recorded reason; stray bytes in a
+page's text change nothing but the characters they stand for.
 
 `make test` runs a short profile; `make fuzz` runs a long one
 (``HYPOTHESIS_PROFILE=fuzz``).
@@ -7,6 +8,8 @@ returns is either a schema-valid record or a recorded reason.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,8 +18,11 @@ from hypothesis import strategies as st
 from itemadapter import ItemAdapter
 
 from newsspider.cli import extract_records
+from newsspider.demo_site import load_site
 from newsspider.extract.charset import decode_page
 from newsspider.extract.feed import BadFeed, feed_items
+from newsspider.extract.mojibake import is_mojibake
+from newsspider.records import page_records
 from newsspider.schema import record_errors
 from newsspider.sites import SITES
 
@@ -125,3 +131,101 @@ def test_hostile_feeds_are_not_expanded(feed: bytes) -> None:
     items = feed_items(feed)
     assert len(items) <= 1
     assert all(item.url.startswith("https://www.maghress.com/fr/libe/") for item in items)
+
+
+# --- stray bytes in the text of valid pages -------------------------------------------
+
+DEMO = load_site()
+# Text between tags (``>…<``), where pasted bytes land; entities are markup.
+_TEXT = re.compile(rb">([^<>]+)<")
+_ENTITY = re.compile(rb"&#?[0-9A-Za-z]+;")
+
+
+@dataclass(frozen=True)
+class ValidPage:
+    url: str
+    body: bytes
+    text_positions: list[int]  # byte offsets where a character of the text starts
+    article_positions: list[int]  # the same, between the title and the source link
+
+
+def _valid_page(lang: str, layout: str) -> ValidPage:
+    article = next(
+        a for a in DEMO.articles if (a.lang, a.layout, a.encoding) == (lang, layout, "utf-8")
+    )
+    body = DEMO.render(article.path).body
+    positions = []
+    for run in _TEXT.finditer(body):
+        start, end = run.span(1)
+        in_entity = {
+            i for entity in _ENTITY.finditer(body, start, end) for i in range(*entity.span())[1:]
+        }
+        # Not inside a UTF-8 sequence (0x80-0xBF continue one), nor inside an entity.
+        positions += [
+            i
+            for i in range(start, end + 1)
+            if (i == end or not 0x80 <= body[i] < 0xC0) and i not in in_entity
+        ]
+    container = body.index(b'id="articlecontainer"' if layout == "span" else b"<article ")
+    origin = body.index(b'class="articlesource"' if layout == "span" else b'class="post-origin"')
+    in_article = [i for i in positions if container < i < origin]
+    return ValidPage(f"https://www.maghress.com{article.path}", body, positions, in_article)
+
+
+VALID_PAGES = [_valid_page(lang, layout) for lang in ("fr", "ar") for layout in ("span", "article")]
+# 1-3 bytes of 0x80-0xFF that are no UTF-8 character, even together (not ``\xc3\xa9``).
+STRAY = (
+    st.lists(st.integers(0x80, 0xFF), min_size=1, max_size=3)
+    .map(bytes)
+    .filter(
+        lambda run: all(0xDC80 <= ord(c) <= 0xDCFF for c in run.decode("utf-8", "surrogateescape"))
+    )
+)
+
+
+def title_and_body(body: bytes, url: str) -> tuple[str | None, str | None, str]:
+    decoded = decode_page(body, "text/html; charset=UTF-8", SITES["maghress"].lang_of_url(url))
+    article = page_records(decoded.text, url, SITES["maghress"], utf8=decoded.utf8).article
+    assert article is not None
+    return article.title, article.body, decoded.encoding
+
+
+CLEAN = [title_and_body(page.body, page.url) for page in VALID_PAGES]
+
+
+def without(text: str | None, chars: set[str]) -> list[str]:
+    """``text``'s paragraphs with ``chars`` and spaces taken out, empty ones dropped:
+    what is left once the inserted positions are ignored (an inserted NBSP is a space)."""
+    table = {ord(char): None for char in chars}
+    paragraphs = ("".join(p.translate(table).split()) for p in (text or "").split("\n\n"))
+    return [p for p in paragraphs if p]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), index=st.integers(0, len(VALID_PAGES) - 1))
+def test_stray_bytes_in_the_text_change_only_their_own_characters(
+    data: st.DataObject, index: int
+) -> None:
+    page = VALID_PAGES[index]
+    anywhere = st.sampled_from(page.text_positions)
+    positions = data.draw(
+        st.lists(
+            st.one_of(st.sampled_from(page.article_positions), anywhere),
+            min_size=1,
+            max_size=6,
+            unique=True,
+        )
+    )
+    runs = [data.draw(STRAY) for _ in positions]
+    dirty = bytearray(page.body)
+    for position, run in sorted(zip(positions, runs, strict=True), reverse=True):
+        dirty[position:position] = run
+    title, body, encoding = title_and_body(bytes(dirty), page.url)
+
+    # What the inserted bytes may have become: their windows-1252 characters, or U+FFFD.
+    became = {"\ufffd"} | {bytes([b]).decode("cp1252", "replace") for run in runs for b in run}
+    clean_title, clean_body, _ = CLEAN[index]
+    assert encoding == "utf-8"
+    assert without(title, became) == without(clean_title, became)
+    assert without(body, became) == without(clean_body, became)
+    assert not is_mojibake(title, body)

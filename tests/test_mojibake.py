@@ -1,0 +1,102 @@
+"""The mojibake guard, on texts garbled the way a crawl garbles them: real French,
+Arabic and English sentences encoded to bytes and decoded in the wrong charset, then
+cleaned like a record's field."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsspider.extract.mojibake import is_mojibake, mojibake_hits
+from newsspider.extract.text import clean_text
+
+FR_TITLE = "Libération : la réforme des retraites votée à l'Assemblée"
+FR_BODY = (
+    "Le gouvernement a présenté jeudi « un texte équilibré », selon la ministre. "
+    "Les élèves ont déjà commencé à réviser ; l’été sera chargé…"
+)
+AR_TITLE = "المغرب يطلق برنامجا جديدا لدعم الفلاحين"
+AR_BODY = (
+    "أعلنت وزارة الفلاحة، يوم الخميس، عن برنامج جديد لدعم صغار الفلاحين المتضررين "
+    "من الجفاف. وقال الوزير: «الموسم صعب، لكن الدعم سيصل قبل نهاية الشهر»."
+)
+EN_TITLE = "Morocco unveils a new plan for farmers"
+EN_BODY = "The minister called the plan “balanced” — critics say it comes too late."
+
+
+def garbled(text: str, read_as: str, written_as: str = "utf-8") -> str:
+    """``text`` written in one charset and read in another, as a record would hold it."""
+    return clean_text(text.encode(written_as).decode(read_as, "replace"))
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (garbled(FR_TITLE, "cp1252"), garbled(FR_BODY, "cp1252")),
+        (garbled(FR_TITLE, "latin-1"), garbled(FR_BODY, "latin-1")),
+        (garbled(FR_TITLE, "cp1256"), garbled(FR_BODY, "cp1256")),
+        (garbled(AR_TITLE, "cp1252"), garbled(AR_BODY, "cp1252")),
+        (garbled(AR_TITLE, "latin-1"), garbled(AR_BODY, "latin-1")),
+        (garbled(AR_TITLE, "cp1256"), garbled(AR_BODY, "cp1256")),
+        # A windows-1256 page read as windows-1252.
+        (garbled(AR_TITLE, "cp1252", "cp1256"), garbled(AR_BODY, "cp1252", "cp1256")),
+        (EN_TITLE, garbled(EN_BODY, "cp1252")),
+        # The title alone garbled (a body without accents says nothing).
+        (garbled(FR_TITLE, "cp1252"), "Le texte a été adopté."),
+        (garbled(AR_TITLE, "cp1256"), None),
+    ],
+    ids=[
+        "fr-as-1252",
+        "fr-as-latin1",
+        "fr-as-1256",
+        "ar-as-1252",
+        "ar-as-latin1",
+        "ar-as-1256",
+        "ar-1256-as-1252",
+        "en-quotes-as-1252",
+        "fr-title-only",
+        "ar-title-only",
+    ],
+)
+def test_double_decoding_is_caught(title: str, body: str | None) -> None:
+    assert is_mojibake(title, body)
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (FR_TITLE, FR_BODY),
+        (AR_TITLE, AR_BODY),
+        (EN_TITLE, EN_BODY),
+        # Arabic punctuation and guillemets right after a word ending in ط, ظ or أ.
+        ("الحظ» فقط، ضغط؟ حفظ؛", "قال: «لا خطأ، فقط ضغط»؟ نحن نحفظ؛ هذا مبدأ»."),
+        # Names with a real Ã or Ø, once each.
+        ("São Tomé et Príncipe : l'IRMÃ DULCE honorée", "Ørsted et Ngô Bảo Châu à Hanoï."),
+        # Two look-alikes (a name and a quoted garbled word): at the threshold, not over.
+        ("IRMÃ DULCE", "Les courriels affichaient « Ã© » au lieu de « é »."),
+        (None, None),
+    ],
+    ids=["fr", "ar", "en", "ar-punctuation", "names", "two-look-alikes", "empty"],
+)
+def test_real_text_is_not_flagged(title: str | None, body: str | None) -> None:
+    assert not is_mojibake(title, body)
+
+
+@pytest.mark.parametrize(
+    ("text", "hits"),
+    [
+        ("LibÃ©ration", 1),
+        ("Ã©lÃ¨ve Ã  cÃ´tÃ©", 5),
+        ("Â« oui Â»", 2),
+        ("lâ€™Ã©tÃ©", 3),
+        ("Ø§Ù„Ù…ØºØ±Ø¨", 6),
+        ("ط§ظ„ظ…ط؛ط±ط¨", 5),  # غ → ط؛ is not counted: «فقط؛» is real Arabic
+        ("Libأ©ration", 1),
+        ("ÇáãÛÑÈ", 1),
+        ("IRMÃ DULCE", 1),
+        ("São Paulo", 0),
+        ("فقط، ضغط؟ الحظ»", 0),
+        ("", 0),
+    ],
+)
+def test_hits_are_the_garbled_characters(text: str, hits: int) -> None:
+    assert mojibake_hits(text) == hits

@@ -1,0 +1,121 @@
+"""The headline strip is found whatever the tag case, and never where a browser
+would not show it: in a comment, a script's text or a ``<template>``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsspider.demo_site import load_site
+from newsspider.extract.charset import decode_page
+from newsspider.extract.maghress import MaghressPage, parse_strip, strip_fragment
+from newsspider.records import page_records
+from newsspider.sites import SITES
+
+PAGES = Path(__file__).parent / "pages"
+MAGHRESS = SITES["maghress"]
+STRIP = '<marquee id="marquee"><a href="/fr/libe/1">Vrai bandeau</a></marquee>'
+
+
+@pytest.mark.parametrize(
+    ("html", "fragment"),
+    [
+        (f"<body>{STRIP}</body>", STRIP),
+        (
+            '<DIV ID=BelowHeader><MARQUEE ID="marquee"><A HREF="/fr/libe/1">Vrai bandeau</A></MARQUEE></DIV>',
+            '<MARQUEE ID="marquee"><A HREF="/fr/libe/1">Vrai bandeau</A></MARQUEE>',
+        ),
+        (
+            "<Marquee\nid=marquee><a href=/fr/libe/1>Vrai bandeau</a></mARQUEE >",
+            "<Marquee\nid=marquee><a href=/fr/libe/1>Vrai bandeau</a></mARQUEE >",
+        ),
+        # Not a strip before the real one: a comment, a script's text, a template.
+        ("<!-- <marquee><a href='/fr/x/9'>Ancien</a></marquee> -->" + STRIP, STRIP),
+        ("<!--><marquee-x>--> <!---->" + STRIP, STRIP),
+        (
+            "<script>document.write('<marquee><a href=\"/fr/x/9\">JS</a></marquee>');</script>"
+            + STRIP,
+            STRIP,
+        ),
+        ("<SCRIPT type=text/javascript>var m = '<MARQUEE>';</SCRIPT >" + STRIP, STRIP),
+        ("<style>/* <marquee> */</style><title>a <marquee> b</title>" + STRIP, STRIP),
+        ("<template><marquee><a href='/fr/x/9'>Modèle</a></marquee></template>" + STRIP, STRIP),
+        ("<textarea><marquee></textarea>" + STRIP, STRIP),
+        # A comment inside the strip may hold its closing tag.
+        (
+            "<marquee><a href='/fr/libe/1'>Un</a><!-- </marquee> --><a href='/fr/libe/2'>Deux</a></marquee>",
+            "<marquee><a href='/fr/libe/1'>Un</a><!-- </marquee> --><a href='/fr/libe/2'>Deux</a></marquee>",
+        ),
+        # <noscript> is markup to a client without scripts: its strip is a strip.
+        (f"<noscript>{STRIP}</noscript>", STRIP),
+        # Only look-alikes: no strip.
+        ("<marqueeish>x</marqueeish><marquee-box>y</marquee-box>", None),
+        ("<script>var t = '<marquee>x</marquee>';</script>", None),
+        ("<!-- " + STRIP + " -->", None),
+        # An unclosed comment or script runs to the end of the page.
+        ("<!-- commentaire jamais fermé " + STRIP, None),
+        ("<script>var x = 1; " + STRIP, None),
+        ("<marquee><a href='/fr/libe/1'>jamais fermé</a>", None),
+    ],
+)
+def test_strip_fragment(html: str, fragment: str | None) -> None:
+    assert strip_fragment(html) == fragment
+
+
+def test_upper_case_strip_parses_like_a_lower_case_one() -> None:
+    fragment = strip_fragment(
+        '<MARQUEE ID="marquee"><SPAN CLASS="marquee"><A HREF="/fr/libe/1">Le &quot;grand&quot; '
+        'cin&eacute;aste</A>&nbsp;<A HREF="/fr/libe/2"></A></SPAN></MARQUEE>'
+    )
+    assert fragment is not None
+    assert parse_strip(fragment) == (('Le "grand" cinéaste', "/fr/libe/1"),)
+
+
+def records_of(name: str, url: str):
+    body = (PAGES / name).read_bytes()
+    decoded = decode_page(body, "text/html; charset=UTF-8", MAGHRESS.lang_of_url(url))
+    return page_records(decoded.text, url, MAGHRESS, utf8=decoded.utf8)
+
+
+def test_a_page_with_an_upper_case_strip_and_decoys() -> None:
+    """Commented-out, script-written and template strips come before the real one."""
+    records = records_of("fr_span_strip_upper_case.html", "https://www.maghress.com/fr/libe/40001")
+    assert records.headlines is not None
+    assert records.headlines.headlines == [
+        {
+            "title": "Été record pour le tourisme à Agadir",
+            "url": "https://www.maghress.com/fr/libe/40002",
+        },
+        {
+            "title": "Les céréaliers attendent la pluie",
+            "url": "https://www.maghress.com/fr/albayane/300001",
+        },
+    ]
+    assert records.article is not None
+    assert records.article.title == "Tanger Med bat son record, une première depuis sa création"
+
+
+def test_a_page_whose_only_strips_are_in_a_script_and_a_comment_has_none() -> None:
+    records = records_of("ar_article_no_strip.html", "https://www.maghress.com/hespress/400001")
+    assert records.headlines is None
+    assert records.article is not None
+    assert records.article.title == "خط جوي جديد يربط الدار البيضاء بداكار"
+
+
+SITE = load_site()
+
+
+@pytest.mark.parametrize("path", ["/fr", "/", "/fr/libe/32145", "/hespress/385242"])
+def test_fixture_strips_survive_upper_case_tags_and_a_commented_copy(path: str) -> None:
+    body = SITE.render(path).body.decode()
+    url = f"https://www.maghress.com{path}"
+    clean = MaghressPage(body, url, MAGHRESS).headlines()
+    assert clean is not None and len(clean.entries) > 10
+    start, end = body.index("<marquee"), body.index("</marquee>") + len("</marquee>")
+    strip = body[start:end]
+    shouted = strip.replace("<marquee", "<MARQUEE").replace("</marquee>", "</MARQUEE>")
+    shouted = shouted.replace("<a href=", "<A HREF=").replace("</a>", "</A>")
+    decoy = '<!-- <marquee><a href="/fr/libe/1">Ancien</a></marquee> -->'
+    changed = body[:start] + decoy + shouted + body[end:]
+    assert MaghressPage(changed, url, MAGHRESS).headlines() == clean
