@@ -34,20 +34,22 @@ def _fail(message: str) -> int:
 def extract_records(body: bytes, url: str, site: Site) -> tuple[list[Any], str | None]:
     """The records the crawl would write for one page's bytes, and why no article if none.
 
-    The page object is built and decodes itself as in the crawl (a declared
-    charset must decode cleanly, else UTF-8, else the language's legacy charset),
+    The page object is built and decodes itself as in the crawl (stray bytes
+    repaired where they stand, the legacy charset only for a page really in it),
     and the records go through the same normalise/validate steps as the crawl's
-    pipelines.
+    pipelines: a strip or an article the crawl would drop is not printed.
     """
     from newsspider.extract import page_from_response
     from newsspider.pipelines.normalize import normalize_article, normalize_headlines
-    from newsspider.pipelines.validate import article_problem
+    from newsspider.pipelines.validate import article_problem, headlines_problem
     from newsspider.records import page_records
 
     records = page_records(page_from_response(url, body, None, site))
     found: list[Any] = []
     if records.headlines is not None:
-        found.append(normalize_headlines(records.headlines))
+        strip = normalize_headlines(records.headlines)
+        if headlines_problem(strip) is None:
+            found.append(strip)
     article = normalize_article(records.article) if records.article else None
     if article is None:
         return found, records.reason

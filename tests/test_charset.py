@@ -15,6 +15,7 @@ import pytest
 from bs4.dammit import UnicodeDammit
 
 from newsspider.demo_site import load_site
+from newsspider.extract import page_from_response
 from newsspider.extract.charset import decode_page
 from newsspider.extract.mojibake import is_mojibake
 from newsspider.records import page_records
@@ -77,9 +78,10 @@ STRAY_PAGES = {
 
 
 def crawl_page(body: bytes, url: str, content_type: str | None = UTF8_HEADER):
-    """What the spider does with a response: decode, then extract from the text."""
-    decoded = decode_page(body, content_type, MAGHRESS.lang_of_url(url))
-    return decoded, page_records(decoded.text, url, MAGHRESS, utf8=decoded.utf8)
+    """What the spider does with a response: the page decodes itself, then extracts."""
+    page = page_from_response(url, body, content_type, MAGHRESS)
+    assert page.decoded is not None
+    return page.decoded, page_records(page)
 
 
 @pytest.mark.parametrize("content_type", [UTF8_HEADER, None], ids=["header", "meta"])

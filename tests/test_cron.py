@@ -180,6 +180,42 @@ def test_unknown_layout_is_no_articles(tmp_path: Path) -> None:
     assert report_of(run)["exit_reason"].startswith("0 article(s) found on ")
 
 
+def test_a_strip_in_an_unknown_markup_is_no_headlines(tmp_path: Path) -> None:
+    """Articles still come, strips do not: one record kind must not vanish with exit 0."""
+    with DemoSite() as server:
+        server.site.set_faults(unknown_strip=True)
+        run = run_crawl(tmp_path, "-a", f"base_url={server.base_url}", "-a", "lang=fr")
+    assert run.returncode == exitcodes.NO_HEADLINES, run.stderr[-2000:]
+    report = report_of(run)
+    assert report["records"].get("headlines", 0) == 0 and report["records"]["article"] > 10
+    assert report["exit_reason"].endswith("pages without a headline strip (100%)")
+
+
+def test_a_garbled_article_is_dropped_and_fails_the_run(tmp_path: Path) -> None:
+    """Text a CMS stored double-decoded decodes cleanly: the record guard must catch it."""
+    with DemoSite() as server:
+        seed = server.site.render("/fr/libe/32145")
+        garbled = seed.body.decode("utf-8").encode("utf-8").decode("cp1252", "replace")
+        server.site.add_path_fault(
+            "/fr/libe/32145",
+            "content",
+            content_type="text/html; charset=utf-8",
+            body=garbled.encode("utf-8"),
+        )
+        run = run_crawl(tmp_path, "-a", f"base_url={server.base_url}", "-a", "lang=fr")
+    assert run.returncode == exitcodes.MOJIBAKE, run.stderr[-2000:]
+    report = report_of(run)
+    # The article and the garbled copy of the strip on its page: neither is written.
+    assert report["dropped"]["mojibake"] == 2
+    assert all(
+        "Ã" not in entry["title"]
+        for strip in run.records("maghress/headlines-*.jsonl")
+        for entry in strip["headlines"]
+    )
+    ids = set(article_ids(run.files("maghress/articles-*.jsonl")))
+    assert "maghress:fr:libe:32145" not in ids and len(ids) > 10
+
+
 def test_server_errors_on_a_share_of_pages_is_the_error_rate(tmp_path: Path) -> None:
     with DemoSite() as server:
         server.site.set_faults(error_share=0.3, error_status=500)

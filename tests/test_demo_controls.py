@@ -268,6 +268,23 @@ def test_error_share_extremes(server: DemoSite) -> None:
         site.set_faults(error_status=200)
 
 
+def test_unknown_strip_moves_the_headlines_out_of_the_marquee(server: DemoSite) -> None:
+    site = server.site
+    article = site.articles[0]
+    before = fetch(server, article.path)[1].decode(_charset(fetch(server, article.path)[1]))
+    site.set_faults(unknown_strip=True)
+    for path in ("/", "/fr", article.path):
+        status, body = fetch(server, path)
+        text = body.decode(_charset(body))
+        assert status == 200 and "<marquee" not in text.lower(), path
+        assert '<div class="news-ticker"' in text, path
+    after = fetch(server, article.path)[1].decode(_charset(fetch(server, article.path)[1]))
+    title, _path = next(entry for entry in site.ticker(article.lang) if entry[0])
+    assert title.split()[0] in before and title.split()[0] in after, "the headlines stay"
+    site.clear_faults()
+    assert "<marquee" in fetch(server, "/fr")[1].decode("utf-8")
+
+
 def test_unknown_layout_leaves_nothing_an_extractor_knows(server: DemoSite) -> None:
     site = server.site
     site.set_faults(unknown_layout=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from newsspider import exitcodes
@@ -65,3 +68,10 @@ def test_checks_are_tried_in_the_plans_order() -> None:
     """So the first failing check of a run is also its most severe one."""
     ranks = [SEVERITY.index(check.exit_code) for check in CHECKS]
     assert ranks == sorted(ranks)
+
+
+def test_the_readme_documents_every_status() -> None:
+    """Cron users read the README's table, not the code: it lists every status of the plan."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", readme, re.MULTILINE)}
+    assert documented == {int(status) for status in ExitStatus}

@@ -19,6 +19,7 @@ from itemadapter import ItemAdapter
 
 from newsspider.cli import extract_records
 from newsspider.demo_site import load_site
+from newsspider.extract import page_from_response
 from newsspider.extract.charset import decode_page
 from newsspider.extract.feed import BadFeed, feed_items
 from newsspider.extract.mojibake import is_mojibake
@@ -184,10 +185,10 @@ STRAY = (
 
 
 def title_and_body(body: bytes, url: str) -> tuple[str | None, str | None, str]:
-    decoded = decode_page(body, "text/html; charset=UTF-8", SITES["maghress"].lang_of_url(url))
-    article = page_records(decoded.text, url, SITES["maghress"], utf8=decoded.utf8).article
-    assert article is not None
-    return article.title, article.body, decoded.encoding
+    page = page_from_response(url, body, "text/html; charset=UTF-8", SITES["maghress"])
+    article = page_records(page).article
+    assert article is not None and page.decoded is not None
+    return article.title, article.body, page.decoded.encoding
 
 
 CLEAN = [title_and_body(page.body, page.url) for page in VALID_PAGES]

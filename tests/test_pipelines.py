@@ -69,6 +69,12 @@ def test_normalize_encodes_strip_urls() -> None:
         ({"body": None}, "missing_body"),
         ({"published": "19/10/2019"}, "bad_published"),
         ({"source_url": "javascript:alert(1)"}, "bad_source_url"),
+        # A UTF-8 page read as windows-1252, and an Arabic one read as windows-1256.
+        (
+            {"title": "Libération : l’été où le référendum a échoué".encode().decode("cp1252")},
+            "mojibake",
+        ),
+        ({"body": "المغرب يشيد بالدحض الأممي".encode().decode("cp1256")}, "mojibake"),
     ],
 )
 def test_validate_drops_with_a_counted_reason(changes: dict[str, object], reason: str) -> None:
@@ -77,6 +83,31 @@ def test_validate_drops_with_a_counted_reason(changes: dict[str, object], reason
     pipeline = ValidatePipeline.from_crawler(crawler)
     with pytest.raises(DropItem, match=reason):
         pipeline.process_item(article(**changes))
+    assert crawler.stats.get_value(f"newsspider/dropped/{reason}") == 1
+
+
+@pytest.mark.parametrize(
+    ("titles", "reason"),
+    [
+        ([], "empty_headlines"),
+        (["Ã‰lections : le dÃ©bat", "Ã€ Rabat, la rÃ©union"], "mojibake"),
+        (["Élections : le débat", "À Rabat, la réunion"], None),
+    ],
+)
+def test_validate_drops_a_strip_that_is_empty_or_garbled(
+    titles: list[str], reason: str | None
+) -> None:
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    record = strip(
+        [{"title": title, "url": f"http://h/fr/libe/{n}"} for n, title in enumerate(titles)]
+    )
+    if reason is None:
+        assert pipeline.process_item(record) is record
+        return
+    with pytest.raises(DropItem, match=reason):
+        pipeline.process_item(record)
     assert crawler.stats.get_value(f"newsspider/dropped/{reason}") == 1
 
 

@@ -97,6 +97,7 @@ def test_home_gives_the_strip_its_articles_and_every_newspaper_of_the_section() 
     assert set(articles) <= french_paths
     assert {r.priority for r in requests(results)} == {ARTICLE_PRIORITY}
     assert stats(spider) == {
+        "strip/pages": 1,
         "listing_pages": 1,
         "listing/sources_in_menu": len(french),
         "article_links": len(articles),
@@ -229,7 +230,7 @@ def test_article_page_gives_its_strip_and_its_record() -> None:
         "La-Twittoma-ou-comment-les-reseaux-sociaux-servent-la-bonne-cause_a112233.html"
     )
     assert article.body.startswith("Des fois, il suffit d'un geste pour en inspirer d'autres.")
-    assert stats(spider) == {"article_pages": 1, "layout/span": 1}
+    assert stats(spider) == {"article_pages": 1, "layout/span": 1, "strip/pages": 1}
 
 
 def test_the_strip_is_yielded_once_per_change() -> None:
@@ -289,6 +290,29 @@ def test_a_page_whose_charset_lies_is_repaired_and_counted() -> None:
     spider = spider_for()
     list(spider.parse_article(lying))
     assert stats(spider)["charset/repaired"] == 1
+
+
+def test_a_stray_byte_is_repaired_where_it_stands_and_counted() -> None:
+    """A windows-1252 quote pasted into a UTF-8 page costs its own byte, not the page."""
+    seed = response_to(SEED)
+    dirty = seed.replace(body=seed.body.replace(b"<title>", b"<title>\x93", 1))
+    spider = spider_for()
+    article = next(item for item in spider.parse_article(dirty) if isinstance(item, Article))
+    assert article.source_name == "Libération"
+    assert stats(spider)["charset/repaired_bytes"] == 1
+    assert "charset/repaired" not in stats(spider)  # one byte of a page: the charset was right
+
+
+def test_pages_without_a_headline_strip_are_counted() -> None:
+    """A strip whose markup changed must show in the stats the no_headlines check reads."""
+    spider = spider_for()
+    seed = response_to(SEED)
+    no_strip = seed.replace(body=seed.body.replace(b"<marquee", b"<div", 1))
+    list(spider.parse_article(seed))
+    assert [type(item) for item in spider.parse_article(no_strip)] == [Article]
+    home = response_to(f"{BASE}/fr")
+    list(spider.parse_home(home.replace(body=home.body.replace(b"<marquee", b"<div", 1))))
+    assert (stats(spider)["strip/pages"], stats(spider)["strip/missing"]) == (3, 2)
 
 
 def test_the_crawl_writes_what_newsspider_extract_prints() -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from newsspider.demo_site import load_site
-from newsspider.extract.charset import decode_page
-from newsspider.extract.maghress import MaghressPage, parse_strip, strip_fragment
+from newsspider.extract import page_from_response
+from newsspider.extract.maghress import MaghressPage
+from newsspider.extract.strip import parse_strip, strip_fragment
 from newsspider.records import page_records
 from newsspider.sites import SITES
 
@@ -74,8 +75,7 @@ def test_upper_case_strip_parses_like_a_lower_case_one() -> None:
 
 def records_of(name: str, url: str):
     body = (PAGES / name).read_bytes()
-    decoded = decode_page(body, "text/html; charset=UTF-8", MAGHRESS.lang_of_url(url))
-    return page_records(decoded.text, url, MAGHRESS, utf8=decoded.utf8)
+    return page_records(page_from_response(url, body, "text/html; charset=UTF-8", MAGHRESS))
 
 
 def test_a_page_with_an_upper_case_strip_and_decoys() -> None:

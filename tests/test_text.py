@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from newsspider.extract.maghress import parse_strip, strip_fragment
+from newsspider.extract.strip import parse_strip, strip_fragment
 from newsspider.extract.text import clean_text, is_chrome, join_paragraphs, paragraphs
 
 

@@ -51,7 +51,14 @@ def page(
     loc = content.locale[lang]
     # With duplicate links on, the strip links the other loopback name of the request's host.
     strip_host = host if snapshot.duplicates else None
-    parts = chrome(content, lang, snapshot.hostile, snapshot.duplicates, strip_host)
+    parts = chrome(
+        content,
+        lang,
+        snapshot.hostile,
+        snapshot.duplicates,
+        strip_host,
+        snapshot.faults.unknown_strip,
+    )
     if title is None:
         title = loc["title_prefix"] + loc[title_key] if title_key else loc["title_home"]
     charset = "UTF-8" if encoding == "utf-8" else encoding
@@ -118,13 +125,25 @@ class Chrome:
 # a new Content or new controls make new keys, and old entries age out.
 @lru_cache(maxsize=32)
 def chrome(
-    content: Content, lang: str, hostile: tuple[str, ...], duplicates: bool, host: str | None
+    content: Content,
+    lang: str,
+    hostile: tuple[str, ...],
+    duplicates: bool,
+    host: str | None,
+    unknown_strip: bool = False,
 ) -> Chrome:
     """The parts of the page every page of a section shares, built once per change."""
     menu = _menu(content, lang)
+    ticker = _ticker(content, lang, hostile, duplicates, host)
+    if unknown_strip:
+        # A relaunch that swaps the deprecated <marquee> for a scripted ticker: the
+        # headlines are still there, in a markup no extractor knows.
+        ticker = ticker.replace("<marquee", '<div class="news-ticker"').replace(
+            "</marquee>", "</div>"
+        )
     return Chrome(
         menu=menu,
-        ticker=_ticker(content, lang, hostile, duplicates, host),
+        ticker=ticker,
         sidebar=_sidebar(content, lang),
         footer=_footer(content, lang),
         mobile_menu=_mobile_menu(menu),

@@ -37,6 +37,7 @@ class Faults:
     error_status: int = 500
     unknown_layout: bool = False  # article pages in a markup no extractor knows
     hide_dates: bool = False  # no date on article pages, teasers or feeds
+    unknown_strip: bool = False  # the headline strip in a markup no extractor knows
 
     def fails(self, path: str) -> bool:
         """Whether the article at ``path`` answers ``error_status``: a stable hash of the path,
@@ -144,12 +145,15 @@ class Controls:
         error_status: int = 500,
         unknown_layout: bool = False,
         hide_dates: bool = False,
+        unknown_strip: bool = False,
     ) -> Faults:
         if not 0.0 <= error_share <= 1.0:
             raise ValueError(f"error_share must be between 0 and 1, not {error_share}")
         if not 400 <= error_status <= 599:
             raise ValueError(f"error_status must be a 4xx or 5xx status, not {error_status}")
-        faults = Faults(float(error_share), int(error_status), unknown_layout, hide_dates)
+        faults = Faults(
+            float(error_share), int(error_status), unknown_layout, hide_dates, unknown_strip
+        )
         with self._lock:
             self._faults = faults
             self._changed()

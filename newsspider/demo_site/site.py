@@ -156,9 +156,12 @@ class FixtureSite:
         error_status: int = 500,
         unknown_layout: bool = False,
         hide_dates: bool = False,
+        unknown_strip: bool = False,
     ) -> Faults:
         """Replace every fault setting at once (unnamed ones go back to normal)."""
-        return self.controls.set_faults(error_share, error_status, unknown_layout, hide_dates)
+        return self.controls.set_faults(
+            error_share, error_status, unknown_layout, hide_dates, unknown_strip
+        )
 
     def clear_faults(self) -> None:
         """Back to a well-behaved site: no error share, path fault, custom robots.txt, hostile

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from newsspider.extract.charset import decode_page
+from newsspider.extract.charset import Decoded, decode_page
 from newsspider.extract.maghress import MaghressPage
 from newsspider.sites import Site
 
@@ -25,13 +25,11 @@ def page_for(
     now: datetime | None = None,
     utf8: bytes | None = None,
     lang: str | None = None,
-    charset_repaired: bool = False,
+    decoded: Decoded | None = None,
 ) -> MaghressPage:
     """The page object of ``site``'s template for one page's text (``utf8``: its
     bytes, when they are the UTF-8 of ``html``, parsed directly)."""
-    return TEMPLATES[site.template](
-        html, url, site, now=now, utf8=utf8, lang=lang, charset_repaired=charset_repaired
-    )
+    return TEMPLATES[site.template](html, url, site, now=now, utf8=utf8, lang=lang, decoded=decoded)
 
 
 def page_from_response(
@@ -46,7 +44,8 @@ def page_from_response(
 
     The section's language is worked out here, once: it names the legacy charset
     of a page whose declaration is missing or wrong, and the page keeps it.
-    ``page.charset_repaired`` says whether the declaration had to be overruled.
+    ``page.decoded`` says how: whether the declaration had to be overruled
+    (``repaired``) and how many stray bytes were repaired (``repaired_bytes``).
     """
     lang = site.lang_of_url(url)
     decoded = decode_page(body, content_type, lang)
@@ -57,5 +56,5 @@ def page_from_response(
         now=now,
         utf8=decoded.utf8,
         lang=lang,
-        charset_repaired=decoded.repaired,
+        decoded=decoded,
     )

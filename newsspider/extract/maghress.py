@@ -13,7 +13,6 @@ object tries them in order, so a new layout is one more function in ``LAYOUTS``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,10 +20,10 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-import lxml.html
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from newsspider.extract.charset import Decoded
 from newsspider.extract.dates import parse_date
 from newsspider.extract.html import (
     first,
@@ -34,8 +33,8 @@ from newsspider.extract.html import (
     parse_html,
 )
 from newsspider.extract.source_link import could_be_source_host, source_link
+from newsspider.extract.strip import Strip, strip_fragment, strip_on
 from newsspider.extract.text import (
-    clean_text,
     element_text,
     is_widget,
     join_paragraphs,
@@ -43,12 +42,6 @@ from newsspider.extract.text import (
     paragraphs,
 )
 from newsspider.sites import Site
-
-
-@dataclass(frozen=True)
-class Headline:
-    title: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -70,93 +63,6 @@ class Teaser:
     url: str
     published: str | None
     listed: bool  # a teaser box of the listing itself, not a strip or sidebar link
-
-
-# --- the headline strip ------------------------------------------------------
-
-# Where a "<marquee" is not a tag: comments, elements whose content is text
-# (``<script>document.write('<marquee>…')</script>``, style, textarea, title,
-# xmp, iframe, noembed) and ``<template>``, which no browser shows until a script
-# clones it.  ``<noscript>`` is markup: a client without scripts, like this
-# crawler, shows what it holds.
-_TEXT_ONLY = ("script", "style", "textarea", "title", "template", "xmp", "iframe", "noembed")
-_STRIP_TOKEN = re.compile(
-    rf"<(?:(?P<comment>!--)|(?P<close>/?)(?P<name>marquee|{'|'.join(_TEXT_ONLY)})(?=[\s/>]))",
-    re.IGNORECASE,
-)
-_TEXT_END = {name: re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE) for name in _TEXT_ONLY}
-
-
-def strip_fragment(html: str) -> str | None:
-    """The raw ``<marquee>…</marquee>`` markup, found by a text search.
-
-    Tags count in any case (``<MARQUEE ID=marquee>``); comments and text-only
-    elements are stepped over, as an HTML tokenizer would.  One regex over the
-    few tags that matter costs ~0.07 ms on a fixture page (its parse: ~0.4 ms)
-    and needs no tree.  The strip is the same on every page of a section, so
-    callers can compare or cache this substring instead of parsing it on every page.
-    """
-    start, pos = -1, 0
-    while (token := _STRIP_TOKEN.search(html, pos)) is not None:
-        name, closing = (token["name"] or "").lower(), bool(token["close"])
-        if name == "marquee":
-            if start >= 0 and closing:
-                end = html.find(">", token.end())
-                return html[start : end + 1] if end >= 0 else None
-            if start < 0 and not closing:
-                start = token.start()
-            pos = token.end()
-        elif token["comment"]:
-            # From "<!" on: "<!-->" is a whole (empty) comment.
-            end = html.find("-->", token.start() + 2)
-            if end < 0:
-                return None  # an unclosed comment runs to the end of the page
-            pos = end + 3
-        elif closing:
-            pos = token.end()  # a stray end tag
-        else:
-            text_end = _TEXT_END[name].search(html, token.end())
-            if text_end is None:
-                return None  # an unclosed script runs to the end of the page
-            pos = text_end.end()
-    return None
-
-
-@lru_cache(maxsize=64)
-def parse_strip(fragment: str) -> tuple[tuple[str, str], ...]:
-    """``(title, href)`` of each non-empty ticker entry, in page order.
-
-    Some anchors are empty (``<a href="/tanja24/30134"></a>``): dropped.  Entities
-    (``&quot;``) are decoded by the parser.
-    """
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    entries = []
-    for anchor in root.iter("a"):
-        title, href = clean_text(anchor.text_content()), (anchor.get("href") or "").strip()
-        if title and href:
-            entries.append((title, href))
-    return tuple(entries)
-
-
-@dataclass(frozen=True)
-class Strip:
-    entries: tuple[Headline, ...]
-    digest: str  # of titles and paths: the same strip on a mirror and the live site
-
-
-@lru_cache(maxsize=64)
-def strip_on(fragment: str, base: str) -> Strip | None:
-    """The strip's entries with absolute URLs, parsed once per strip and base folder."""
-    entries = tuple(
-        Headline(title, url)
-        for title, href in parse_strip(fragment)
-        # A strip entry is a web page: javascript:, data:, file: links are not headlines.
-        if urlsplit(url := urljoin(base, href)).scheme in ("http", "https")
-    )
-    if not entries:
-        return None
-    text = "\n".join(f"{entry.title}\t{urlsplit(entry.url).path}" for entry in entries)
-    return Strip(entries, hashlib.sha1(text.encode()).hexdigest()[:16])
 
 
 # --- links --------------------------------------------------------------------
@@ -212,7 +118,7 @@ class MaghressPage:
         now: datetime | None = None,
         utf8: bytes | None = None,
         lang: str | None = None,
-        charset_repaired: bool = False,
+        decoded: Decoded | None = None,
     ) -> None:
         self.html = html
         self.utf8 = utf8  # the page's bytes, when they are the UTF-8 of ``html``
@@ -221,13 +127,19 @@ class MaghressPage:
         self.now = now
         # The section's language (``lang``: already worked out to decode the page).
         self.lang = lang if lang is not None else site.lang_of_url(url)
-        self.charset_repaired = charset_repaired  # the declared charset was missing or wrong
+        # How the page's bytes became ``html`` (None: the page was given as text).
+        self.decoded = decoded
         parts = urlsplit(url)
         # host[:port]: another server on the same machine is another site.
         self._netloc = parts.netloc.lower()
         # An href that starts with "/" or a scheme joins the same way to any page of
         # the host: the shorter base lets the join cache serve every page.
         self._origin = f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def charset_repaired(self) -> bool:
+        """The declared charset was missing or wrong, or stray bytes were repaired."""
+        return self.decoded is not None and self.decoded.repaired
 
     @cached_property
     def tree(self) -> HtmlElement:

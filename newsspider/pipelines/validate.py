@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
+from newsspider.extract.mojibake import is_mojibake
 from newsspider.items import Article, Headlines
 
 REQUIRED = ("title", "body")
@@ -32,11 +33,18 @@ def article_problem(article: Article) -> str | None:
         ("http://", "https://")
     ):
         return "bad_source_url"
+    # Text decoded twice (``LibÃ©ration``) passes every check above: it must not
+    # be written as good (the mojibake check then fails the run).
+    if is_mojibake(article.title, article.body):
+        return "mojibake"
     return None
 
 
 def headlines_problem(headlines: Headlines) -> str | None:
-    return None if headlines.headlines else "empty_headlines"
+    if not headlines.headlines:
+        return "empty_headlines"
+    titles = "\n".join(str(entry.get("title") or "") for entry in headlines.headlines)
+    return "mojibake" if is_mojibake(titles, None) else None
 
 
 class ValidatePipeline:

@@ -223,6 +223,8 @@ class MaghressFamilySpider(scrapy.Spider):
         )
         if page.charset_repaired:
             self._count("charset/repaired")
+        if page.decoded is not None and page.decoded.repaired_bytes:
+            self._count("charset/repaired_bytes", page.decoded.repaired_bytes)
         return page
 
     def _page(self, response: Response) -> MaghressPage | None:
@@ -242,7 +244,12 @@ class MaghressFamilySpider(scrapy.Spider):
 
     def _changed_strip(self, record: Headlines | None) -> Iterator[Headlines]:
         """The section's strip, only when it differs from the last one yielded: every
-        page carries it, and a run writes each strip once per change."""
+        page carries it, and a run writes each strip once per change.  A page
+        without one is counted: if the strip's markup changed, the no_headlines
+        check says so instead of one record kind vanishing silently."""
+        self._count("strip/pages")
+        if record is None:
+            self._count("strip/missing")
         if record is not None and self._last_strip.get(record.lang) != record.id:
             self._last_strip[record.lang] = record.id
             yield record
