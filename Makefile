@@ -27,7 +27,9 @@ redis-server:
 test: $(STAMP) redis-server
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	# Two workers, one test file each at a time: the distributed tests mostly wait
+	# out idle timeouts, so the rest of the suite runs beside them.
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
