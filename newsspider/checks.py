@@ -103,15 +103,20 @@ def no_articles(stats: Stats, min_yield: float) -> str | None:
 
 
 def no_headlines(stats: Stats, max_missing: float, min_pages: int) -> str | None:
-    """Pages that should show the headline strip and did not: its markup changed,
-    and one of the two record kinds would vanish without a word."""
-    pages = stats.get("newsspider/strip/pages", 0)
-    missing = stats.get("newsspider/strip/missing", 0)
-    # A cron run that fetched three pages says little of a layout change.
-    if pages < max(min_pages, 1):
-        return None
-    if missing / pages > max_missing:
-        return f"{missing} of {pages} pages without a headline strip ({missing / pages:.0%})"
+    """Pages that should show the headline strip and did not, section by section: its
+    markup changed, and one of the two record kinds would vanish without a word (for
+    one section, even when the other's many pages still show theirs)."""
+    prefix = "newsspider/strip/pages/"
+    for key in sorted(k for k in stats if k.startswith(prefix)):
+        section = key.removeprefix(prefix)
+        pages = stats[key]
+        missing = stats.get(f"newsspider/strip/missing/{section}", 0)
+        # A cron run that fetched three pages of a section says little of a layout change.
+        if pages >= max(min_pages, 1) and missing / pages > max_missing:
+            return (
+                f"{missing} of {pages} pages of section {section} without a headline strip "
+                f"({missing / pages:.0%})"
+            )
     return None
 
 
@@ -181,7 +186,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "no_headlines",
         ExitStatus.NO_HEADLINES,
-        ("newsspider/strip/pages", "newsspider/strip/missing"),
+        ("newsspider/strip/pages/<section>", "newsspider/strip/missing/<section>"),
         (
             Limit("NEWSSPIDER_MAX_MISSING_HEADLINES", share),
             Limit("NEWSSPIDER_HEADLINES_MIN_PAGES", count),

@@ -12,10 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bs4.dammit import UnicodeDammit
 
 from newsspider.demo_site import load_site
-from newsspider.extract import page_from_response
+from newsspider.extract import charset, page_from_response
 from newsspider.extract.charset import decode_page
 from newsspider.extract.mojibake import is_mojibake
 from newsspider.records import page_records
@@ -149,11 +148,12 @@ ARABIC = "المغرب يطلق برنامجا جديدا لدعم الفلاح�
         # A byte windows-1252 leaves undefined, and a lead byte whose character never
         # came (it may as well be a cut UTF-8 character): U+FFFD, neighbours intact.
         (b"\x81" + FRENCH.encode(), None, "fr", "\ufffd" + FRENCH, "utf-8", True, 1),
+        # A lone lead byte is a pasted windows-1252 letter (0xC3 is «Ã»), not U+FFFD.
         (
             b"\xc3a\xc3\xa9t\xc3\xa9 " + FRENCH.encode(),
             None,
             "fr",
-            "\ufffdaété " + FRENCH,
+            "Ãaété " + FRENCH,
             "utf-8",
             True,
             1,
@@ -227,13 +227,13 @@ FIXTURES = [fixture_page(lang, layout) for lang in ("fr", "ar") for layout in ("
 
 def test_clean_pages_take_no_repair_path(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bytes] = []
-    detwingle = UnicodeDammit.detwingle
+    read_stray = charset.read_stray
 
-    def counting_detwingle(in_bytes: bytes, *args, **kwargs) -> bytes:
-        calls.append(in_bytes)
-        return detwingle(in_bytes, *args, **kwargs)
+    def counting_read_stray(stray: bytes, legacy: str) -> str:
+        calls.append(stray)
+        return read_stray(stray, legacy)
 
-    monkeypatch.setattr(UnicodeDammit, "detwingle", counting_detwingle)
+    monkeypatch.setattr(charset, "read_stray", counting_read_stray)
     pages = [body for _url, body in FIXTURES]
     pages += [SITE.render(path).body for path in ("/", "/fr", "/fr/libe", "/hespress")]
     for body in pages:
@@ -262,3 +262,58 @@ def test_a_few_stray_bytes_keep_the_declaration_believed(url: str, body: bytes) 
     assert [getattr(dirty_records.article, f) for f in fields] == [
         getattr(clean_records.article, f) for f in fields
     ]
+
+
+GOLDEN = Path(__file__).parent / "golden"
+SEED_URL = "https://www.maghress.com/fr/libe/32145"
+AR_SPAN_URL = "https://www.maghress.com/alyaoum24/398211"
+
+
+def test_a_pasted_latin_letter_is_that_letter() -> None:
+    """windows-1252 «É» and «é» (0xC9, 0xE9: UTF-8 lead bytes) pasted into a UTF-8 title."""
+    seed = (GOLDEN / "fr_span_seed.html").read_bytes()
+    dirty = seed.replace(
+        b'class="articletitle">', b'class="articletitle">\xc9tat : la r\xe9forme. ', 1
+    )
+    decoded, records = crawl_page(dirty, SEED_URL)
+    assert (decoded.encoding, decoded.repaired, decoded.repaired_bytes) == ("utf-8", False, 2)
+    assert records.article.title == (
+        "État : la réforme. La Twittoma, ou comment les réseaux sociaux servent la bonne cause"
+    )
+
+
+def test_a_utf8_template_around_a_windows_1256_article() -> None:
+    """The site's UTF-8 chrome, the newspaper's text pasted in windows-1256: every
+    Arabic letter of the body must come out, not U+FFFD."""
+    page = (GOLDEN / "ar_span.html").read_text(encoding="utf-8")
+    sentence = "من جهتهم، شدد قادة أحزاب الأغلبية على ضرورة تعزيز التنسيق بين مكوناتها خلال المرحلة المقبلة."
+    assert sentence in page
+    mixed = page.encode("utf-8").replace(sentence.encode("utf-8"), sentence.encode("cp1256"))
+    decoded, records = crawl_page(mixed, AR_SPAN_URL)
+    assert decoded.encoding == "utf-8" and decoded.repaired  # the declaration was not quite true
+    assert records.article.body.split("\n\n")[-1] == sentence
+    assert "\ufffd" not in records.article.body
+
+
+@pytest.mark.parametrize(
+    "header", ["text/html; charset=ISO-8859-1", "text/html; charset=windows-1256"]
+)
+def test_a_utf8_page_under_a_legacy_header_is_read_as_utf8(header: str) -> None:
+    """A server's default header names a legacy charset; the bytes are UTF-8 (and the
+    page's own <meta> says so): nothing is garbled, nothing dropped."""
+    for name, url, title in (
+        (
+            "fr_span_seed",
+            SEED_URL,
+            "La Twittoma, ou comment les réseaux sociaux servent la bonne cause",
+        ),
+        (
+            "ar_span",
+            AR_SPAN_URL,
+            'العثماني يدعو الأغلبية الحكومية إلى "التعبئة" لتنزيل قانون المالية 2020',
+        ),
+    ):
+        decoded, records = crawl_page((GOLDEN / f"{name}.html").read_bytes(), url, header)
+        assert (decoded.encoding, decoded.repaired) == ("utf-8", True)
+        assert records.article.title == title
+        assert not is_mojibake(records.article.title, records.article.body)

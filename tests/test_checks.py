@@ -22,7 +22,8 @@ HEALTHY = {
     "newsspider/layout/span": 80,
     "newsspider/validated/articles": 80,
     "newsspider/missing/published": 2,
-    "newsspider/strip/pages": 90,
+    "newsspider/strip/pages/fr": 60,
+    "newsspider/strip/pages/ar": 30,
 }
 
 
@@ -48,14 +49,20 @@ HEALTHY = {
             "10 article(s) found on 80 article page(s)",
         ),
         (
-            {"newsspider/strip/missing": 46},
+            {"newsspider/strip/missing/fr": 31},
             exitcodes.NO_HEADLINES,
-            "46 of 90 pages without a headline strip (51%)",
+            "31 of 60 pages of section fr without a headline strip (52%)",
+        ),
+        # One section's strip gone, the other's many pages fine: still a loss.
+        (
+            {"newsspider/strip/missing/ar": 30},
+            exitcodes.NO_HEADLINES,
+            "30 of 30 pages of section ar without a headline strip (100%)",
         ),
         # Half the pages without a strip is tolerated; a few pages are not judged.
-        ({"newsspider/strip/missing": 45}, exitcodes.OK, "ok"),
+        ({"newsspider/strip/missing/fr": 30}, exitcodes.OK, "ok"),
         (
-            {"newsspider/strip/pages": 9, "newsspider/strip/missing": 9},
+            {"newsspider/strip/pages/ar": 9, "newsspider/strip/missing/ar": 9},
             exitcodes.OK,
             "ok",
         ),
@@ -71,9 +78,9 @@ HEALTHY = {
             "1 article(s) garbled by a wrong decoding, not written",
         ),
         (
-            {"newsspider/dropped/mojibake": 1, "newsspider/strip/missing": 90},
+            {"newsspider/dropped/mojibake": 1, "newsspider/strip/missing/fr": 60},
             exitcodes.NO_HEADLINES,
-            "90 of 90 pages without a headline strip (100%)",
+            "60 of 60 pages of section fr without a headline strip (100%)",
         ),
         (
             {"newsspider/failed_requests": 20},

@@ -188,7 +188,7 @@ def test_a_strip_in_an_unknown_markup_is_no_headlines(tmp_path: Path) -> None:
     assert run.returncode == exitcodes.NO_HEADLINES, run.stderr[-2000:]
     report = report_of(run)
     assert report["records"].get("headlines", 0) == 0 and report["records"]["article"] > 10
-    assert report["exit_reason"].endswith("pages without a headline strip (100%)")
+    assert report["exit_reason"].endswith("pages of section fr without a headline strip (100%)")
 
 
 def test_a_garbled_article_is_dropped_and_fails_the_run(tmp_path: Path) -> None:

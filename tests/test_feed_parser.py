@@ -163,6 +163,25 @@ def test_a_time_without_offset_takes_the_site_zone() -> None:
     ]
 
 
+def test_permalink_guids_and_the_full_alternate_rel_are_article_links() -> None:
+    feed = b"""<rss><channel>
+      <item><guid isPermaLink="true">https://www.maghress.com/fr/libe/1</guid></item>
+      <item><guid>https://www.maghress.com/fr/libe/2</guid></item>
+      <item><guid isPermaLink="false">https://www.maghress.com/fr/libe/3</guid></item>
+      <item><guid isPermaLink="true">tag:maghress.com,2019:4</guid></item>
+    </channel></rss>"""
+    assert [item.url for item in feed_items(feed)] == [
+        "https://www.maghress.com/fr/libe/1",
+        "https://www.maghress.com/fr/libe/2",
+    ]
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+      <link rel="self" href="https://www.masress.com/en/rss"/>
+      <link rel="http://www.iana.org/assignments/relation/alternate"
+            href="https://www.masress.com/en/ahram/201"/>
+    </entry></feed>"""
+    assert [item.url for item in feed_items(atom)] == ["https://www.masress.com/en/ahram/201"]
+
+
 def test_feed_dates_are_in_the_window_by_the_site_day() -> None:
     """23:30 GMT on the 19th is 00:30 on the 20th in Casablanca: the article is the 20th's."""
     (item,) = feed_items(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsspider.extract.mojibake import is_mojibake, mojibake_hits
+from newsspider.extract.mojibake import confirmed_hits, is_mojibake, mojibake_hits
 from newsspider.extract.text import clean_text
 
 FR_TITLE = "Libération : la réforme des retraites votée à l'Assemblée"
@@ -73,9 +73,14 @@ def test_double_decoding_is_caught(title: str, body: str | None) -> None:
         ("São Tomé et Príncipe : l'IRMÃ DULCE honorée", "Ørsted et Ngô Bảo Châu à Hanoï."),
         # Two look-alikes (a name and a quoted garbled word): at the threshold, not over.
         ("IRMÃ DULCE", "Les courriels affichaient « Ã© » au lieu de « é »."),
+        # Quotes, dashes and an ellipsis after words ending in ط or ظ.
+        (
+            "في الرباط… وقالت الشرطة إن الشرط”",
+            "ارتفعت أسعار النفط… وقال الوزير إن السوق تحت الضغط… في منطقة الشرق الأوسط… حسب تعبيره.",
+        ),
         (None, None),
     ],
-    ids=["fr", "ar", "en", "ar-punctuation", "names", "two-look-alikes", "empty"],
+    ids=["fr", "ar", "en", "ar-punctuation", "names", "two-look-alikes", "ar-quotes", "empty"],
 )
 def test_real_text_is_not_flagged(title: str | None, body: str | None) -> None:
     assert not is_mojibake(title, body)
@@ -89,7 +94,7 @@ def test_real_text_is_not_flagged(title: str | None, body: str | None) -> None:
         ("Â« oui Â»", 2),
         ("lâ€™Ã©tÃ©", 3),
         ("Ø§Ù„Ù…ØºØ±Ø¨", 6),
-        ("ط§ظ„ظ…ط؛ط±ط¨", 5),  # غ → ط؛ is not counted: «فقط؛» is real Arabic
+        ("ط§ظ„ظ…ط؛ط±ط¨", 4),  # غ → ط؛ and م → ظ… are not counted: «فقط؛», «النفط…» are real
         ("Libأ©ration", 1),
         ("ÇáãÛÑÈ", 1),
         ("IRMÃ DULCE", 1),
@@ -100,3 +105,32 @@ def test_real_text_is_not_flagged(title: str | None, body: str | None) -> None:
 )
 def test_hits_are_the_garbled_characters(text: str, hits: int) -> None:
     assert mojibake_hits(text) == hits
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # Two signatures in a short title and a clean body: under three, but confirmed.
+        ("Ã‰lections : le PJD en tÃªte", "Le parti arrive en tête dans six régions."),
+        # One in the title, one in the body, of an English page read as windows-1252.
+        ("Egyptâ€™s central bank holds rates", "The bankâ€™s committee met on Thursday."),
+    ],
+    ids=["fr-short-title", "en-apostrophes"],
+)
+def test_a_few_confirmed_signatures_are_enough(title: str, body: str) -> None:
+    assert is_mojibake(title, body)
+
+
+@pytest.mark.parametrize(
+    ("text", "confirmed"),
+    [
+        ("LibÃ©ration", 1),  # é
+        ("lâ€™Ã©tÃ©", 3),  # ’ é é
+        ("ط§ظ„", 2),  # ا ل read as windows-1256
+        ("IRMÃ DULCE", 0),  # a real Ã: "Ã " is no UTF-8 character
+        ("ÇáãÛÑÈ", 0),  # windows-1256 read as windows-1252: a hit, not turned back
+        ("", 0),
+    ],
+)
+def test_confirmed_signatures_turn_back_into_a_character(text: str, confirmed: int) -> None:
+    assert confirmed_hits(text) == confirmed

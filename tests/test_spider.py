@@ -97,7 +97,7 @@ def test_home_gives_the_strip_its_articles_and_every_newspaper_of_the_section() 
     assert set(articles) <= french_paths
     assert {r.priority for r in requests(results)} == {ARTICLE_PRIORITY}
     assert stats(spider) == {
-        "strip/pages": 1,
+        "strip/pages/fr": 1,
         "listing_pages": 1,
         "listing/sources_in_menu": len(french),
         "article_links": len(articles),
@@ -230,7 +230,7 @@ def test_article_page_gives_its_strip_and_its_record() -> None:
         "La-Twittoma-ou-comment-les-reseaux-sociaux-servent-la-bonne-cause_a112233.html"
     )
     assert article.body.startswith("Des fois, il suffit d'un geste pour en inspirer d'autres.")
-    assert stats(spider) == {"article_pages": 1, "layout/span": 1, "strip/pages": 1}
+    assert stats(spider) == {"article_pages": 1, "layout/span": 1, "strip/pages/fr": 1}
 
 
 def test_the_strip_is_yielded_once_per_change() -> None:
@@ -312,7 +312,7 @@ def test_pages_without_a_headline_strip_are_counted() -> None:
     assert [type(item) for item in spider.parse_article(no_strip)] == [Article]
     home = response_to(f"{BASE}/fr")
     list(spider.parse_home(home.replace(body=home.body.replace(b"<marquee", b"<div", 1))))
-    assert (stats(spider)["strip/pages"], stats(spider)["strip/missing"]) == (3, 2)
+    assert (stats(spider)["strip/pages/fr"], stats(spider)["strip/missing/fr"]) == (3, 2)
 
 
 def test_the_crawl_writes_what_newsspider_extract_prints() -> None:

@@ -31,6 +31,18 @@ STRIP = '<marquee id="marquee"><a href="/fr/libe/1">Vrai bandeau</a></marquee>'
             "<Marquee\nid=marquee><a href=/fr/libe/1>Vrai bandeau</a></mARQUEE >",
             "<Marquee\nid=marquee><a href=/fr/libe/1>Vrai bandeau</a></mARQUEE >",
         ),
+        # Another marquee before the template's own (id="marquee"): a promotion, an
+        # empty one; without the id, the first that holds a link.
+        (
+            '<marquee class="promo"><a href="https://ad.example/x">Soldes -50 %</a></marquee>'
+            + STRIP,
+            STRIP,
+        ),
+        ("<marquee></marquee>" + STRIP, STRIP),
+        (
+            "<marquee></marquee><marquee><a href='/fr/libe/1'>Sans id</a></marquee>",
+            "<marquee><a href='/fr/libe/1'>Sans id</a></marquee>",
+        ),
         # Not a strip before the real one: a comment, a script's text, a template.
         ("<!-- <marquee><a href='/fr/x/9'>Ancien</a></marquee> -->" + STRIP, STRIP),
         ("<!--><marquee-x>--> <!---->" + STRIP, STRIP),

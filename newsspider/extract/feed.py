@@ -36,7 +36,8 @@ _ITEMS = ("item", f"{_RSS1}item", f"{_ATOM}entry")
 _DATES = ("pubDate", _DC_DATE, f"{_ATOM}published", f"{_ATOM}updated")
 # An Atom link without ``rel`` means ``alternate``: the article.  ``self``, ``edit``,
 # ``enclosure``, ``replies``… point to the feed, its API, a picture or the comments.
-_ARTICLE_RELS = ("alternate", "")
+# The registry spells it in full too (RFC 4287 §4.2.7.2).
+_ARTICLE_RELS = ("alternate", "", "http://www.iana.org/assignments/relation/alternate")
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,16 @@ def feed_items(
 
 
 def _item_link(entry: etree._Element) -> str | None:
-    """RSS ``<link>`` text (RSS 1.0: ``rdf:about`` when it has none), or the Atom
-    ``<link>`` whose ``rel`` says it is the article."""
+    """RSS ``<link>`` text (RSS 2.0: the permalink ``<guid>`` when it has none; RSS 1.0:
+    ``rdf:about``), or the Atom ``<link>`` whose ``rel`` says it is the article."""
     text = (entry.findtext("link") or entry.findtext(f"{_RSS1}link") or "").strip()
     if text:
         return text
+    # RSS 2.0 without <link>: a <guid> is the article's URL unless it says it is not.
+    guid = entry.find("guid")
+    permalink = guid is not None and (guid.get("isPermaLink") or "true").strip().lower() == "true"
+    if permalink and (href := (guid.text or "").strip()).startswith(("http://", "https://")):
+        return href
     for link in entry.iterfind(f"{_ATOM}link"):
         href = (link.get("href") or "").strip()
         if href and (link.get("rel") or "").strip().lower() in _ARTICLE_RELS:

@@ -13,13 +13,22 @@ real text puts side by side, so they can be counted:
 - windows-1256 Arabic read as windows-1252: ``ال`` → ``Çá``.
 
 Each family is a lead character followed by one of the continuation images.
-The Arabic comma, semicolon and question mark, and the closing guillemet, are
-left out of the windows-1256 images: ``فقط،`` or ``«…الحظ»`` is real Arabic.
+Punctuation is left out of the windows-1256 images (the Arabic comma,
+semicolon and question mark, guillemets, quotes, dashes and the ellipsis):
+``فقط،``, ``«…الحظ»`` or ``النفط…`` is real Arabic.  (So ``م``, whose image is
+``ظ…``, is not counted; ``ا`` and ``ل``, the commonest letters, are.)
+
+A hit is *confirmed* when the characters from it, turned back into the bytes
+they were read from, are the UTF-8 of one letter, digit or sign: ``Ã©`` is
+``é``, ``â€™`` is ``’``, but the ``Ã`` of «IRMÃ DULCE» or the ``Ø`` of «Ørsted»
+turn back into no character.  Confirmed hits are near proof, so a short field
+needs few of them.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Images of the continuation bytes 0x80–0xBF, byte by byte, in each charset.
 _AS_1252 = "".join(bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0))
@@ -27,8 +36,8 @@ _AS_LATIN1 = "".join(chr(b) for b in range(0x80, 0xC0))
 _AS_1256 = "".join(bytes([b]).decode("cp1256") for b in range(0x80, 0xC0))
 # NBSP, soft hyphen and joiners do not survive text cleaning.
 _CLEANED_AWAY = "\xa0\xad\u200c\u200d"
-# Arabic punctuation and » legitimately follow a word ending in ط, ظ or أ.
-_AFTER_ARABIC_WORDS = "،؛؟»"
+# Punctuation legitimately follows a word ending in ط, ظ or أ.
+_AFTER_ARABIC_WORDS = "،؛؟«»…“”‘’–—•"
 
 
 def _images(chars: str, left_out: str) -> str:
@@ -49,10 +58,35 @@ MOJIBAKE = re.compile(
     )
 )
 
-# More than two hits: a garbled page shows one per accented letter (dozens in
-# a French article) or per Arabic letter (hundreds), while real text may hold
-# one or two look-alikes — «IRMÃ DULCE» in capitals, a quoted garbled word.
+# The charsets each signature's characters were read in, to turn them back.
+_READ_AS = {"latin": ("cp1252", "latin-1"), "arabic": ("cp1256",)}
+
+# Three hits, or two confirmed, or one confirmed in the title: a garbled page
+# shows one per accented letter (dozens in a French article) or per Arabic
+# letter (hundreds), while real text may hold a look-alike or two — «IRMÃ
+# DULCE» in capitals, a quoted garbled word — and a title is short.
 MIN_HITS = 3
+MIN_CONFIRMED = 2
+MIN_CONFIRMED_IN_TITLE = 1
+
+
+def _utf8_length(lead: int) -> int:
+    return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+def _confirmed(text: str, start: int) -> bool:
+    """The characters from ``start`` are the misread UTF-8 of one real character."""
+    family = "arabic" if text[start] in "طظأ" else "latin"
+    for charset in _READ_AS[family]:
+        try:
+            lead = text[start].encode(charset)[0]
+            size = _utf8_length(lead)
+            char = text[start : start + size].encode(charset).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(char) == 1 and unicodedata.category(char)[0] in "LNPS":
+            return True
+    return False
 
 
 def mojibake_hits(text: str | None) -> int:
@@ -60,6 +94,16 @@ def mojibake_hits(text: str | None) -> int:
     return len(MOJIBAKE.findall(text)) if text else 0
 
 
+def confirmed_hits(text: str | None) -> int:
+    """How many of ``text``'s signatures turn back into a real character."""
+    if not text:
+        return 0
+    return sum(_confirmed(text, match.start()) for match in MOJIBAKE.finditer(text))
+
+
 def is_mojibake(title: str | None, body: str | None) -> bool:
     """The record's text was decoded twice: it must not be written as good."""
-    return mojibake_hits(title) + mojibake_hits(body) >= MIN_HITS
+    if mojibake_hits(title) + mojibake_hits(body) >= MIN_HITS:
+        return True
+    in_title = confirmed_hits(title)
+    return in_title >= MIN_CONFIRMED_IN_TITLE or in_title + confirmed_hits(body) >= MIN_CONFIRMED

@@ -37,39 +37,54 @@ _STRIP_TOKEN = re.compile(
 _TEXT_END = {name: re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE) for name in _TEXT_ONLY}
 
 
+# The template's own strip: ``<marquee direction="right" id="marquee" …>``.
+_STRIP_ID = re.compile(r"""\bid\s*=\s*["']?marquee\b""", re.IGNORECASE)
+_ANCHOR = re.compile(r"<a[\s>]", re.IGNORECASE)
+
+
 def strip_fragment(html: str) -> str | None:
-    """The raw ``<marquee>…</marquee>`` markup, found by a text search.
+    """The raw ``<marquee>…</marquee>`` markup of the headline strip, found by a text search.
 
     Tags count in any case (``<MARQUEE ID=marquee>``); comments and text-only
-    elements are stepped over, as an HTML tokenizer would.  One regex over the
-    few tags that matter costs ~0.07 ms on a fixture page (its parse: ~0.4 ms)
-    and needs no tree.  The strip is the same on every page of a section, so
-    callers can compare or cache this substring instead of parsing it on every page.
+    elements are stepped over, as an HTML tokenizer would.  The template's strip
+    (``id="marquee"``) wins over any other marquee (a promotion scrolling above
+    it); without one, the first marquee that holds a link.  One regex over the few
+    tags that matter costs ~0.07 ms on a fixture page (its parse: ~0.4 ms) and
+    needs no tree.  The strip is the same on every page of a section, so callers
+    can compare or cache this substring instead of parsing it on every page.
     """
-    start, pos = -1, 0
+    start, pos, fallback = -1, 0, None
     while (token := _STRIP_TOKEN.search(html, pos)) is not None:
         name, closing = (token["name"] or "").lower(), bool(token["close"])
         if name == "marquee":
             if start >= 0 and closing:
                 end = html.find(">", token.end())
-                return html[start : end + 1] if end >= 0 else None
-            if start < 0 and not closing:
+                if end < 0:
+                    break
+                fragment = html[start : end + 1]
+                opening = fragment[: fragment.find(">") + 1]
+                if _STRIP_ID.search(opening):
+                    return fragment
+                if fallback is None and _ANCHOR.search(fragment):
+                    fallback = fragment
+                start = -1
+            elif start < 0 and not closing:
                 start = token.start()
             pos = token.end()
         elif token["comment"]:
             # From "<!" on: "<!-->" is a whole (empty) comment.
             end = html.find("-->", token.start() + 2)
             if end < 0:
-                return None  # an unclosed comment runs to the end of the page
+                break  # an unclosed comment runs to the end of the page
             pos = end + 3
         elif closing:
             pos = token.end()  # a stray end tag
         else:
             text_end = _TEXT_END[name].search(html, token.end())
             if text_end is None:
-                return None  # an unclosed script runs to the end of the page
+                break  # an unclosed script runs to the end of the page
             pos = text_end.end()
-    return None
+    return fallback
 
 
 @lru_cache(maxsize=64)

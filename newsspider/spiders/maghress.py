@@ -135,7 +135,8 @@ class MaghressFamilySpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """A section's RSS feed: the newest articles, with their dates."""
         try:
-            items = feed_items(response.body)
+            # A time printed without an offset is on the site's clock.
+            items = feed_items(response.body, tz=self.site.zone)
         except BadFeed as error:
             self._drop("bad_feed", response.url, str(error))
             return
@@ -186,8 +187,9 @@ class MaghressFamilySpider(scrapy.Spider):
             self._drop("not_html", response.url, response.headers.get("Content-Type"))
             return
         self._count("article_pages")
-        records = page_records(self._page_of(response), crawled_at=utc_now_iso())
-        yield from self._changed_strip(records.headlines)
+        page = self._page_of(response)
+        records = page_records(page, crawled_at=utc_now_iso())
+        yield from self._changed_strip(records.headlines, page.lang)
         article = records.article
         if article is None:
             self._drop("no_article", response.url, records.reason)
@@ -240,16 +242,17 @@ class MaghressFamilySpider(scrapy.Spider):
         return page
 
     def _strip(self, page: MaghressPage) -> Iterator[Headlines]:
-        yield from self._changed_strip(headlines_record(page, utc_now_iso()))
+        yield from self._changed_strip(headlines_record(page, utc_now_iso()), page.lang)
 
-    def _changed_strip(self, record: Headlines | None) -> Iterator[Headlines]:
+    def _changed_strip(self, record: Headlines | None, lang: str | None) -> Iterator[Headlines]:
         """The section's strip, only when it differs from the last one yielded: every
         page carries it, and a run writes each strip once per change.  A page
         without one is counted: if the strip's markup changed, the no_headlines
         check says so instead of one record kind vanishing silently."""
-        self._count("strip/pages")
+        # Per section: one section's strip gone is a record kind gone for it.
+        self._count(f"strip/pages/{lang}")
         if record is None:
-            self._count("strip/missing")
+            self._count(f"strip/missing/{lang}")
         if record is not None and self._last_strip.get(record.lang) != record.id:
             self._last_strip[record.lang] = record.id
             yield record
