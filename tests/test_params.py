@@ -181,3 +181,14 @@ def test_scrapy_crawl_rejects_bad_argument_in_one_line(
     assert "Traceback" not in run.stderr
     assert len(demo_site.requests) == before, "no request may be made with a bad argument"
     assert not (tmp_path / "data").exists(), "no output file for a run that did not start"
+
+
+def test_scrapy_crawl_refuses_since_in_the_future(tmp_path: Path, demo_site) -> None:
+    before = len(demo_site.requests)
+    run = run_crawl(tmp_path, "-a", f"base_url={demo_site.base_url}", "-a", "since=2999-01-01")
+    assert run.returncode == 2
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith(
+        "scrapy crawl maghress: error: argument since: 2999-01-01 is in the future (today is "
+    )
+    assert len(demo_site.requests) == before, "no request may be made with a bad argument"
