@@ -128,7 +128,7 @@ class MaghressFamilySpider(scrapy.Spider):
         self._count("listing/sources_in_menu", len(sources))
         if self.args.sources and page.lang is not None:
             self._add("sources/menus_read", [page.lang])
-            self._add("sources/listed", sorted(self.args.sources & set(sources)))
+            self._add("sources/listed", list(self.args.sources & set(sources)))
         for slug, url in sources.items():
             if self.args.sources is None or slug in self.args.sources:
                 yield scrapy.Request(
@@ -212,9 +212,10 @@ class MaghressFamilySpider(scrapy.Spider):
         """A request that failed for good (after its retries): count why, never silently."""
         request = failure.request  # type: ignore[attr-defined]
         listing = request.callback in (self.parse_home, self.parse_listing)
-        self._lost(failure_reason(failure.value), request.url, str(failure.value), listing)
+        reason = failure_reason(failure.value)
+        self._lost(reason, request.url, str(failure.value), listing=listing)
 
-    def _lost(self, reason: str, url: str, detail: str | None, listing: bool = False) -> None:
+    def _lost(self, reason: str, url: str, detail: str | None, *, listing: bool = False) -> None:
         """A page that gave nothing where something was expected, whether it failed on
         the wire or answered 200 with nothing usable: a failed request (what the
         error-rate check divides) unless ``policy`` says otherwise, and for a listing
@@ -235,7 +236,7 @@ class MaghressFamilySpider(scrapy.Spider):
     def _page(self, response: Response) -> MaghressPage | None:
         """A home or listing page's object, or None (counted lost) when it has nothing."""
         if not isinstance(response, HtmlResponse):
-            self._lost("not_html", response.url, _content_type(response), True)
+            self._lost("not_html", response.url, _content_type(response), listing=True)
             return None
         page = self._page_of(response)
         return page if self._parsed(page, listing=True) else None
@@ -246,7 +247,7 @@ class MaghressFamilySpider(scrapy.Spider):
         try:
             page.tree  # noqa: B018 - parse now, to report an unparsable page here
         except EmptyPage as error:
-            self._lost("unparsable", page.url, str(error), listing)
+            self._lost("unparsable", page.url, str(error), listing=listing)
             return False
         return True
 
