@@ -91,9 +91,33 @@ def run_failed(stats: Stats) -> str | None:
     return None
 
 
+def unknown_source(stats: Stats) -> str | None:
+    """``sources=`` names a newspaper that no menu lists: under cron such a run would
+    collect nothing of it forever.  Judged only once the menu of every requested
+    section was read (not by ``urls=`` runs, nor by a distributed worker that parsed
+    no home page); ``lang=fr sources=hespress`` fails too, hespress being Arabic."""
+    requested = stats.get("newsspider/sources/requested") or []
+    sections = stats.get("newsspider/sources/sections") or []
+    read = stats.get("newsspider/sources/menus_read") or []
+    if not requested or not sections or not set(sections) <= set(read):
+        return None
+    missing = sorted(set(requested) - set(stats.get("newsspider/sources/listed") or []))
+    if not missing:
+        return None
+    menus = "menu of section" if len(sections) == 1 else "menus of sections"
+    return f"sources={','.join(missing)}: not in the newspapers {menus} {', '.join(sections)}"
+
+
 def no_articles(stats: Stats, min_yield: float) -> str | None:
-    """Listings with no article links, or article pages that gave too few articles."""
-    if stats.get("newsspider/listing_pages", 0) and not stats.get("newsspider/article_links", 0):
+    """Every listing page lost (the site down, or answering pages with nothing in
+    them), listings with no article links, or article pages that gave too few articles."""
+    listings = stats.get("newsspider/listing_pages", 0)
+    if (lost := stats.get("newsspider/failed_listing_pages", 0)) and not listings:
+        return f"no listing page could be read ({lost} lost)"
+    failed = stats.get("newsspider/failed_requests", 0)
+    if failed and not listings and not stats.get("newsspider/article_pages", 0):
+        return f"no page could be read ({failed} lost)"
+    if listings and not stats.get("newsspider/article_links", 0):
         return "listing pages held no article link"
     pages = stats.get("newsspider/article_pages", 0)
     found = _sum(stats, "newsspider/layout/")
@@ -129,10 +153,16 @@ def mojibake(stats: Stats, max_share: float) -> str | None:
     return None
 
 
-def error_rate(stats: Stats, max_rate: float) -> str | None:
-    """Requests that failed for good (after their retries), over requests made."""
+def error_rate(stats: Stats, max_rate: float, min_requests: int) -> str | None:
+    """Requests that failed for good (after their retries: server errors, network
+    failures, pages that gave nothing) over requests made.  An article the site
+    removed (404/410, ``newsspider/gone``) is no failure: its teaser outlives it."""
     failed = stats.get("newsspider/failed_requests", 0)
     requests = max(stats.get("scheduler/dequeued", 0), 1)
+    # One failure among two requests says little of the site: small runs are not judged
+    # (a run where nothing could be read is caught by no_articles).
+    if requests < min_requests:
+        return None
     if failed / requests > max_rate:
         return f"{failed} of {requests} requests failed ({failed / requests:.0%})"
     return None
@@ -172,9 +202,23 @@ CHECKS: tuple[Check, ...] = (
         run_failed,
     ),
     Check(
+        "unknown_source",
+        ExitStatus.UNKNOWN_SOURCE,
+        (
+            "newsspider/sources/requested",
+            "newsspider/sources/sections",
+            "newsspider/sources/menus_read",
+            "newsspider/sources/listed",
+        ),
+        (),
+        unknown_source,
+    ),
+    Check(
         "no_articles",
         ExitStatus.NO_ARTICLES,
         (
+            "newsspider/failed_listing_pages",
+            "newsspider/failed_requests",
             "newsspider/listing_pages",
             "newsspider/article_links",
             "newsspider/article_pages",
@@ -204,7 +248,10 @@ CHECKS: tuple[Check, ...] = (
         "error_rate",
         ExitStatus.ERROR_RATE,
         ("newsspider/failed_requests", "scheduler/dequeued"),
-        (Limit("NEWSSPIDER_MAX_ERROR_RATE", share),),
+        (
+            Limit("NEWSSPIDER_MAX_ERROR_RATE", share),
+            Limit("NEWSSPIDER_ERROR_RATE_MIN_REQUESTS", count),
+        ),
         error_rate,
     ),
     *(

@@ -20,6 +20,16 @@ class Offsite(IgnoreRequest):
     """The URL is on a host the spider does not crawl (e.g. a redirect elsewhere)."""
 
 
+class BodyTooLarge(IgnoreRequest):
+    """The body grew past ``DOWNLOAD_MAXSIZE`` while being decompressed (a gzip bomb:
+    a few KB on the wire, gigabytes once inflated).  The page is lost: a failure."""
+
+
+class UndecodableBody(IgnoreRequest):
+    """The body is not in the ``Content-Encoding`` it announces (gzip that is not).
+    The page is lost: a failure."""
+
+
 class TooManyRedirects(IgnoreRequest):
     """The redirect chain grew past ``REDIRECT_MAX_TIMES``."""
 
@@ -34,6 +44,8 @@ IGNORED_BECAUSE: tuple[tuple[type[IgnoreRequest], str], ...] = (
     (RobotsDisallowed, "robots_disallowed"),
     (Offsite, "offsite"),
     (TooManyRedirects, "too_many_redirects"),
+    (BodyTooLarge, "body_too_large"),
+    (UndecodableBody, "undecodable_body"),
     (IgnoreRequest, "ignored"),
 )
 

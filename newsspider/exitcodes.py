@@ -43,6 +43,7 @@ class ExitStatus(IntEnum):
 
     USAGE = 2, "bad arguments or settings"  # nothing was fetched
     FAILED = 3, "run failed"  # an exception, the site unreachable, closed early, records lost
+    UNKNOWN_SOURCE = 10, "unknown source"  # sources= names a paper no menu read lists
     NO_ARTICLES = 4, "no articles where some were expected"  # layout changed or site down
     NO_HEADLINES = 8, "pages without a headline strip"  # the strip's markup changed
     MOJIBAKE = 7, "records garbled by a wrong decoding"  # dropped, not written
@@ -64,6 +65,7 @@ NO_HEADLINES = ExitStatus.NO_HEADLINES
 MOJIBAKE = ExitStatus.MOJIBAKE
 ERROR_RATE = ExitStatus.ERROR_RATE
 COVERAGE = ExitStatus.COVERAGE
+UNKNOWN_SOURCE = ExitStatus.UNKNOWN_SOURCE
 LOCKED = ExitStatus.LOCKED
 
 MEANING: dict[int, str] = {status: status.meaning for status in ExitStatus}

@@ -167,8 +167,12 @@ PARAMS: tuple[Param, ...] = (
 )
 
 
-def parse_args(site: Site, raw: Mapping[str, Any]) -> CrawlArgs:
-    """Check every argument; raise ``ArgumentError`` naming the first bad one."""
+def parse_args(site: Site, raw: Mapping[str, Any], *, today: date | None = None) -> CrawlArgs:
+    """Check every argument; raise ``ArgumentError`` naming the first bad one.
+
+    ``today`` is the day on the site's clock (default: now): ``since`` after it would
+    skip every article, and a cron run would collect nothing, forever, with exit 0.
+    """
     known = {param.name: param for param in PARAMS}
     for name in raw:
         if name not in known:
@@ -187,6 +191,12 @@ def parse_args(site: Site, raw: Mapping[str, Any]) -> CrawlArgs:
     since_auto = values["since"] == "auto"
     if since_auto:
         values["since"] = None
+    today = today or datetime.now(site.zone).date()
+    if values["since"] and values["since"] > today:
+        raise ArgumentError(
+            f"argument since: {values['since']} is in the future "
+            f"(today is {today} on {site.name}'s clock)"
+        )
     if values["since"] and values["until"] and values["since"] > values["until"]:
         raise ArgumentError("argument until: must not be before since")
     base_url = values["base_url"] or site.default_base_url

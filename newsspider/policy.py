@@ -1,5 +1,5 @@
 """The spider's decisions, as pure functions: which article links it follows, where a
-listing's walk ends, which failed requests are the site's fault.
+listing's walk ends, which URLs are the crawl's, how a page that gave nothing counts.
 
 Nothing here imports Scrapy or touches the network: each rule is tested from a table
 (``tests/test_policy.py``), and the spider only gathers the facts and counts the
@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Sequence
 from datetime import date
+from urllib.parse import urlsplit
 
 from newsspider.extract.maghress import Teaser
 from newsspider.params import CrawlArgs
+from newsspider.sites import Site
 
 # Why an article link is not followed.  The first four are silent (a listing page
 # holds ~50 links, most of them the strip's, seen on every page); the counted ones
@@ -34,9 +36,20 @@ STOPPED_AT_MAX_PAGES = "stopped_at_max_pages"
 NO_NEXT_PAGE = "no_next_page"
 COUNTED_LISTING_STOPS = frozenset({STOPPED_AT_SINCE, STOPPED_AT_KNOWN, STOPPED_AT_MAX_PAGES})
 
-# Requests we chose not to send (robots.txt, off the site, another Scrapy filter):
-# not the site's failures, so they do not count towards the error rate.
-NOT_THE_SITES_FAULT = frozenset({"robots_disallowed", "offsite", "ignored"})
+# How a page that gave nothing counts, besides ``dropped/<reason>``.  Requests we chose
+# not to send (robots.txt, off the site) are no failure.  An article the site removed
+# (404, 410) is ``gone``: listings show its teaser for a while, so it says nothing of
+# the site's health.  Anything else (an HTTP error, a network failure, a body refused,
+# not HTML or empty, a request some other component ignored) is a page lost: a failed
+# request, and a failed listing page when older articles hid behind it.
+NOT_THE_SITES_FAULT = frozenset({"robots_disallowed", "offsite"})
+GONE_REASONS = frozenset({"http_404", "http_410"})
+GONE = "gone"
+FAILED = "failed_requests"
+FAILED_LISTING = "failed_listing_pages"
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+Origin = tuple[str, str, int]  # (scheme, host, port): another port is another server
 
 ArticleLink = tuple[str, str, str]  # (lang, source slug, number): Site.parse_article_url
 
@@ -101,3 +114,53 @@ def why_stop_listing(
     if next_url is None:
         return NO_NEXT_PAGE
     return None
+
+
+def lost_page_counts(reason: str, *, listing: bool) -> tuple[str, ...]:
+    """The stats (``newsspider/<name>``) a request that gave nothing counts under, besides
+    ``dropped/<reason>``; ``listing``: a home or listing page, whose loss hides articles."""
+    if reason in NOT_THE_SITES_FAULT:
+        return ()
+    if reason in GONE_REASONS and not listing:
+        return (GONE,)
+    return (FAILED, FAILED_LISTING) if listing else (FAILED,)
+
+
+def origin(url: str) -> Origin | None:
+    """``(scheme, host, port)`` of an http(s) URL, its port made explicit; None otherwise."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port out of range, a broken IPv6 literal
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname, port or DEFAULT_PORTS[scheme]
+
+
+def _live(where: Origin, site: Site) -> bool:
+    """On the live site: one of its hosts, over http or https, on the standard port."""
+    scheme, host, port = where
+    return site.owns_host(host) and port == DEFAULT_PORTS[scheme]
+
+
+def fetchable(url: str, crawl: Origin, site: Site) -> bool:
+    """Whether a request may be sent: to the server the crawl reads, never another.
+
+    Crawling the live site, any of its hosts (it redirects between ``http``/``https``
+    and ``www``/bare); crawling a mirror, the mirror's scheme, host and port only: a
+    redirect to another port of the same host (``127.0.0.1:8001`` from ``:8000``)
+    is another server, and a mirror must not send us to the live site.
+    """
+    where = origin(url)
+    if where is None:
+        return False
+    return where == crawl or (_live(crawl, site) and _live(where, site))
+
+
+def of_the_site(url: str, crawl: Origin, site: Site) -> bool:
+    """Whether a link names the crawled site: the crawl's server or the live site's
+    hosts (a mirror's feeds name the live host; such links are fetched from the mirror)."""
+    where = origin(url)
+    return where is not None and (where == crawl or _live(where, site))

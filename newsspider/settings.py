@@ -47,6 +47,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newsspider.middlewares.retry.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "newsspider.middlewares.redirect.TypedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsspider.middlewares.compression.TypedHttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newsspider.middlewares.redirect.LoopAwareRedirectMiddleware": 600,
 }
@@ -88,6 +90,7 @@ NEWSSPIDER_HEADLINES_MIN_PAGES = 10
 # Articles dropped as garbled by a wrong decoding / articles, above → exit 7 (0: any).
 NEWSSPIDER_MAX_MOJIBAKE = 0.0
 NEWSSPIDER_MAX_ERROR_RATE = 0.1  # requests failed after retries / requests, above → exit 5
+NEWSSPIDER_ERROR_RATE_MIN_REQUESTS = 20  # fewer requests in a run: the error rate is not judged
 NEWSSPIDER_MAX_MISSING_PUBLISHED = 0.1  # share of articles without a date, above → exit 6
 NEWSSPIDER_MAX_MISSING_SOURCE_NAME = 0.1
 NEWSSPIDER_MAX_MISSING_SOURCE_URL = 0.1

@@ -7,7 +7,15 @@ from scrapy.settings import Settings
 
 import newsspider.settings
 from newsspider import exitcodes
-from newsspider.checks import CHECKS, error_rate, evaluate, no_articles, run_failed, thresholds
+from newsspider.checks import (
+    CHECKS,
+    error_rate,
+    evaluate,
+    no_articles,
+    run_failed,
+    thresholds,
+    unknown_source,
+)
 
 project_settings = vars(newsspider.settings)
 LIMITS = thresholds(Settings({k: v for k, v in project_settings.items() if k.isupper()}))
@@ -109,6 +117,34 @@ HEALTHY = {
             exitcodes.OK,
             "ok",
         ),
+        # A paper the menus do not list fails the run, before any thinner alarm.
+        (
+            {
+                "newsspider/sources/requested": ["libe", "nosuchpaper"],
+                "newsspider/sources/sections": ["fr"],
+                "newsspider/sources/menus_read": ["fr"],
+                "newsspider/sources/listed": ["libe"],
+                "newsspider/failed_requests": 20,
+            },
+            exitcodes.UNKNOWN_SOURCE,
+            "sources=nosuchpaper: not in the newspapers menu of section fr",
+        ),
+        # A site answering every page with nothing usable is no success with 0 articles.
+        (
+            {
+                "newsspider/listing_pages": 0,
+                "newsspider/article_pages": 0,
+                "newsspider/layout/span": 0,
+                "newsspider/validated/articles": 0,
+                "newsspider/failed_listing_pages": 2,
+                "newsspider/failed_requests": 4,
+                "scheduler/dequeued": 4,
+            },
+            exitcodes.NO_ARTICLES,
+            "no listing page could be read (2 lost)",
+        ),
+        # Removed articles are gone, not failures: no error rate from them.
+        ({"newsspider/gone": 40}, exitcodes.OK, "ok"),
         # A re-run with nothing new fetched no article page: that is not a failure.
         (
             {
@@ -205,6 +241,33 @@ def test_run_failed(stats: dict[str, int], expected: str | None) -> None:
         ({"newsspider/article_pages": 10, "newsspider/layout/span": 4}, 0.4, None),
         ({"newsspider/listing_pages": 3}, 0.5, "listing pages held no article link"),
         ({}, 0.5, None),
+        # Every listing page lost (the site down, or answering 200 with empty pages).
+        (
+            {"newsspider/failed_listing_pages": 2, "newsspider/failed_requests": 3},
+            0.5,
+            "no listing page could be read (2 lost)",
+        ),
+        # One listing page lost among others read: the error rate judges that.
+        (
+            {
+                "newsspider/listing_pages": 1,
+                "newsspider/article_links": 50,
+                "newsspider/failed_listing_pages": 2,
+            },
+            0.5,
+            None,
+        ),
+        # urls=: no listing, and every article page lost.
+        ({"newsspider/failed_requests": 3}, 0.5, "no page could be read (3 lost)"),
+        (
+            {
+                "newsspider/failed_requests": 3,
+                "newsspider/article_pages": 1,
+                "newsspider/layout/span": 1,
+            },
+            0.5,
+            None,
+        ),
     ],
 )
 def test_no_articles(stats: dict[str, int], min_yield: float, expected: str | None) -> None:
@@ -212,21 +275,90 @@ def test_no_articles(stats: dict[str, int], min_yield: float, expected: str | No
 
 
 @pytest.mark.parametrize(
-    ("stats", "max_rate", "expected"),
+    ("stats", "max_rate", "min_requests", "expected"),
     [
-        ({"newsspider/failed_requests": 10, "scheduler/dequeued": 100}, 0.1, None),
+        ({"newsspider/failed_requests": 10, "scheduler/dequeued": 100}, 0.1, 20, None),
         (
             {"newsspider/failed_requests": 11, "scheduler/dequeued": 100},
             0.1,
+            20,
             "11 of 100 requests failed (11%)",
         ),
-        ({"newsspider/failed_requests": 11, "scheduler/dequeued": 100}, 0.2, None),
+        ({"newsspider/failed_requests": 11, "scheduler/dequeued": 100}, 0.2, 20, None),
         # No request dequeued: divided by one, not by zero.
-        ({"newsspider/failed_requests": 1}, 0.1, "1 of 1 requests failed (100%)"),
+        ({"newsspider/failed_requests": 1}, 0.1, 0, "1 of 1 requests failed (100%)"),
+        # One failure among two requests is no alarm below the minimum…
+        ({"newsspider/failed_requests": 1, "scheduler/dequeued": 2}, 0.1, 20, None),
+        ({"newsspider/failed_requests": 19, "scheduler/dequeued": 19}, 0.1, 20, None),
+        # …and judged from it.
+        (
+            {"newsspider/failed_requests": 3, "scheduler/dequeued": 20},
+            0.1,
+            20,
+            "3 of 20 requests failed (15%)",
+        ),
+        # Removed articles (404/410) are counted apart, never in the rate.
+        ({"newsspider/gone": 50, "scheduler/dequeued": 100}, 0.1, 20, None),
     ],
 )
-def test_error_rate(stats: dict[str, int], max_rate: float, expected: str | None) -> None:
-    assert error_rate(stats, max_rate) == expected
+def test_error_rate(
+    stats: dict[str, int], max_rate: float, min_requests: int, expected: str | None
+) -> None:
+    assert error_rate(stats, max_rate, min_requests) == expected
+
+
+@pytest.mark.parametrize(
+    ("stats", "expected"),
+    [
+        ({}, None),
+        # Every requested section's menu read: the sources none of them lists.
+        (
+            {
+                "newsspider/sources/requested": ["hespress"],
+                "newsspider/sources/sections": ["fr"],
+                "newsspider/sources/menus_read": ["fr"],
+            },
+            "sources=hespress: not in the newspapers menu of section fr",
+        ),
+        (
+            {
+                "newsspider/sources/requested": ["libe", "nosuchpaper", "other"],
+                "newsspider/sources/sections": ["ar", "fr"],
+                "newsspider/sources/menus_read": ["ar", "fr"],
+                "newsspider/sources/listed": ["libe"],
+            },
+            "sources=nosuchpaper,other: not in the newspapers menus of sections ar, fr",
+        ),
+        (
+            {
+                "newsspider/sources/requested": ["hespress", "libe"],
+                "newsspider/sources/sections": ["ar", "fr"],
+                "newsspider/sources/menus_read": ["ar", "fr"],
+                "newsspider/sources/listed": ["hespress", "libe"],
+            },
+            None,
+        ),
+        # A menu not read (its home page failed, or a distributed worker that parsed
+        # only one home page, or none): not judged.
+        (
+            {
+                "newsspider/sources/requested": ["nosuchpaper"],
+                "newsspider/sources/sections": ["ar", "fr"],
+                "newsspider/sources/menus_read": ["fr"],
+            },
+            None,
+        ),
+        (
+            {
+                "newsspider/sources/requested": ["nosuchpaper"],
+                "newsspider/sources/sections": ["ar", "fr"],
+            },
+            None,
+        ),
+    ],
+)
+def test_unknown_source(stats: dict[str, list[str]], expected: str | None) -> None:
+    assert unknown_source(stats) == expected
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ clients against a real :class:`DemoSite` on a port-0 server.
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import re
 import socket
@@ -324,6 +325,28 @@ def test_oversize_fault_pads_to_the_exact_size(server: DemoSite) -> None:
     assert int(headers["Content-Length"]) == size and len(body) == size
     page = normal_page(SEED)
     assert body.startswith(page) and body.rstrip().endswith(b"-->")
+
+
+def test_gzip_fault_sends_a_bomb_or_bytes_that_are_not_gzip(server: DemoSite) -> None:
+    size = 20_000_000
+    server.site.add_path_fault(SEED, "gzip", size=size)
+    server.site.add_path_fault("/fr/libe", "gzip", corrupt=True)
+
+    status, headers, body = get(server, SEED)
+    assert (status, headers["Content-Encoding"]) == (200, "gzip")
+    assert len(body) == int(headers["Content-Length"]) < size // 200, "a bomb: tiny on the wire"
+    inflated = gzip.decompress(body)
+    assert len(inflated) == size and inflated.startswith(normal_page(SEED))
+
+    status, headers, body = get(server, "/fr/libe")
+    assert (status, headers["Content-Encoding"]) == (200, "gzip")
+    with pytest.raises(gzip.BadGzipFile):
+        gzip.decompress(body)
+    # Without size, the page itself, compressed.
+    server.site.add_path_fault("/fr/libe", "gzip")
+    assert gzip.decompress(get(server, "/fr/libe")[2]) == normal_page("/fr/libe")
+    with pytest.raises(ValueError, match="gzip fault: size"):
+        server.site.add_path_fault(SEED, "gzip", size=0)
 
 
 # --- redirect, content -------------------------------------------------------------------------

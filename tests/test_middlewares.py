@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from scrapy import Request
 from scrapy.exceptions import (
@@ -16,12 +18,15 @@ from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsspider.exceptions import (
+    BodyTooLarge,
     Offsite,
     RedirectLoop,
     RobotsDisallowed,
     TooManyRedirects,
+    UndecodableBody,
     failure_reason,
 )
+from newsspider.middlewares.compression import TypedHttpCompressionMiddleware
 from newsspider.middlewares.offsite import TypedOffsiteMiddleware
 from newsspider.middlewares.redirect import LoopAwareRedirectMiddleware, TypedMetaRefreshMiddleware
 from newsspider.middlewares.robotstxt import TypedRobotsTxtMiddleware
@@ -38,6 +43,7 @@ def test_ours_replace_scrapys_at_the_same_place() -> None:
         ("robotstxt.RobotsTxtMiddleware", "robotstxt.TypedRobotsTxtMiddleware"),
         ("redirect.MetaRefreshMiddleware", "redirect.TypedMetaRefreshMiddleware"),
         ("redirect.RedirectMiddleware", "redirect.LoopAwareRedirectMiddleware"),
+        ("httpcompression.HttpCompressionMiddleware", "compression.TypedHttpCompressionMiddleware"),
     ):
         place = DOWNLOADER_MIDDLEWARES_BASE[f"scrapy.downloadermiddlewares.{scrapys}"]
         assert middlewares[f"scrapy.downloadermiddlewares.{scrapys}"] is None
@@ -66,6 +72,67 @@ def test_offsite_refusal_is_offsite_when_scheduled_and_before_download() -> None
     with pytest.raises(Offsite):
         middleware.process_request(elsewhere)
     assert spider.crawler.stats.get_value("offsite/filtered") == 2
+
+
+# (the crawl's base_url, a request's URL, sent?)  Another port is another server.
+ORIGINS = [
+    (BASE, ARTICLE, True),
+    (BASE, "http://127.0.0.1:8001/fr/libe/32145", False),
+    (BASE, "http://127.0.0.1/fr/libe/32145", False),
+    (BASE, "https://127.0.0.1:8000/fr/libe/32145", False),
+    (BASE, "http://localhost:8000/fr/libe/32145", False),
+    # A mirror does not send us to the live site.
+    (BASE, "https://www.maghress.com/fr/libe/32145", False),
+    # The live site redirects between its hosts and schemes, on the standard ports only.
+    ("https://www.maghress.com", "http://maghress.com/fr/libe/32145", True),
+    ("https://www.maghress.com", "https://www.maghress.com:443/fr/libe/32145", True),
+    ("https://www.maghress.com", "https://www.maghress.com:8443/fr/libe/32145", False),
+    ("https://www.maghress.com", "https://www.djazairess.com/fr/elwatan/1", False),
+    ("https://www.maghress.com", "http://169.254.169.254/latest/meta-data/", False),
+]
+
+
+@pytest.mark.parametrize(("base_url", "url", "sent"), ORIGINS)
+def test_offsite_decides_by_the_crawled_server(base_url: str, url: str, sent: bool) -> None:
+    spider = spider_for()
+    spider = type(spider).from_crawler(spider.crawler, base_url=base_url)
+    spider.crawler.spider = spider
+    middleware = TypedOffsiteMiddleware.from_crawler(spider.crawler)
+    middleware.spider_opened(spider)
+    request = Request(url)
+    if sent:
+        assert middleware.process_request(request) is None
+        middleware.request_scheduled(request, spider)
+    else:
+        with pytest.raises(Offsite):
+            middleware.request_scheduled(request, spider)
+        with pytest.raises(Offsite):
+            middleware.process_request(request)
+
+
+def compressed(request: Request, body: bytes) -> Response:
+    headers = {"Content-Encoding": "gzip", "Content-Type": "text/html; charset=utf-8"}
+    return Response(request.url, headers=headers, body=body, request=request)
+
+
+def test_a_body_inflating_past_download_maxsize_is_body_too_large() -> None:
+    middleware = TypedHttpCompressionMiddleware.from_crawler(
+        spider_for({"DOWNLOAD_MAXSIZE": 100_000}).crawler
+    )
+    request = Request(ARTICLE)
+    page = SITE.render("/fr/libe/32145").body
+    decoded = middleware.process_response(request, compressed(request, gzip.compress(page)))
+    assert isinstance(decoded, HtmlResponse) and decoded.body == page
+    bomb = gzip.compress(b" " * 1_000_000)  # 1 MB inflated, ~1 KB on the wire
+    with pytest.raises(BodyTooLarge):
+        middleware.process_response(request, compressed(request, bomb))
+
+
+def test_a_body_that_is_not_in_its_announced_encoding_is_undecodable() -> None:
+    middleware = TypedHttpCompressionMiddleware.from_crawler(spider_for().crawler)
+    request = Request(ARTICLE)
+    with pytest.raises(UndecodableBody, match="not gzip as announced"):
+        middleware.process_response(request, compressed(request, b"<html>plain</html>"))
 
 
 def redirect(request: Request, to: str) -> Response:
@@ -109,6 +176,8 @@ FAILURES = [
     (Offsite("Filtered offsite request to '169.254.169.254'"), "offsite"),
     (TooManyRedirects("max redirections reached"), "too_many_redirects"),
     (RedirectLoop("redirect loop back to /fr/libe/1"), "too_many_redirects"),
+    (BodyTooLarge("exceeded DOWNLOAD_MAXSIZE during decompression"), "body_too_large"),
+    (UndecodableBody("not gzip as announced"), "undecodable_body"),
     # Told apart by type, never by message: Scrapy's untyped words are just "ignored".
     (IgnoreRequest("Forbidden by robots.txt"), "ignored"),
     (IgnoreRequest("Filtered offsite request to 'x'"), "ignored"),

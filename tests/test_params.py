@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -84,6 +84,41 @@ def test_bad_argument_gets_its_exact_error(raw: dict[str, str], message: str) ->
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize(
+    ("since", "message"),
+    [
+        ("2026-12-01", None),
+        ("2019-10-19", None),
+        ("auto", None),
+        (
+            "2026-12-02",
+            "argument since: 2026-12-02 is in the future (today is 2026-12-01 on maghress's clock)",
+        ),
+        (
+            "2027-01-01",
+            "argument since: 2027-01-01 is in the future (today is 2026-12-01 on maghress's clock)",
+        ),
+    ],
+)
+def test_since_in_the_future_is_refused(since: str, message: str | None) -> None:
+    """It would skip every article: a cron run collecting nothing, forever, with exit 0."""
+    today = date(2026, 12, 1)
+    if message is None:
+        parse_args(MAGHRESS, {"since": since}, today=today)
+        return
+    with pytest.raises(ArgumentError) as caught:
+        parse_args(MAGHRESS, {"since": since}, today=today)
+    assert str(caught.value) == message
+
+
+def test_without_today_the_day_is_the_sites_now() -> None:
+    """``since`` is a day on the site's clock, so "today" is too."""
+    today = datetime.now(MAGHRESS.zone).date()
+    assert parse_args(MAGHRESS, {"since": today.isoformat()}).since == today
+    with pytest.raises(ArgumentError, match="is in the future"):
+        parse_args(MAGHRESS, {"since": (today + timedelta(days=1)).isoformat()})
+
+
 def test_defaults_crawl_both_sections_of_the_live_site() -> None:
     args = parse_args(MAGHRESS, {})
     assert args.langs == ("ar", "fr")
@@ -146,3 +181,14 @@ def test_scrapy_crawl_rejects_bad_argument_in_one_line(
     assert "Traceback" not in run.stderr
     assert len(demo_site.requests) == before, "no request may be made with a bad argument"
     assert not (tmp_path / "data").exists(), "no output file for a run that did not start"
+
+
+def test_scrapy_crawl_refuses_since_in_the_future(tmp_path: Path, demo_site) -> None:
+    before = len(demo_site.requests)
+    run = run_crawl(tmp_path, "-a", f"base_url={demo_site.base_url}", "-a", "since=2999-01-01")
+    assert run.returncode == 2
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith(
+        "scrapy crawl maghress: error: argument since: 2999-01-01 is in the future (today is "
+    )
+    assert len(demo_site.requests) == before, "no request may be made with a bad argument"

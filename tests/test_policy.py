@@ -19,6 +19,10 @@ from newsspider.policy import (
     STOPPED_AT_KNOWN,
     STOPPED_AT_MAX_PAGES,
     STOPPED_AT_SINCE,
+    fetchable,
+    lost_page_counts,
+    of_the_site,
+    origin,
     why_skip_link,
     why_stop_listing,
 )
@@ -147,3 +151,71 @@ def test_why_stop_listing(
         teasers, number, next_url, since=since, max_pages=max_pages, is_known=is_known
     )
     assert stop == reason
+
+
+# (reason of a page that gave nothing, a listing page?, the stats it counts)
+LOST = [
+    ("http_500", False, ("failed_requests",)),
+    ("http_500", True, ("failed_requests", "failed_listing_pages")),
+    ("download_error/DownloadTimeoutError", False, ("failed_requests",)),
+    # An article the site removed is gone: not a failure, not in the error rate…
+    ("http_404", False, ("gone",)),
+    ("http_410", False, ("gone",)),
+    # …but a listing page that vanished hides articles.
+    ("http_404", True, ("failed_requests", "failed_listing_pages")),
+    ("http_403", False, ("failed_requests",)),
+    # Pages answered 200 with nothing usable are lost like failed requests.
+    ("unparsable", True, ("failed_requests", "failed_listing_pages")),
+    ("not_html", False, ("failed_requests",)),
+    ("bad_feed", False, ("failed_requests",)),
+    ("body_too_large", False, ("failed_requests",)),
+    ("undecodable_body", True, ("failed_requests", "failed_listing_pages")),
+    ("ignored", True, ("failed_requests", "failed_listing_pages")),
+    # Our own choices are no failure of the site.
+    ("robots_disallowed", True, ()),
+    ("offsite", False, ()),
+]
+
+
+@pytest.mark.parametrize(("reason", "listing", "counts"), LOST)
+def test_how_a_lost_page_counts(reason: str, listing: bool, counts: tuple[str, ...]) -> None:
+    assert lost_page_counts(reason, listing=listing) == counts
+
+
+MIRROR = origin("http://127.0.0.1:8000")
+LIVE = origin("https://www.maghress.com")
+
+# (the crawl's server, a URL, a request may go there, a link names the site)
+ORIGINS = [
+    (MIRROR, "http://127.0.0.1:8000/fr/libe/32145", True, True),
+    # Another port, scheme or host name of the mirror's host is another server.
+    (MIRROR, "http://127.0.0.1:8001/fr/libe/32145", False, False),
+    (MIRROR, "https://127.0.0.1:8000/fr/libe/32145", False, False),
+    (MIRROR, "http://localhost:8000/fr/libe/32145", False, False),
+    # A mirror's feeds name the live site: such links are the site's (fetched from the
+    # mirror), but a redirect there is never followed.
+    (MIRROR, "https://www.maghress.com/fr/libe/32145", False, True),
+    (MIRROR, "https://www.maghress.com:8443/fr/libe/32145", False, False),
+    (LIVE, "http://maghress.com/fr/libe/32145", True, True),
+    (LIVE, "https://WWW.Maghress.com:443/fr/libe/32145", True, True),
+    (LIVE, "https://www.maghress.com:8443/fr/libe/32145", False, False),
+    (LIVE, "https://www.djazairess.com/fr/elwatan/1", False, False),
+    (LIVE, "http://169.254.169.254/latest/meta-data/", False, False),
+    (LIVE, "javascript:alert(1)", False, False),
+    (LIVE, "file:///etc/passwd", False, False),
+    (LIVE, "http://[::1/x", False, False),
+    (LIVE, "http://www.maghress.com:99999/x", False, False),
+]
+
+
+@pytest.mark.parametrize(("crawl", "url", "sent", "named"), ORIGINS)
+def test_which_server_a_url_is_on(crawl, url: str, sent: bool, named: bool) -> None:
+    assert fetchable(url, crawl, MAGHRESS) is sent
+    assert of_the_site(url, crawl, MAGHRESS) is named
+
+
+def test_an_origin_makes_the_default_port_explicit() -> None:
+    assert MIRROR == ("http", "127.0.0.1", 8000)
+    assert LIVE == ("https", "www.maghress.com", 443)
+    assert origin("HTTP://Example.ORG") == ("http", "example.org", 80)
+    assert origin("ftp://example.org") is None

@@ -33,6 +33,7 @@ STATS: dict[str, Any] = {
     "downloader/response_status_count/404": 2,
     "scheduler/dequeued": 100,
     "retry/count": 3,
+    "newsspider/gone": 2,  # the two 404s: articles the site removed
     "newsspider/listing_pages": 10,
     "newsspider/article_links": 400,
     "newsspider/article_pages": 80,
@@ -90,6 +91,7 @@ def test_the_report_holds_what_the_stats_say(tmp_path: Path, capsys) -> None:
         "retries": 3,
         "gave_up": 0,
         "failed": 0,
+        "gone": 2,
         "listing_pages": 10,
         "article_pages": 80,
     }

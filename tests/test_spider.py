@@ -16,9 +16,17 @@ from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from newsspider.checks import unknown_source
 from newsspider.cli import extract_records
 from newsspider.demo_site import SPECIAL
-from newsspider.exceptions import Offsite, RedirectLoop, RobotsDisallowed, TooManyRedirects
+from newsspider.exceptions import (
+    BodyTooLarge,
+    Offsite,
+    RedirectLoop,
+    RobotsDisallowed,
+    TooManyRedirects,
+    UndecodableBody,
+)
 from newsspider.items import Article, Headlines
 from newsspider.sites import SITES
 from newsspider.spiders.maghress import ARTICLE_PRIORITY
@@ -113,6 +121,43 @@ def test_home_follows_only_the_wanted_newspapers(caplog: pytest.LogCaptureFixtur
     assert "source 'nowhere' is not in the fr menu" in caplog.text
 
 
+def raw_stats(spider: Any) -> dict[str, Any]:
+    return dict(spider.crawler.stats.get_stats())
+
+
+def test_the_menus_read_tell_which_requested_sources_exist() -> None:
+    """What the unknown_source check reads: hespress is in the Arabic menu only."""
+    spider = spider_for(sources="libe,hespress,nosuchpaper")
+    start_requests(spider)
+    list(spider.parse_home(response_to(f"{BASE}/fr")))
+    assert unknown_source(raw_stats(spider)) is None, "the Arabic menu is not read yet"
+    list(spider.parse_home(response_to(f"{BASE}/")))
+    assert stats(spider)["sources/requested"] == ["hespress", "libe", "nosuchpaper"]
+    assert stats(spider)["sources/sections"] == ["ar", "fr"]
+    assert stats(spider)["sources/menus_read"] == ["ar", "fr"]
+    assert stats(spider)["sources/listed"] == ["hespress", "libe"]
+    assert unknown_source(raw_stats(spider)) == (
+        "sources=nosuchpaper: not in the newspapers menus of sections ar, fr"
+    )
+
+
+def test_an_arabic_source_in_the_french_section_is_unknown() -> None:
+    spider = spider_for(lang="fr", sources="hespress")
+    start_requests(spider)
+    list(spider.parse_home(response_to(f"{BASE}/fr")))
+    assert unknown_source(raw_stats(spider)) == (
+        "sources=hespress: not in the newspapers menu of section fr"
+    )
+
+
+def test_a_run_of_urls_reads_no_menu_and_is_not_judged() -> None:
+    spider = spider_for(sources="nosuchpaper", urls=SEED)
+    start_requests(spider)
+    list(spider.parse_article(response_to(SEED)))
+    assert not [key for key in stats(spider) if key.startswith("sources/")]
+    assert unknown_source(raw_stats(spider)) is None
+
+
 # parse_feed
 
 
@@ -147,7 +192,8 @@ def test_feed_links_to_other_hosts_are_never_followed() -> None:
 def test_a_broken_feed_is_dropped_with_its_reason() -> None:
     spider = spider_for()
     assert list(spider.parse_feed(XmlResponse(f"{BASE}/fr/rss", body=b"not xml"))) == []
-    assert stats(spider) == {"dropped/bad_feed": 1}
+    # A feed that gives nothing where articles were expected is a page lost.
+    assert stats(spider) == {"dropped/bad_feed": 1, "failed_requests": 1}
 
 
 # parse_listing
@@ -264,7 +310,56 @@ def test_a_page_that_is_not_html_is_dropped_unparsed() -> None:
     spider = spider_for()
     pdf = Response(SEED, headers={"Content-Type": "application/pdf"}, body=b"%PDF-1.4")
     assert list(spider.parse_article(pdf)) == []
-    assert stats(spider) == {"dropped/not_html": 1}
+    assert stats(spider) == {"dropped/not_html": 1, "failed_requests": 1}
+
+
+EMPTY = b""
+JSON = b'{"ok": true}'
+
+
+# (callback, Content-Type, body, the stats it leaves): a page answered 200 that gives
+# nothing is lost like a failed request; a lost home or listing page hides articles.
+LOST_PAGES = [
+    (
+        "parse_home",
+        "text/html; charset=utf-8",
+        EMPTY,
+        {"dropped/unparsable": 1, "failed_requests": 1, "failed_listing_pages": 1},
+    ),
+    (
+        "parse_listing",
+        "text/html; charset=utf-8",
+        b"   \n\t ",
+        {"dropped/unparsable": 1, "failed_requests": 1, "failed_listing_pages": 1},
+    ),
+    (
+        "parse_listing",
+        "application/json",
+        JSON,
+        {"dropped/not_html": 1, "failed_requests": 1, "failed_listing_pages": 1},
+    ),
+    (
+        "parse_article",
+        "text/html; charset=utf-8",
+        EMPTY,
+        {"dropped/unparsable": 1, "failed_requests": 1, "article_pages": 1},
+    ),
+    ("parse_article", "image/png", b"\x89PNG", {"dropped/not_html": 1, "failed_requests": 1}),
+]
+
+
+@pytest.mark.parametrize(("callback", "content_type", "body", "expected"), LOST_PAGES)
+def test_a_page_that_gives_nothing_is_lost(
+    callback: str, content_type: str, body: bytes, expected: dict[str, int]
+) -> None:
+    spider = spider_for(lang="fr")
+    url = f"{BASE}/fr/libe" if callback != "parse_article" else SEED
+    # The class Scrapy's downloader picks from the Content-Type.
+    kind = HtmlResponse if "html" in content_type else Response
+    lost = kind(url, headers={"Content-Type": content_type}, body=body, request=Request(url))
+    kwargs = {"number": 1} if callback == "parse_listing" else {}
+    assert list(getattr(spider, callback)(lost, **kwargs)) == []
+    assert stats(spider) == expected
 
 
 def test_an_article_url_without_an_article_is_dropped_with_its_reason() -> None:
@@ -374,29 +469,41 @@ def test_max_pages_bounds_each_listing() -> None:
 
 # on_error
 
+FAILED = ("failed_requests",)
+LISTING_FAILED = ("failed_requests", "failed_listing_pages")
+BOMB = "Ignored response because its body exceeded DOWNLOAD_MAXSIZE during decompression"
+# (callback, error, reason, the stats it counts besides dropped/<reason>)
 ERRORS = [
-    ("parse_article", HttpError(Response(SEED, status=500)), "http_500", True),
-    ("parse_article", HttpError(Response(SEED, status=404)), "http_404", True),
-    ("parse_listing", HttpError(Response(SEED, status=503)), "http_503", True),
-    ("parse_home", DownloadTimeoutError("2 s"), "download_error/DownloadTimeoutError", True),
-    ("parse_article", TooManyRedirects("max redirections reached"), "too_many_redirects", True),
-    ("parse_article", RedirectLoop("loop"), "too_many_redirects", True),
-    ("parse_article", RobotsDisallowed("Forbidden by robots.txt"), "robots_disallowed", False),
-    ("parse_listing", Offsite("Filtered offsite request"), "offsite", False),
-    ("parse_listing", IgnoreRequest("Forbidden by robots.txt"), "ignored", False),
+    ("parse_article", HttpError(Response(SEED, status=500)), "http_500", FAILED),
+    # An article the site removed is gone, not a failure; a listing that vanished is one.
+    ("parse_article", HttpError(Response(SEED, status=404)), "http_404", ("gone",)),
+    ("parse_article", HttpError(Response(SEED, status=410)), "http_410", ("gone",)),
+    ("parse_listing", HttpError(Response(SEED, status=404)), "http_404", LISTING_FAILED),
+    ("parse_article", HttpError(Response(SEED, status=403)), "http_403", FAILED),
+    ("parse_listing", HttpError(Response(SEED, status=503)), "http_503", LISTING_FAILED),
+    (
+        "parse_home",
+        DownloadTimeoutError("2 s"),
+        "download_error/DownloadTimeoutError",
+        LISTING_FAILED,
+    ),
+    ("parse_article", TooManyRedirects("max redirections reached"), "too_many_redirects", FAILED),
+    ("parse_article", RedirectLoop("loop"), "too_many_redirects", FAILED),
+    ("parse_article", RobotsDisallowed("Forbidden by robots.txt"), "robots_disallowed", ()),
+    ("parse_listing", Offsite("Filtered offsite request"), "offsite", ()),
+    # A body refused or undecodable: the page is lost, not a choice of ours.
+    ("parse_listing", BodyTooLarge(BOMB), "body_too_large", LISTING_FAILED),
+    ("parse_article", UndecodableBody("not gzip as announced"), "undecodable_body", FAILED),
+    # Some other component's ignore: not known to be a choice, so a page lost.
+    ("parse_listing", IgnoreRequest(BOMB), "ignored", LISTING_FAILED),
 ]
 
 
-@pytest.mark.parametrize(("callback", "error", "reason", "site_failure"), ERRORS)
+@pytest.mark.parametrize(("callback", "error", "reason", "counts"), ERRORS)
 def test_on_error_counts_why(
-    callback: str, error: Exception, reason: str, site_failure: bool
+    callback: str, error: Exception, reason: str, counts: tuple[str, ...]
 ) -> None:
     spider = spider_for()
     request = Request(SEED, callback=getattr(spider, callback), errback=spider.on_error)
     spider.on_error(failure_of(request, error))
-    expected = {f"dropped/{reason}": 1}
-    if site_failure:
-        expected["failed_requests"] = 1
-        if callback in ("parse_home", "parse_listing"):
-            expected["failed_listing_pages"] = 1
-    assert stats(spider) == expected
+    assert stats(spider) == {f"dropped/{reason}": 1, **dict.fromkeys(counts, 1)}

@@ -2,7 +2,8 @@
 
 - Spider arguments, threshold settings and output paths are checked while the
   command line is parsed: a bad one is one line on stderr and exit 2, before
-  any request or file.
+  any request or file.  So is a ``-s NEWSSPIDER_…`` that newsspider does not
+  know: a typo would otherwise leave its default in force, silently.
 - In distributed mode the Redis server must answer (exit 3 otherwise).
 - The run lock is taken next: a second run of the same spider (of the same
   worker, in distributed mode) exits 75 at once.
@@ -12,13 +13,16 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import feed_process_params_from_cli
 
+import newsspider.settings
 from newsspider import exitcodes
 from newsspider.checks import thresholds
 from newsspider.distributed import RedisUnreachable, check_redis
@@ -56,6 +60,7 @@ class Command(ScrapyCrawlCommand):
         if site_name not in SITES:
             return
         try:
+            check_setting_names(self.settings)
             parse_args(SITES[site_name], opts.spargs)
             thresholds(self.settings)
             check_settings_paths(self.settings, spider_class.name)
@@ -90,3 +95,18 @@ class Command(ScrapyCrawlCommand):
     def _exit(spider: str, message: str, status: exitcodes.ExitStatus) -> None:
         sys.stderr.write(f"scrapy crawl {spider}: error: {message}\n")
         raise SystemExit(int(status))
+
+
+def check_setting_names(settings: BaseSettings) -> None:
+    """Refuse a ``NEWSSPIDER_…`` setting (``-s`` or a settings module) that newsspider
+    does not define (``settings.py`` defines each one once), naming the closest one:
+    ``-s NEWSSPIDER_MAX_EROR_RATE=0.5`` must not run with the default error rate."""
+    prefix = "NEWSSPIDER_"
+    known = [name[len(prefix) :] for name in vars(newsspider.settings) if name.startswith(prefix)]
+    for name in sorted(settings):
+        if not name.startswith(prefix) or name.removeprefix(prefix) in known:
+            continue
+        # Compared without the prefix, which every name shares.
+        close = difflib.get_close_matches(name.removeprefix(prefix), known, n=1)
+        hint = f"did you mean {prefix}{close[0]}?" if close else "see newsspider/settings.py"
+        raise ValueError(f"unknown setting {name} ({hint})")

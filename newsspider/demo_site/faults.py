@@ -11,6 +11,7 @@ in :meth:`FixtureSite.render`: the responses that replace a page (:func:`replace
 from __future__ import annotations
 
 import codecs
+import gzip
 import math
 import re
 from dataclasses import dataclass, field
@@ -24,9 +25,9 @@ from .templates import esc
 # ones that replace the page, then the ones that transform it (truncate acts on the result).
 NETWORK_KINDS = ("slow", "reset", "truncate")
 REPLACING_KINDS = ("status", "redirect", "content")
-TRANSFORMING_KINDS = ("malformed", "charset", "oversize")
+TRANSFORMING_KINDS = ("malformed", "charset", "oversize", "gzip")
 KINDS = ("status", "slow", "reset", "truncate", "charset", "malformed", "oversize", "redirect")
-KINDS += ("content",)
+KINDS += ("content", "gzip")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 # Parameters of each kind: name -> required (every kind also takes ``times``).
@@ -40,6 +41,7 @@ _PARAMS: dict[str, dict[str, bool]] = {
     "oversize": {"size": True},
     "redirect": {"to": True, "status": False},
     "content": {"content_type": True, "body": True},
+    "gzip": {"size": False, "corrupt": False},
 }
 
 
@@ -127,6 +129,12 @@ def make_fault(path: str, kind: str, params: dict[str, Any]) -> PathFault:
         size = params["size"]
         if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
             raise ValueError(f"oversize fault: size must be a positive int, not {size!r}")
+    elif kind == "gzip":
+        size, corrupt = params.setdefault("size", None), params.setdefault("corrupt", False)
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size <= 0):
+            raise ValueError(f"gzip fault: size must be None or a positive int, not {size!r}")
+        if not isinstance(corrupt, bool):
+            raise TypeError(f"gzip fault: corrupt must be True or False, not {corrupt!r}")
     elif kind == "redirect":
         to = params["to"]
         if not isinstance(to, str) or not to or not to.isascii() or any(c in to for c in "\r\n"):
@@ -318,11 +326,23 @@ def replacement(fault: PathFault, server_name: str) -> Response:
     return response(200, str(fault.params["content_type"]), bytes(fault.params["body"]))
 
 
+def gzipped(body: bytes, size: int | None, corrupt: bool) -> bytes:
+    """``body`` (padded to ``size`` first, see :func:`pad`) compressed with gzip; a bomb when
+    ``size`` is large (20 MB of padding add ~30 KB on the wire). ``corrupt``: the gzip magic
+    number is broken, so the bytes announced as gzip are not (nothing can be decompressed)."""
+    compressed = gzip.compress(pad(body, size) if size else body, mtime=0)
+    return b"\x00\x00" + compressed[2:] if corrupt else compressed
+
+
 def transform(page: Response, fault: PathFault) -> Response:
-    """A ``malformed``, ``charset`` or ``oversize`` fault applied to a rendered page."""
+    """A ``malformed``, ``charset``, ``oversize`` or ``gzip`` fault applied to a rendered page."""
     content_type = page.headers.get("Content-Type", "")
     base_type = content_type.split(";", 1)[0].strip().lower()
     body = page.body
+    if fault.kind == "gzip":
+        body = gzipped(body, fault.params["size"], fault.params["corrupt"])
+        headers = {**page.headers, "Content-Encoding": "gzip", "Content-Length": str(len(body))}
+        return Response(page.status, headers, body)
     if fault.kind == "malformed":
         if base_type != "text/html":
             return page

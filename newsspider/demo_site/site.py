@@ -183,10 +183,12 @@ class FixtureSite:
         - ``oversize``: ``size``, the exact body length (a trailing comment pads the page)
         - ``redirect``: ``to`` (the Location, as given), ``status`` (301/302/303/307/308)
         - ``content``: ``content_type`` and ``body`` (bytes) served instead of the page
+        - ``gzip``: the page sent with ``Content-Encoding: gzip``, padded first to ``size``
+          bytes if given (a decompression bomb); ``corrupt=True``: bytes that are not gzip
 
         One fault per path and kind (a new one replaces the old one and its count); faults of
         different kinds on one path combine: reset, slow, then status, redirect or content
-        (the first that applies ends there), then malformed, charset, oversize, truncate.
+        (the first that applies ends there), then malformed, charset, oversize, gzip, truncate.
         When several patterns match a path, the exact path wins over the longest prefix.
         """
         self.controls.add_path_fault(path, kind, **params)

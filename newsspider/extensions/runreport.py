@@ -127,6 +127,7 @@ class RunReport:
                 "retries": stats.get("retry/count", 0),
                 "gave_up": stats.get("retry/max_reached", 0),
                 "failed": stats.get("newsspider/failed_requests", 0),
+                "gone": stats.get("newsspider/gone", 0),
                 "listing_pages": stats.get("newsspider/listing_pages", 0),
                 "article_pages": stats.get("newsspider/article_pages", 0),
             },

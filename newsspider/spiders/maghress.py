@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -30,8 +30,12 @@ from newsspider.params import CrawlArgs, parse_args
 from newsspider.policy import (
     COUNTED_LINK_SKIPS,
     COUNTED_LISTING_STOPS,
-    NOT_THE_SITES_FAULT,
     ArticleLink,
+    Origin,
+    fetchable,
+    lost_page_counts,
+    of_the_site,
+    origin,
     why_skip_link,
     why_stop_listing,
 )
@@ -67,11 +71,11 @@ class MaghressFamilySpider(scrapy.Spider):
         # missed that cache on most responses, at ~1 ms each.
         for callback in ("parse_home", "parse_feed", "parse_listing", "parse_article"):
             setattr(self, callback, getattr(self, callback))
-        crawl = urlsplit(self.args.base_url)
-        self._crawl_netloc = crawl.netloc
-        host = crawl.hostname or ""
-        # OffsiteMiddleware keeps the crawl on the live site's hosts or the mirror's.
-        self.allowed_domains = [self.site.domain] if self.site.owns_host(host) else [host]
+        # The server this crawl reads (scheme, host, port): the offsite middleware
+        # sends no request elsewhere (``policy.fetchable``).
+        crawl = origin(self.args.base_url)
+        assert crawl is not None, "params.py accepts http(s)://host[:port] only"
+        self.crawl_origin: Origin = crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MaghressFamilySpider:
@@ -82,10 +86,10 @@ class MaghressFamilySpider(scrapy.Spider):
         return spider
 
     def request_scheduled(self, request: scrapy.Request) -> None:
-        """Scrapy's offsite filter drops a request (say, a redirect off the site) at
+        """The offsite middleware drops a request (say, a redirect to another port) at
         scheduling, before any errback: count it here so it is not lost silently."""
-        if not self._on_site(request.url):
-            self._drop("offsite", request.url, "not on the site's hosts")
+        if not request.dont_filter and not fetchable(request.url, self.crawl_origin, self.site):
+            self._drop("offsite", request.url, "not on the crawled server")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.state = state_for(self.crawler)
@@ -100,6 +104,10 @@ class MaghressFamilySpider(scrapy.Spider):
             for url in self.args.urls:
                 yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
             return
+        if self.args.sources:
+            # What the unknown_source check judges once every section's menu is read.
+            self._set("sources/requested", sorted(self.args.sources))
+            self._set("sources/sections", list(self.args.langs))
         for lang in self.args.langs:
             home = self.args.base_url + self.site.section_home(lang)
             yield scrapy.Request(home, callback=self.parse_home, errback=self.on_error)
@@ -118,6 +126,9 @@ class MaghressFamilySpider(scrapy.Spider):
         yield from self._article_requests(page.teasers(), newest=True)
         sources = page.source_pages()
         self._count("listing/sources_in_menu", len(sources))
+        if self.args.sources and page.lang is not None:
+            self._add("sources/menus_read", [page.lang])
+            self._add("sources/listed", list(self.args.sources & set(sources)))
         for slug, url in sources.items():
             if self.args.sources is None or slug in self.args.sources:
                 yield scrapy.Request(
@@ -138,19 +149,13 @@ class MaghressFamilySpider(scrapy.Spider):
             # A time printed without an offset is on the site's clock.
             items = feed_items(response.body, tz=self.site.zone)
         except BadFeed as error:
-            self._drop("bad_feed", response.url, str(error))
+            self._lost("bad_feed", response.url, str(error))
             return
         teasers = [Teaser(urljoin(response.url, i.url), i.published, listed=True) for i in items]
         # Feed links may name the live host while we crawl a mirror: on-site links
         # are fetched from the crawl's own host; links elsewhere are never followed.
-        on_site = [teaser for teaser in teasers if self._on_site(teaser.url)]
+        on_site = [t for t in teasers if of_the_site(t.url, self.crawl_origin, self.site)]
         yield from self._article_requests(on_site, newest=True)
-
-    def _on_site(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and (
-            parts.netloc.lower() == self._crawl_netloc or self.site.owns_host(parts.netloc)
-        )
 
     def parse_listing(self, response: Response, number: int) -> Iterator[Any]:
         """A newspaper's listing page: its teasers, then the next page within limits."""
@@ -184,10 +189,12 @@ class MaghressFamilySpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         """An article page: its strip (when it changed) and its record."""
         if not isinstance(response, HtmlResponse):
-            self._drop("not_html", response.url, response.headers.get("Content-Type"))
+            self._lost("not_html", response.url, _content_type(response))
             return
         self._count("article_pages")
         page = self._page_of(response)
+        if not self._parsed(page, listing=False):
+            return
         records = page_records(page, crawled_at=utc_now_iso())
         yield from self._changed_strip(records.headlines, page.lang)
         article = records.article
@@ -205,24 +212,22 @@ class MaghressFamilySpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """A request that failed for good (after its retries): count why, never silently."""
         request = failure.request  # type: ignore[attr-defined]
-        error = failure.value
-        reason = failure_reason(error)
-        if reason not in NOT_THE_SITES_FAULT:
-            self._count("failed_requests")  # what the error-rate check divides
-            if request.callback in (self.parse_home, self.parse_listing):
-                # Older articles behind this page went unseen: the next run catches up.
-                self._count("failed_listing_pages")
-        self._drop(reason, request.url, str(error))
+        listing = request.callback in (self.parse_home, self.parse_listing)
+        reason = failure_reason(failure.value)
+        self._lost(reason, request.url, str(failure.value), listing=listing)
+
+    def _lost(self, reason: str, url: str, detail: str | None, *, listing: bool = False) -> None:
+        """A page that gave nothing where something was expected, whether it failed on
+        the wire or answered 200 with nothing usable: a failed request (what the
+        error-rate check divides) unless ``policy`` says otherwise, and for a listing
+        a failed listing page, so the next run walks the articles it hid."""
+        for stat in lost_page_counts(reason, listing=listing):
+            self._count(stat)
+        self._drop(reason, url, detail)
 
     def _page_of(self, response: Response) -> MaghressPage:
         """The page object, decoded by itself even when its charset is declared wrong."""
-        content_type = response.headers.get("Content-Type")
-        page = page_from_response(
-            response.url,
-            response.body,
-            content_type.decode("latin-1") if content_type else None,
-            self.site,
-        )
+        page = page_from_response(response.url, response.body, _content_type(response), self.site)
         if page.charset_repaired:
             self._count("charset/repaired")
         if page.decoded is not None and page.decoded.repaired_bytes:
@@ -230,16 +235,22 @@ class MaghressFamilySpider(scrapy.Spider):
         return page
 
     def _page(self, response: Response) -> MaghressPage | None:
+        """A home or listing page's object, or None (counted lost) when it has nothing."""
         if not isinstance(response, HtmlResponse):
-            self._drop("not_html", response.url, response.headers.get("Content-Type"))
+            self._lost("not_html", response.url, _content_type(response), listing=True)
             return None
         page = self._page_of(response)
+        return page if self._parsed(page, listing=True) else None
+
+    def _parsed(self, page: MaghressPage, *, listing: bool) -> bool:
+        """Whether the page parses; an empty or unparsable one is lost (a site answering
+        200 with empty bodies must not pass for one with nothing new)."""
         try:
             page.tree  # noqa: B018 - parse now, to report an unparsable page here
         except EmptyPage as error:
-            self._drop("unparsable", response.url, str(error))
-            return None
-        return page
+            self._lost("unparsable", page.url, str(error), listing=listing)
+            return False
+        return True
 
     def _strip(self, page: MaghressPage) -> Iterator[Headlines]:
         yield from self._changed_strip(headlines_record(page, utc_now_iso()), page.lang)
@@ -312,12 +323,27 @@ class MaghressFamilySpider(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newsspider/{key}", value)
 
+    def _set(self, key: str, value: list[str]) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(f"newsspider/{key}", value)
+
+    def _add(self, key: str, values: list[str]) -> None:
+        """Add to a stat that is a sorted list of names (a stats file keeps it as JSON)."""
+        if self.crawler.stats is not None:
+            known = self.crawler.stats.get_value(f"newsspider/{key}", [])
+            self.crawler.stats.set_value(f"newsspider/{key}", sorted({*known, *values}))
+
     def _drop(self, reason: str, url: str, detail: str | None = None) -> None:
         """Count a page that gave no record; log the first of each reason loudly."""
         self._count(f"dropped/{reason}")
         level = logging.DEBUG if reason in self._logged_reasons else logging.WARNING
         self._logged_reasons.add(reason)
         self.logger.log(level, "dropped %s (%s): %s", url, reason, printable(detail or reason))
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get("Content-Type")
+    return value.decode("latin-1") if value else None
 
 
 class MaghressSpider(MaghressFamilySpider):
