@@ -25,7 +25,11 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # more buys nothing, and Scrapy starts that many asyncio tasks per response
 # (100 by default: more CPU than parsing the page).
 CONCURRENT_ITEMS = 1
+# No remote shells into the crawl: Scrapy's telnet console and its remote-control HTTP
+# endpoint (Scrapy ≥ 2.19, on by default) both run any Python code they are sent, and
+# the latter leaves its token in a job file under the user's state folder.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- Robustness -------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
@@ -122,6 +126,7 @@ FEED_STORAGES = {
 # Scrapy's JSON Lines exporter, noting the ids it writes for the incremental state.
 FEED_EXPORTERS = {
     "jsonlines": "newsspider.feeds.JsonLinesExporter",
+    "jsonl": "newsspider.feeds.JsonLinesExporter",  # what `-O out.jsonl` picks
     "jl": "newsspider.feeds.JsonLinesExporter",
 }
 FEEDS = {

@@ -15,6 +15,7 @@ from newsspider.exitcodes import SEVERITY, ExitStatus, most_severe
 PLAN = [
     (2, "USAGE", "bad arguments or settings"),
     (3, "FAILED", "run failed"),
+    (130, "INTERRUPTED", "stopped by a signal"),
     (4, "NO_ARTICLES", "no articles where some were expected"),
     (8, "NO_HEADLINES", "pages without a headline strip"),
     (7, "MOJIBAKE", "records garbled by a wrong decoding"),
@@ -48,6 +49,10 @@ def test_the_old_names_and_meanings_stand(code: int, name: str, meaning: str) ->
         ([8, 4], ExitStatus.NO_ARTICLES),
         ([5, 4, 6], ExitStatus.NO_ARTICLES),
         ([4, 3, 0], ExitStatus.FAILED),
+        # A run stopped by a signal did not finish: more than a thin output, less
+        # than a failure that lost records.
+        ([4, 130, 5], ExitStatus.INTERRUPTED),
+        ([130, 3], ExitStatus.FAILED),
         # Nothing ran for one site, and will not until the command is fixed: that
         # outranks a failure that the next run may not repeat.
         ([3, 2], ExitStatus.USAGE),

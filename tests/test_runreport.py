@@ -213,6 +213,7 @@ def test_state_and_feed_stats_reach_the_report(tmp_path: Path) -> None:
         "known_links_skipped": 0,
         "recovered_after_crash": 2,
         "previous_run_clean": False,
+        "feeds": [str(out / "articles-%(run_id)s.jsonl")],  # the project's FEEDS: the stream
         "salvaged": [
             {
                 "part": str(part),

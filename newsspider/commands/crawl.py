@@ -2,11 +2,14 @@
 
 - Spider arguments, threshold settings and output paths are checked while the
   command line is parsed: a bad one is one line on stderr and exit 2, before
-  any request or file.
+  any request or file.  Every output file (each feed, the log) is probed: a run
+  must not crawl a whole site and then find it cannot store it.
 - In distributed mode the Redis server must answer (exit 3 otherwise).
 - The run lock is taken next: a second run of the same spider (of the same
   worker, in distributed mode) exits 75 at once.
 - The exit status is the run report's; every status is in ``newsspider/exitcodes.py``.
+  A run stopped by a signal exits 130, even when a second signal stopped the
+  process before the report was written (it is written then).
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from newsspider.checks import thresholds
 from newsspider.distributed import RedisUnreachable, check_redis
 from newsspider.extensions.runreport import report_for
 from newsspider.params import ArgumentError, parse_args
-from newsspider.paths import check_flags, check_settings_paths
+from newsspider.paths import check_flags, check_outputs, check_settings_paths
 from newsspider.runlock import RunLock, RunLocked, lock_path
 from newsspider.sites import SITES
 from newsspider.state import check_state
+from newsspider.stopsignals import StopSignals
 
 
 class Command(ScrapyCrawlCommand):
@@ -59,6 +63,7 @@ class Command(ScrapyCrawlCommand):
             parse_args(SITES[site_name], opts.spargs)
             thresholds(self.settings)
             check_settings_paths(self.settings, spider_class.name)
+            check_outputs(self.settings, spider_class.name)
             check_flags(self.settings)
             check_redis(self.settings, spider_class.name)
             check_state(self.settings, spider_class.name)
@@ -79,9 +84,21 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
+
+        def signal_received(name: str) -> None:
+            if (report := report_for(crawler)) is not None:
+                report.signal_received(name)
+
+        stop_signals = StopSignals(signal_received)
+        stop_signals.install_when_running()
         self.crawler_process.start()
         report = report_for(crawler)
-        if self.crawler_process.bootstrap_failed:
+        if stop_signals.received:
+            # A second signal stops the process before the run closes: no report yet.
+            if report is not None:
+                report.finish_interrupted(stop_signals.received[0])
+            self.exitcode = int(report.exit_code if report else exitcodes.INTERRUPTED)
+        elif self.crawler_process.bootstrap_failed:
             self.exitcode = int(exitcodes.FAILED)
         elif report is not None and report.exit_code is not None:
             self.exitcode = int(report.exit_code)

@@ -1,0 +1,62 @@
+"""Which stop signal ended a run, for its report and exit status.
+
+Scrapy turns a first SIGTERM or SIGINT into a graceful stop (the spider closes
+with ``finish_reason`` "shutdown", as after ``crawler.stop()``) and a second one
+into an unclean stop (the event loop stops at once: no report, ``.part`` files
+left).  Neither tells the run which signal came, and after the second the crawl
+command has no report to take its exit status from.  ``StopSignals`` wraps the
+handlers Scrapy installs: each signal is noted and handed on, unchanged, to
+Scrapy's handler, which keeps deciding what a signal does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
+WATCHED = (signal.SIGTERM, signal.SIGINT)
+
+Handler = Callable[[int, FrameType | None], Any]
+
+
+class StopSignals:
+    """Notes the stop signals a crawl process receives; ``on_signal(name)`` runs on the
+    crawl's event loop (never inside the handler, where the interrupted code may hold
+    any state)."""
+
+    def __init__(self, on_signal: Callable[[str], None]) -> None:
+        self.received: list[str] = []
+        self._on_signal = on_signal
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wrappers: set[Handler] = set()
+
+    def install_when_running(self) -> None:
+        """Wrap the handlers once the crawl's loop runs: Scrapy installs its own as the
+        loop starts (the reactor's startup), replacing anything installed before."""
+        self._loop = asyncio.get_event_loop()
+        self._loop.call_soon(self._wrap_handlers)
+
+    def _wrap_handlers(self) -> None:
+        for signum in WATCHED:
+            handler = signal.getsignal(signum)
+            # SIG_IGN after Scrapy's second signal, SIG_DFL if it installed nothing: kept.
+            if callable(handler) and handler not in self._wrappers:
+                signal.signal(signum, self._wrapping(handler))
+
+    def _wrapping(self, inner: Handler) -> Handler:
+        def noted(signum: int, frame: FrameType | None) -> None:
+            name = signal.Signals(signum).name
+            self.received.append(name)
+            if self._loop is not None and not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self._on_signal, name)
+            try:
+                inner(signum, frame)
+            finally:
+                # Scrapy's first handler installs the one for the second signal.
+                self._wrap_handlers()
+
+        self._wrappers.add(noted)
+        return noted
