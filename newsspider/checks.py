@@ -102,8 +102,8 @@ def interrupted(stats: Stats) -> str | None:
     if not name:
         return None
     if stats.get("newsspider/interrupted/forced"):
-        return f"{name} and a second signal, stopped at once (the next run salvages its files)"
-    return f"{name}, stopped gracefully (what it fetched is written)"
+        return f"{name} and a second signal, stopped at once: the next run salvages its files"
+    return f"{name}, stopped gracefully: what it fetched is written"
 
 
 def no_articles(stats: Stats, min_yield: float) -> str | None:

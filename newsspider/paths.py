@@ -104,7 +104,7 @@ def probe_file(path: Path, what: str, written: Path | None = None) -> None:
             os.close(handle)
             target.unlink()
     except OSError as error:
-        raise UnsafePath(f"{what}: cannot write {str(target)!r}: {error.strerror}") from None
+        raise UnsafePath(f"{what}: cannot write {str(path)!r}: {error.strerror}") from None
     finally:
         for folder in made:  # deepest first
             with contextlib.suppress(OSError):

@@ -5,8 +5,8 @@ with ``finish_reason`` "shutdown", as after ``crawler.stop()``) and a second one
 into an unclean stop (the event loop stops at once: no report, ``.part`` files
 left).  Neither tells the run which signal came, and after the second the crawl
 command has no report to take its exit status from.  ``StopSignals`` wraps the
-handlers Scrapy installs: each signal is noted and handed on, unchanged, to
-Scrapy's handler, which keeps deciding what a signal does.
+handlers Scrapy installs: the first signal is noted and handed on, unchanged,
+to Scrapy's handler, which keeps deciding what a signal does.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ class StopSignals:
         self.received: list[str] = []
         self._on_signal = on_signal
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._wrappers: set[Handler] = set()
 
     def install_when_running(self) -> None:
         """Wrap the handlers once the crawl's loop runs: Scrapy installs its own as the
@@ -42,21 +41,17 @@ class StopSignals:
     def _wrap_handlers(self) -> None:
         for signum in WATCHED:
             handler = signal.getsignal(signum)
-            # SIG_IGN after Scrapy's second signal, SIG_DFL if it installed nothing: kept.
-            if callable(handler) and handler not in self._wrappers:
-                signal.signal(signum, self._wrapping(handler))
+            if callable(handler):  # SIG_DFL if Scrapy installed nothing: kept as it is
+                signal.signal(signum, self._noting(handler))
 
-    def _wrapping(self, inner: Handler) -> Handler:
+    def _noting(self, inner: Handler) -> Handler:
+        # Scrapy's handler for the first signal installs its own for the second:
+        # the first is the one a run is stopped by.
         def noted(signum: int, frame: FrameType | None) -> None:
             name = signal.Signals(signum).name
             self.received.append(name)
             if self._loop is not None and not self._loop.is_closed():
                 self._loop.call_soon_threadsafe(self._on_signal, name)
-            try:
-                inner(signum, frame)
-            finally:
-                # Scrapy's first handler installs the one for the second signal.
-                self._wrap_handlers()
+            inner(signum, frame)
 
-        self._wrappers.add(noted)
         return noted
