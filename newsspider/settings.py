@@ -71,6 +71,10 @@ NEWSSPIDER_STATE_ENABLED = True
 NEWSSPIDER_STATE_DIR = "data/state"  # also holds <spider>.lock: one run at a time
 NEWSSPIDER_SINCE_AUTO_MARGIN_DAYS = 2  # since=auto stops listings this long before the last run
 NEWSSPIDER_EMIT_REVISIONS = False  # write a known article again when its body changed
+# The feeds (FEEDS keys) whose files the state follows: the cron stream.  Empty: the
+# FEEDS of the settings, but not a FEEDS replaced on the command line (-o/-O: a one-off
+# export neither skips known articles nor marks what it writes; -a incremental=true does).
+NEWSSPIDER_STATE_FEEDS = []
 
 # --- Distributed mode: several workers share one frontier and one state in Redis ----
 # Off while empty; e.g. redis://queue-host:6379/0.  Then scrapy-redis schedules and
