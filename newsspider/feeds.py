@@ -31,7 +31,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
-from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.settings import BaseSettings
 
 from newsspider.atomic import fsync_dir, fsync_file
 from newsspider.items import ARTICLE_SCHEMA
@@ -317,19 +317,16 @@ def in_feeds(path: Path, patterns: list[tuple[Path, re.Pattern[str]]]) -> bool:
 def stream_feeds(settings: BaseSettings, incremental: bool | None = None) -> list[str]:
     """The feeds whose files the incremental state follows: the cron stream.
 
-    ``NEWSSPIDER_STATE_FEEDS`` names them; when it is empty, every feed of the
-    project's FEEDS is, and none of a FEEDS the command line replaced (``-o``,
-    ``-O``: a one-off export, which must not consume what cron has not written).
-    ``incremental`` (the spider argument) overrides: true makes every feed of
-    the run follow the state, false none.
+    ``NEWSSPIDER_STATE_FEEDS`` names them; when it is empty, every feed of FEEDS
+    is.  ``incremental`` (the spider argument) overrides: true makes every feed of
+    the run follow the state, false none (what ``scrapy crawl -o/-O`` sets unless
+    told otherwise: a one-off export must not consume what cron has not written).
     """
     feeds = [str(uri) for uri in settings.getdict("FEEDS")]
     if incremental is not None:
         return feeds if incremental else []
     if named := settings.getlist("NEWSSPIDER_STATE_FEEDS"):
         return [uri for uri in feeds if uri in named]
-    if (settings.getpriority("FEEDS") or 0) >= SETTINGS_PRIORITIES["cmdline"]:
-        return []
     return feeds
 
 

@@ -36,7 +36,7 @@ class CrawlArgs:
     urls: tuple[str, ...]
     base_url: str
     full: bool
-    incremental: bool | None  # None: only the cron stream's files use the state
+    incremental: bool | None  # None: the feeds decide (newsspider.feeds.stream_feeds)
     zone: tzinfo  # the site's clock: ``since`` and ``until`` are days there
 
     def in_window(self, published: str | None) -> bool:
@@ -169,7 +169,7 @@ PARAMS: tuple[Param, ...] = (
         "incremental",
         None,
         "Use the incremental state: skip what earlier runs wrote, mark what this one "
-        "writes. Default: yes for the project's own files, no for -o/-O exports.",
+        "writes. Default: yes, but no for a one-off -o/-O export.",
         _flag,
     ),
 )

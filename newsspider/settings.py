@@ -71,9 +71,9 @@ NEWSSPIDER_STATE_ENABLED = True
 NEWSSPIDER_STATE_DIR = "data/state"  # also holds <spider>.lock: one run at a time
 NEWSSPIDER_SINCE_AUTO_MARGIN_DAYS = 2  # since=auto stops listings this long before the last run
 NEWSSPIDER_EMIT_REVISIONS = False  # write a known article again when its body changed
-# The feeds (FEEDS keys) whose files the state follows: the cron stream.  Empty: the
-# FEEDS of the settings, but not a FEEDS replaced on the command line (-o/-O: a one-off
-# export neither skips known articles nor marks what it writes; -a incremental=true does).
+# The feeds (FEEDS keys) whose files the state follows: the cron stream; empty: all of
+# FEEDS.  `scrapy crawl -o/-O` is a one-off export: it neither skips known articles nor
+# marks what it writes, unless run with -a incremental=true.
 NEWSSPIDER_STATE_FEEDS = []
 
 # --- Distributed mode: several workers share one frontier and one state in Redis ----

@@ -35,7 +35,8 @@ ARTICLES, HEADLINES = list(STREAM)
     ("priority", "named", "incremental", "expected"),
     [
         ("project", [], None, [ARTICLES, HEADLINES]),  # the project's own files: the stream
-        ("cmdline", [], None, []),  # -o/-O replaced them: a one-off export
+        ("cmdline", [], None, [ARTICLES, HEADLINES]),  # -s FEEDS=…: the user's own stream
+        ("cmdline", [], False, []),  # -o/-O: `scrapy crawl` sets incremental=false
         ("project", [ARTICLES], None, [ARTICLES]),  # NEWSSPIDER_STATE_FEEDS names the stream
         ("cmdline", [], True, [ARTICLES, HEADLINES]),  # -a incremental=true: asked for
         ("project", [], False, []),  # -a incremental=false: the state is left alone

@@ -48,6 +48,8 @@ class Command(ScrapyCrawlCommand):
             )
             del self.settings["FEEDS"]
             self.settings.set("FEEDS", feeds, priority="cmdline")
+            # A one-off export: it leaves the cron stream's state alone unless asked.
+            opts.spargs.setdefault("incremental", "false")
         if len(args) != 1:
             return
         loader = get_spider_loader(self.settings)
