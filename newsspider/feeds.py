@@ -10,6 +10,12 @@ them written after it.  The ids are the ones the JSON Lines exporter noted as it
 wrote each record: the file is never read back for them.  ``salvage`` turns the
 ``.part`` file a killed run left into a final file of its complete lines (and
 is the one place that learns ids by reading a file: that run's memory is gone).
+
+A feed's URI is a template (``%(name)s``, ``%(run_id)s``, Scrapy's
+``%(batch_id)d`` and ``%(batch_time)s``, one file per batch): the same
+knowledge names the files a feed can write (salvage, the cron stream's files)
+and gives the sample path the checks before a run probe.  ``stream_feeds``
+says which feeds are the cron stream the incremental state follows.
 """
 
 from __future__ import annotations

@@ -95,11 +95,13 @@ class Command(ScrapyCrawlCommand):
         stop_signals.install_when_running()
         self.crawler_process.start()
         report = report_for(crawler)
-        if stop_signals.received:
-            # A second signal stops the process before the run closes: no report yet.
-            if report is not None:
-                report.finish_interrupted(stop_signals.received[0])
-            self.exitcode = int(report.exit_code if report else exitcodes.INTERRUPTED)
+        if stop_signals.received and report is None:  # no run report: the line is ours
+            sys.stderr.write(f"scrapy crawl {args[0]}: stopped by {stop_signals.received[0]}\n")
+            self.exitcode = int(exitcodes.INTERRUPTED)
+        elif stop_signals.received and report is not None:
+            # After a second signal the process stopped before the run closed: no report yet.
+            report.finish_interrupted(stop_signals.received[0])
+            self.exitcode = int(report.exit_code or 0)
         elif self.crawler_process.bootstrap_failed:
             self.exitcode = int(exitcodes.FAILED)
         elif report is not None and report.exit_code is not None:
