@@ -12,10 +12,13 @@ to Scrapy's handler, which keeps deciding what a signal does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
+
+from scrapy.utils.reactor import is_reactor_installed
 
 WATCHED = (signal.SIGTERM, signal.SIGINT)
 
@@ -30,13 +33,21 @@ class StopSignals:
     def __init__(self, on_signal: Callable[[str], None]) -> None:
         self.received: list[str] = []
         self._on_signal = on_signal
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._call_from_handler: Callable[..., Any] | None = None
 
     def install_when_running(self) -> None:
         """Wrap the handlers once the crawl's loop runs: Scrapy installs its own as the
-        loop starts (the reactor's startup), replacing anything installed before."""
-        self._loop = asyncio.get_event_loop()
-        self._loop.call_soon(self._wrap_handlers)
+        loop starts (after the reactor's startup, or just before a reactorless loop
+        runs), replacing anything installed before."""
+        if is_reactor_installed():
+            from twisted.internet import reactor
+
+            reactor.callWhenRunning(reactor.callLater, 0, self._wrap_handlers)
+            self._call_from_handler = reactor.callFromThread
+        else:
+            loop = asyncio.get_event_loop()
+            loop.call_soon(self._wrap_handlers)
+            self._call_from_handler = loop.call_soon_threadsafe
 
     def _wrap_handlers(self) -> None:
         for signum in WATCHED:
@@ -50,8 +61,10 @@ class StopSignals:
         def noted(signum: int, frame: FrameType | None) -> None:
             name = signal.Signals(signum).name
             self.received.append(name)
-            if self._loop is not None and not self._loop.is_closed():
-                self._loop.call_soon_threadsafe(self._on_signal, name)
+            # A reactorless loop is closed once the crawl ended: nothing left to tell.
+            with contextlib.suppress(RuntimeError):
+                if self._call_from_handler is not None:
+                    self._call_from_handler(self._on_signal, name)
             inner(signum, frame)
 
         return noted
