@@ -9,14 +9,19 @@ from newsspider.distributed import REDIS_PARAMS, Keys, redis_url
 
 
 class NewsspiderAddon:
-    """Builds an identifying USER_AGENT from NEWSSPIDER_CONTACT_URL, and turns
-    ``NEWSSPIDER_REDIS_URL`` into scrapy-redis's settings (distributed mode).
+    """Builds an identifying USER_AGENT from NEWSSPIDER_CONTACT_URL, turns
+    ``NEWSSPIDER_REDIS_URL`` into scrapy-redis's settings (distributed mode), and
+    switches off the endpoints that run code sent to the crawler.
 
     A user who sets USER_AGENT (``-s`` or their settings) keeps theirs: the
     add-on writes at "addon" priority, below "project" and "cmdline".
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
+        # A cron crawler needs no code-execution endpoint: Scrapy's remote control
+        # (≥ 2.19, on by default) and its telnet console run whatever they are sent.
+        for name in ("REMOTE_CONTROL_ENABLED", "TELNETCONSOLE_ENABLED"):
+            settings.set(name, False, priority="addon")
         contact = settings.get("NEWSSPIDER_CONTACT_URL")
         user_agent = f"newsspider/{__version__} (+{contact})" if contact else None
         if user_agent:

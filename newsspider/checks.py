@@ -69,9 +69,13 @@ def _sum(stats: Stats, prefix: str) -> int:
 
 
 def run_failed(stats: Stats) -> str | None:
-    """An exception in the spider, the site unreachable, or a run closed early."""
+    """An exception in the spider, the site unreachable, or a run closed early.
+
+    A run a stop signal closed (``shutdown``) is judged by ``interrupted``, not here.
+    """
     reason = stats.get("finish_reason", "finished")
-    if reason != "finished":
+    signalled = bool(stats.get("newsspider/interrupted/signal"))
+    if reason != "finished" and not (signalled and reason == "shutdown"):
         return f"the run closed early ({reason})"
     exceptions = _sum(stats, "spider_exceptions/")
     if exceptions:
@@ -86,9 +90,20 @@ def run_failed(stats: Stats) -> str | None:
     pages = stats.get("downloader/response_count", 0) - stats.get("robotstxt/response_count", 0)
     # A distributed worker whose peers took every request had nothing to fetch.
     idle_worker = stats.get("newsspider/redis/worker") and not stats.get("scheduler/dequeued")
-    if pages <= 0 and not idle_worker:
+    if pages <= 0 and not idle_worker and not signalled:
         return "the site did not answer (no page fetched)"
     return None
+
+
+def interrupted(stats: Stats) -> str | None:
+    """A stop signal (SIGTERM, SIGINT) ended the run: once, Scrapy stops gracefully and
+    the files are complete; twice, the process stops at once and leaves its ``.part`` files."""
+    name = stats.get("newsspider/interrupted/signal")
+    if not name:
+        return None
+    if stats.get("newsspider/interrupted/forced"):
+        return f"{name} and a second signal, stopped at once: the next run salvages its files"
+    return f"{name}, stopped gracefully: what it fetched is written"
 
 
 def unknown_source(stats: Stats) -> str | None:
@@ -197,9 +212,17 @@ CHECKS: tuple[Check, ...] = (
             "newsspider/state/errors",
             "newsspider/redis/worker",
             "scheduler/dequeued",
+            "newsspider/interrupted/signal",
         ),
         (),
         run_failed,
+    ),
+    Check(
+        "interrupted",
+        ExitStatus.INTERRUPTED,
+        ("newsspider/interrupted/signal", "newsspider/interrupted/forced"),
+        (),
+        interrupted,
     ),
     Check(
         "unknown_source",

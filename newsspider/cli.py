@@ -17,7 +17,7 @@ from typing import Any
 
 from newsspider import exitcodes
 from newsspider.atomic import atomic_writer
-from newsspider.paths import DATA_DIR, UnsafePath, check_inside
+from newsspider.paths import DATA_DIR, UnsafePath, check_inside, probe_file
 from newsspider.sites import SITES, Site, site_for_url
 
 # The plan's statuses (newsspider/exitcodes.py); `extract` and `validate` also
@@ -169,6 +169,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         log_file.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         return _fail(f"cannot create the log folder {str(log_file.parent)!r}: {error.strerror}")
+    try:
+        probe_file(log_file, "--log-file")  # not a traceback once the crawl has started
+    except UnsafePath as error:
+        return _fail(str(error))
     argv = ["scrapy", "crawl", args.spider]
     for argument in [*args.arguments, *args.a]:
         if "=" not in argument:
@@ -181,7 +185,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         argv += ["-s", "NEWSSPIDER_PROGRESS=True"]
     for setting in args.set:
         argv += ["-s", setting]
-    execute(argv)  # exits with the run's status (newsspider/exitcodes.py)
+    try:
+        execute(argv)  # exits with the run's status (newsspider/exitcodes.py)
+    except KeyboardInterrupt:  # Ctrl-C before the crawl took over the signals
+        sys.stderr.write(f"newsspider run {args.spider}: stopped by SIGINT before the crawl\n")
+        return exitcodes.INTERRUPTED
     return EXIT_OK
 
 

@@ -12,7 +12,11 @@ The order, and why:
    that the next run may not repeat.
 2. FAILED: the run did not do its job (closed early, records or state lost):
    the output is incomplete.
-3. NO_ARTICLES, NO_HEADLINES: one kind of record stopped coming (a layout
+   INTERRUPTED: a stop signal (SIGTERM, Ctrl-C) ended the run before its end:
+   what it wrote is kept (or salvaged by the next run), the rest waits for it.
+3. UNKNOWN_SOURCE: a newspaper the user asked for is in no menu: under cron
+   nothing of it would ever be collected, until the command is fixed.
+   NO_ARTICLES, NO_HEADLINES: one kind of record stopped coming (a layout
    changed, the site is down): everything of that kind is lost until fixed.
 4. MOJIBAKE: records were dropped because their text was garbled by a wrong
    decoding: those articles are lost from the output.
@@ -43,6 +47,7 @@ class ExitStatus(IntEnum):
 
     USAGE = 2, "bad arguments or settings"  # nothing was fetched
     FAILED = 3, "run failed"  # an exception, the site unreachable, closed early, records lost
+    INTERRUPTED = 130, "stopped by a signal"  # SIGTERM or SIGINT, once (graceful) or twice
     UNKNOWN_SOURCE = 10, "unknown source"  # sources= names a paper no menu read lists
     NO_ARTICLES = 4, "no articles where some were expected"  # layout changed or site down
     NO_HEADLINES = 8, "pages without a headline strip"  # the strip's markup changed
@@ -60,6 +65,7 @@ SEVERITY: tuple[ExitStatus, ...] = tuple(ExitStatus)
 OK = ExitStatus.OK
 USAGE = ExitStatus.USAGE
 FAILED = ExitStatus.FAILED
+INTERRUPTED = ExitStatus.INTERRUPTED
 NO_ARTICLES = ExitStatus.NO_ARTICLES
 NO_HEADLINES = ExitStatus.NO_HEADLINES
 MOJIBAKE = ExitStatus.MOJIBAKE

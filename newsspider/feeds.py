@@ -10,6 +10,12 @@ them written after it.  The ids are the ones the JSON Lines exporter noted as it
 wrote each record: the file is never read back for them.  ``salvage`` turns the
 ``.part`` file a killed run left into a final file of its complete lines (and
 is the one place that learns ids by reading a file: that run's memory is gone).
+
+A feed's URI is a template (``%(name)s``, ``%(run_id)s``, Scrapy's
+``%(batch_id)d`` and ``%(batch_time)s``, one file per batch): the same
+knowledge names the files a feed can write (salvage, the cron stream's files)
+and gives the sample path the checks before a run probe.  ``stream_feeds``
+says which feeds are the cron stream the incremental state follows.
 """
 
 from __future__ import annotations
@@ -21,14 +27,17 @@ import re
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.settings import BaseSettings
 
 from newsspider.atomic import fsync_dir, fsync_file
 from newsspider.items import ARTICLE_SCHEMA
@@ -218,36 +227,113 @@ def salvage(part: Path) -> Salvaged:
 
 # A run id is the run's UTC start, plus ``-<worker>`` in distributed mode.
 RUN_STAMP = r"\d{8}T\d{6}Z"
+SAMPLE_RUN_ID = "20000101T000000Z"
+# Scrapy's feed URI parameters, printf style: ``%(name)s``, ``%(batch_id)05d``…
+URI_PARAM = re.compile(r"%\((\w+)\)([-+ #0]*\d*(?:\.\d+)?)([diouxXeEfFgGcrsa])")
+# ``%(time)s`` and ``%(batch_time)s``: UTC ISO time with "-" for ":", as Scrapy writes them.
+ISO_TIME = r"\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(?:\.\d{1,6})?\+00-00"
+
+
+def feed_file_template(uri: str) -> str | None:
+    """The path template of a file feed (``-o out.jsonl``, ``file:///…``); None for the
+    other storages (``stdout:``, ``s3://``…)."""
+    scheme = urlsplit(uri).scheme
+    if scheme == "file":
+        return uri.removeprefix("file://")
+    return uri if scheme == "" else None
+
+
+def sample_feed_path(uri: str, spider_name: str) -> Path | None:
+    """The file a feed would write, with sample values for what the run fixes later
+    (its id, time and batch number): what the checks before a run can probe."""
+    template = feed_file_template(uri)
+    if template is None:
+        return None
+    now = datetime.now(timezone.utc).isoformat().replace(":", "-")
+    sample = {"name": spider_name, "run_id": SAMPLE_RUN_ID, "time": now, "batch_time": now}
+
+    def value(match: re.Match[str]) -> str:
+        name, flags, conversion = match.groups()
+        if conversion in "diouxXeEfFgGc":
+            return f"%{flags}{conversion}" % 1  # %(batch_id)05d → 00001
+        return f"%{flags}{conversion}" % sample.get(name, "x")
+
+    return Path(URI_PARAM.sub(value, template))
+
+
+def _param_regex(match: re.Match[str], spider_name: str, run_suffix: str) -> str:
+    name, _flags, conversion = match.groups()
+    if name == "name":
+        return re.escape(spider_name)
+    if name == "run_id":
+        return RUN_STAMP + re.escape(run_suffix)
+    if name in ("time", "batch_time"):
+        return ISO_TIME
+    if conversion in "diouxX":
+        return r"\s*-?\d+"  # %(batch_id)d, padded or not
+    return ".+"
+
+
+def feed_file_patterns(
+    feed_uris: Iterable[str], spider_name: str, run_suffix: str = ""
+) -> list[tuple[Path, re.Pattern[str]]]:
+    """Folder and name pattern of the files this spider's file feeds write.
+
+    ``data/%(name)s/articles-%(run_id)s.jsonl`` → ``data/maghress`` and
+    ``articles-<stamp><run_suffix>\\.jsonl``; ``out-%(batch_id)d.jsonl`` →
+    ``.`` and ``out-<number>\\.jsonl``, one name per batch.
+    """
+    found = []
+    for uri in feed_uris:
+        template = feed_file_template(str(uri))
+        if template is None:
+            continue
+        path = Path(template)
+        folder = Path(str(path.parent).replace("%(name)s", spider_name))
+        regex, last = "", 0
+        for match in URI_PARAM.finditer(path.name):
+            regex += re.escape(path.name[last : match.start()])
+            regex += _param_regex(match, spider_name, run_suffix)
+            last = match.end()
+        regex += re.escape(path.name[last:])
+        found.append((folder, re.compile(regex)))
+    return found
 
 
 def feed_part_patterns(
     feed_uris: Iterable[str], spider_name: str, run_suffix: str = ""
 ) -> list[tuple[Path, re.Pattern[str]]]:
-    """Folder and name pattern of the ``.part`` files this spider's file feeds can leave.
+    """Folder and name pattern of the ``.part`` files this spider's file feeds can leave:
+    salvage touches these and nothing else there — not the live files of another
+    worker on the same disk."""
+    return [
+        (folder, re.compile(pattern.pattern + re.escape(PART_SUFFIX)))
+        for folder, pattern in feed_file_patterns(feed_uris, spider_name, run_suffix)
+    ]
 
-    ``data/%(name)s/articles-%(run_id)s.jsonl`` → ``data/maghress`` and
-    ``articles-<stamp><run_suffix>\\.jsonl\\.part``: salvage touches these and
-    nothing else there — not the live files of another worker on the same disk.
+
+def in_feeds(path: Path, patterns: list[tuple[Path, re.Pattern[str]]]) -> bool:
+    """Whether ``path`` is a file of one of the feeds ``patterns`` describe."""
+    folder = path.parent.resolve()
+    return any(
+        folder == where.resolve() and pattern.fullmatch(path.name) for where, pattern in patterns
+    )
+
+
+def stream_feeds(settings: BaseSettings, incremental: bool | None = None) -> list[str]:
+    """The feeds whose files the incremental state follows: the cron stream.
+
+    ``NEWSSPIDER_STATE_FEEDS`` names them; when it is empty, every feed of FEEDS
+    is.  ``incremental`` (the spider argument) overrides: true makes every feed of
+    the run follow the state, false none (what ``scrapy crawl -o/-O`` sets unless
+    told otherwise: a one-off export must not consume what cron has not written).
     """
-    found = []
-    for uri in feed_uris:
-        if "://" in uri and not uri.startswith("file://"):
-            continue
-        path = Path(uri.removeprefix("file://"))
-        folder = Path(str(path.parent).replace("%(name)s", spider_name))
-        pieces = re.split(r"(%\([a-z_]+\)[sd])", path.name)
-        regex = "".join(
-            re.escape(spider_name)
-            if piece == "%(name)s"
-            else RUN_STAMP + re.escape(run_suffix)
-            if piece == "%(run_id)s"
-            else ".+"
-            if piece.startswith("%(")
-            else re.escape(piece)
-            for piece in pieces
-        )
-        found.append((folder, re.compile(regex + re.escape(PART_SUFFIX))))
-    return found
+    feeds = [str(uri) for uri in settings.getdict("FEEDS")]
+    if incremental is not None:
+        return feeds if incremental else []
+    if named := settings.getlist("NEWSSPIDER_STATE_FEEDS"):
+        return [uri for uri in feeds if uri in named]
+    return feeds
 
 
 def parts_to_salvage(

@@ -36,6 +36,7 @@ class CrawlArgs:
     urls: tuple[str, ...]
     base_url: str
     full: bool
+    incremental: bool | None  # None: the feeds decide (newsspider.feeds.stream_feeds)
     zone: tzinfo  # the site's clock: ``since`` and ``until`` are days there
 
     def in_window(self, published: str | None) -> bool:
@@ -164,6 +165,13 @@ PARAMS: tuple[Param, ...] = (
     Param("urls", None, "Only these article URLs (comma-separated), or @FILE, one a line.", _urls),
     Param("base_url", None, "Crawl a mirror at this http(s)://host[:port] instead.", _base_url),
     Param("full", "false", "Ignore the incremental state: fetch and write every article.", _flag),
+    Param(
+        "incremental",
+        None,
+        "Use the incremental state: skip what earlier runs wrote, mark what this one "
+        "writes. Default: yes, but no for a one-off -o/-O export.",
+        _flag,
+    ),
 )
 
 
@@ -217,6 +225,7 @@ def parse_args(site: Site, raw: Mapping[str, Any], *, today: date | None = None)
         urls=tuple(_on_base(url, base_url) for url in values["urls"] or ()),
         base_url=base_url,
         full=values["full"],
+        incremental=values["incremental"],
         zone=site.zone,
     )
 

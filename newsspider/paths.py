@@ -3,15 +3,20 @@
 A setting or argument that reaches the filesystem could otherwise point a run
 at ``../../home/user/.bashrc``.  Relative paths of newsspider's settings must
 stay inside ``data/``; ``-o``/``-O`` files, inside the current folder.  An
-absolute path is the user's explicit choice and is taken as given.
+absolute path is the user's explicit choice and is taken as given.  Every file
+a run writes is probed before its first request (``check_outputs``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import contextlib
+import errno
+import os
 from pathlib import Path
 
 from scrapy.settings import BaseSettings
+
+from newsspider.feeds import part_path, sample_feed_path
 
 DATA_DIR = Path("data")
 # Settings that name files or folders; values may hold %(name)s (the spider).
@@ -62,11 +67,48 @@ def check_settings_paths(settings: BaseSettings, spider_name: str) -> None:
             raise UnsafePath(
                 f"setting {name}: cannot create {str(folder)!r}: {error.strerror}"
             ) from None
-    params = defaultdict(str, name=spider_name)
     for uri in settings.getdict("FEEDS"):
-        if "://" in uri and not uri.startswith("file://"):
-            continue
-        check_inside(uri.removeprefix("file://") % params, Path("."), f"output {uri}")
+        if (path := sample_feed_path(str(uri), spider_name)) is not None:
+            check_inside(str(path), Path("."), f"output {uri}")
+
+
+def check_outputs(settings: BaseSettings, spider_name: str) -> None:
+    """Every file the run will write can be written, before the first request: a
+    crawl must not fetch a whole site and then fail to store it.  Each file feed
+    (its ``.part``, where records go first), the log file and the stats file."""
+    for uri in settings.getdict("FEEDS"):
+        if (path := sample_feed_path(str(uri), spider_name)) is not None:
+            probe_file(path, f"output {uri}", written=part_path(path))
+    for name in ("LOG_FILE", "NEWSSPIDER_STATS_FILE"):
+        if value := settings.get(name):
+            probe_file(Path(str(value) % {"name": spider_name}), f"setting {name}")
+
+
+def probe_file(path: Path, what: str, written: Path | None = None) -> None:
+    """``path`` can be written: it is no folder, its folder exists or can be created,
+    and a file can be created where the run writes (``written``, default ``path``).
+    The probe leaves nothing behind: the file and the folders it made are removed.
+    Raises UnsafePath (exit 2) naming ``what``."""
+    target = written or path
+    if path.is_dir():
+        raise UnsafePath(f"{what}: {str(path)!r} is a folder")
+    made = [folder for folder in [path.parent, *path.parent.parents] if not folder.exists()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:  # a log appended to, a .part left for salvage
+            if not os.access(target, os.W_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES)) from None
+        else:
+            os.close(handle)
+            target.unlink()
+    except OSError as error:
+        raise UnsafePath(f"{what}: cannot write {str(path)!r}: {error.strerror}") from None
+    finally:
+        for folder in made:  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 def check_flags(settings: BaseSettings) -> None:

@@ -25,7 +25,11 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # more buys nothing, and Scrapy starts that many asyncio tasks per response
 # (100 by default: more CPU than parsing the page).
 CONCURRENT_ITEMS = 1
+# No remote shells into the crawl: Scrapy's telnet console and its remote-control HTTP
+# endpoint (Scrapy ≥ 2.19, on by default) both run any Python code they are sent, and
+# the latter leaves its token in a job file under the user's state folder.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- Robustness -------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
@@ -69,6 +73,10 @@ NEWSSPIDER_STATE_ENABLED = True
 NEWSSPIDER_STATE_DIR = "data/state"  # also holds <spider>.lock: one run at a time
 NEWSSPIDER_SINCE_AUTO_MARGIN_DAYS = 2  # since=auto stops listings this long before the last run
 NEWSSPIDER_EMIT_REVISIONS = False  # write a known article again when its body changed
+# The feeds (FEEDS keys) whose files the state follows: the cron stream; empty: all of
+# FEEDS.  `scrapy crawl -o/-O` is a one-off export: it neither skips known articles nor
+# marks what it writes, unless run with -a incremental=true.
+NEWSSPIDER_STATE_FEEDS = []
 
 # --- Distributed mode: several workers share one frontier and one state in Redis ----
 # Off while empty; e.g. redis://queue-host:6379/0.  Then scrapy-redis schedules and
@@ -125,6 +133,7 @@ FEED_STORAGES = {
 # Scrapy's JSON Lines exporter, noting the ids it writes for the incremental state.
 FEED_EXPORTERS = {
     "jsonlines": "newsspider.feeds.JsonLinesExporter",
+    "jsonl": "newsspider.feeds.JsonLinesExporter",  # what `-O out.jsonl` picks
     "jl": "newsspider.feeds.JsonLinesExporter",
 }
 FEEDS = {

@@ -41,6 +41,48 @@ HEALTHY = {
         ({}, exitcodes.OK, "ok"),
         ({"finish_reason": "shutdown"}, exitcodes.FAILED, "the run closed early (shutdown)"),
         ({"spider_exceptions/KeyError": 1}, exitcodes.FAILED, "1 exception(s) in the spider"),
+        # A stop signal: the spider closes with "shutdown", which is no failure then.
+        (
+            {"finish_reason": "shutdown", "newsspider/interrupted/signal": "SIGTERM"},
+            exitcodes.INTERRUPTED,
+            "SIGTERM, stopped gracefully: what it fetched is written",
+        ),
+        (
+            {
+                "finish_reason": "shutdown",
+                "newsspider/interrupted/signal": "SIGINT",
+                "newsspider/interrupted/forced": 1,
+                "newsspider/layout/span": 10,  # thin output: not judged, the run did not end
+            },
+            exitcodes.INTERRUPTED,
+            "SIGINT and a second signal, stopped at once: the next run salvages its files",
+        ),
+        # Stopped before a page came back: interrupted, not a site that did not answer.
+        (
+            {
+                "finish_reason": "shutdown",
+                "newsspider/interrupted/signal": "SIGTERM",
+                "downloader/response_count": 1,
+            },
+            exitcodes.INTERRUPTED,
+            "SIGTERM, stopped gracefully: what it fetched is written",
+        ),
+        # Records lost on the way are a failure, signal or not.
+        (
+            {
+                "finish_reason": "shutdown",
+                "newsspider/interrupted/signal": "SIGTERM",
+                "newsspider/feeds/lost_records": 2,
+            },
+            exitcodes.FAILED,
+            "2 record(s) did not reach their output file",
+        ),
+        # Another reason to close is a failure even after a signal.
+        (
+            {"finish_reason": "memusage_exceeded", "newsspider/interrupted/signal": "SIGTERM"},
+            exitcodes.FAILED,
+            "the run closed early (memusage_exceeded)",
+        ),
         (
             {"downloader/response_count": 1},
             exitcodes.FAILED,

@@ -15,6 +15,7 @@ from newsspider.exitcodes import SEVERITY, ExitStatus, most_severe
 PLAN = [
     (2, "USAGE", "bad arguments or settings"),
     (3, "FAILED", "run failed"),
+    (130, "INTERRUPTED", "stopped by a signal"),
     (10, "UNKNOWN_SOURCE", "unknown source"),
     (4, "NO_ARTICLES", "no articles where some were expected"),
     (8, "NO_HEADLINES", "pages without a headline strip"),
@@ -49,6 +50,10 @@ def test_the_old_names_and_meanings_stand(code: int, name: str, meaning: str) ->
         ([8, 4], ExitStatus.NO_ARTICLES),
         ([5, 4, 6], ExitStatus.NO_ARTICLES),
         ([4, 3, 0], ExitStatus.FAILED),
+        # A run stopped by a signal did not finish: more than a thin output, less
+        # than a failure that lost records.
+        ([4, 130, 5], ExitStatus.INTERRUPTED),
+        ([130, 3], ExitStatus.FAILED),
         # A paper the site does not list collects nothing, forever: above "no articles".
         ([4, 10, 5], ExitStatus.UNKNOWN_SOURCE),
         ([10, 3], ExitStatus.FAILED),

@@ -50,6 +50,10 @@ def feed_uri(tmp_path: Path) -> str:
     return str(tmp_path / "data" / "%(name)s" / "articles-%(run_id)s.jsonl")
 
 
+# A file of that feed: the state follows the feeds of the project's FEEDS.
+RUN_FILE = "articles-20260101T000000Z.jsonl"
+
+
 def make_crawler(tmp_path: Path, spidercls: type[Spider] = NewsSpider, **settings: Any) -> Crawler:
     crawler = get_crawler(
         spidercls,
@@ -113,7 +117,7 @@ def test_the_ids_staged_are_those_exported_without_reading_the_file(
     tmp_path: Path, crawler: Crawler
 ) -> None:
     extension, spider = opened(crawler)
-    final = tmp_path / "data" / "maghress" / "articles-1.jsonl"
+    final = tmp_path / "data" / "maghress" / RUN_FILE
     storage = export(crawler, spider, final, [FIRST, strip([]), SECOND, NO_BODY])
     # Whatever the file says by now, the ids come from what the exporter wrote.
     part_path(final).write_bytes(b"this is no longer JSON\n")
@@ -141,11 +145,13 @@ def test_the_exporter_notes_the_hash_of_each_body() -> None:
 
 
 def test_a_feed_in_another_format_marks_nothing(
-    tmp_path: Path, crawler: Crawler, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """``-O out.json``: the file is written, its articles are not marked."""
-    extension, spider = opened(crawler)
+    """A feed of the stream in JSON (not JSON Lines): the file is written, its articles
+    are not marked."""
     final = tmp_path / "out.json"
+    crawler = make_crawler(tmp_path, FEEDS={str(final): {"format": "json"}})
+    extension, spider = opened(crawler)
     storage = export(crawler, spider, final, [FIRST, SECOND], exporter_cls=JsonItemExporter)
     with caplog.at_level(logging.WARNING):
         storage.store(storage.file)  # type: ignore[attr-defined]
@@ -153,12 +159,14 @@ def test_a_feed_in_another_format_marks_nothing(
     assert "out.json is not JSON Lines" in caplog.text
     assert len(extension.store) == 0
     assert extension.store.db.execute("SELECT COUNT(*) FROM staged").fetchone() == (0,)  # type: ignore[attr-defined]
+    crawler.signals.send_catch_log(signals.engine_stopped)
 
 
-def test_a_post_processed_feed_marks_nothing(tmp_path: Path, crawler: Crawler) -> None:
+def test_a_post_processed_feed_marks_nothing(tmp_path: Path) -> None:
     """Behind gzip the exporter does not write to our file: as today, nothing is marked."""
-    extension, spider = opened(crawler)
     final = tmp_path / "articles.jsonl.gz"
+    crawler = make_crawler(tmp_path, FEEDS={str(final): {"format": "jsonlines"}})
+    extension, spider = opened(crawler)
     storage = AtomicFileFeedStorage.from_crawler(
         crawler, str(final), feed_options={"overwrite": True}
     )
@@ -169,13 +177,14 @@ def test_a_post_processed_feed_marks_nothing(tmp_path: Path, crawler: Crawler) -
     wrapper.close()
     storage.store(file)
     assert final.exists() and len(extension.store) == 0
+    crawler.signals.send_catch_log(signals.engine_stopped)
 
 
 def test_a_feed_that_fails_before_its_rename_marks_nothing(
     tmp_path: Path, crawler: Crawler
 ) -> None:
     extension, spider = opened(crawler)
-    final = tmp_path / "data" / "maghress" / "articles-1.jsonl"
+    final = tmp_path / "data" / "maghress" / RUN_FILE
     storage = export(crawler, spider, final, [FIRST])
     part_path(final).unlink()  # the rename will fail: no .part to rename
     with pytest.raises(FileNotFoundError):
@@ -251,7 +260,7 @@ def test_a_run_in_progress_is_unclean_until_it_ends(tmp_path: Path, crawler: Cra
 
 def test_a_state_that_cannot_record_a_file_fails_the_run(tmp_path: Path, crawler: Crawler) -> None:
     extension, spider = opened(crawler)
-    final = tmp_path / "data" / "maghress" / "articles-1.jsonl"
+    final = tmp_path / "data" / "maghress" / RUN_FILE
     storage = export(crawler, spider, final, [FIRST])
     extension.store.db.close()  # type: ignore[attr-defined]  # e.g. the disk under it is gone
     storage.store(storage.file)  # type: ignore[attr-defined]

@@ -67,10 +67,11 @@ BAD_ARGUMENTS = [
         "argument base_url: expected http(s)://host[:port], got 'http://[::1'",
     ),
     ({"full": "maybe"}, "argument full: expected true or false, got 'maybe'"),
+    ({"incremental": "auto"}, "argument incremental: expected true or false, got 'auto'"),
     ({"since": "auto-ish"}, "argument since: expected a date as YYYY-MM-DD, got 'auto-ish'"),
     (
         {"colour": "blue"},
-        "unknown argument 'colour' (known: lang, sources, since, until, max_pages, urls, base_url, full)",
+        "unknown argument 'colour' (known: lang, sources, since, until, max_pages, urls, base_url, full, incremental)",
     ),
 ]
 
@@ -131,6 +132,13 @@ def test_defaults_crawl_both_sections_of_the_live_site() -> None:
 def test_since_auto_and_full() -> None:
     args = parse_args(MAGHRESS, {"since": "auto", "full": "yes"})
     assert args.since_auto and args.since is None and args.full
+
+
+def test_incremental_is_unset_unless_given() -> None:
+    """Unset: the feeds decide (the cron stream uses the state, -o/-O exports do not)."""
+    assert parse_args(MAGHRESS, {}).incremental is None
+    assert parse_args(MAGHRESS, {"incremental": "true"}).incremental is True
+    assert parse_args(MAGHRESS, {"incremental": "no"}).incremental is False
 
 
 def test_good_values_are_parsed() -> None:

@@ -157,6 +157,32 @@ def test_a_run_closed_early_fails_with_its_reason(tmp_path: Path, capsys) -> Non
     assert "exit 3 (run failed: the run closed early (shutdown))" in capsys.readouterr().err
 
 
+def test_a_run_a_signal_stopped_gracefully_exits_130(tmp_path: Path, capsys) -> None:
+    crawler = crawler_with(tmp_path, STATS)
+    report_for(crawler).signal_received("SIGTERM")  # what the crawl command tells it
+    report_for(crawler).signal_received("SIGINT")  # the first one stopped the run
+    close(crawler, reason="shutdown")
+    assert report_for(crawler).exit_code == exitcodes.INTERRUPTED
+    assert "exit 130 (stopped by a signal: SIGTERM, stopped gracefully" in capsys.readouterr().err
+
+
+def test_a_run_a_second_signal_stopped_still_reports(tmp_path: Path, capsys) -> None:
+    """The process stopped before the spider closed and the feeds were stored: the
+    crawl command asks for the report once the loop is gone."""
+    feeds = {"FEEDS": {str(tmp_path / "a.jsonl"): {"format": "jsonlines"}}}
+    crawler = crawler_with(tmp_path, STATS, **feeds)
+    report_for(crawler).finish_interrupted("SIGINT")
+    report = json.loads((tmp_path / "runs" / f"{RUN}.json").read_text())
+    assert report["exit_code"] == 130
+    assert report["exit_reason"] == (
+        "SIGINT and a second signal, stopped at once: the next run salvages its files"
+    )
+    [summary] = capsys.readouterr().err.splitlines()
+    assert "exit 130 (stopped by a signal: SIGINT and a second signal" in summary
+    report_for(crawler).finish_interrupted("SIGINT")
+    assert capsys.readouterr().err == "", "one summary line, once"
+
+
 def test_the_report_waits_for_the_feeds_to_be_stored(tmp_path: Path) -> None:
     """The exporter stores files in its own spider_closed handler: what it lost counts."""
     feeds = {"FEEDS": {str(tmp_path / "a.jsonl"): {"format": "jsonlines"}}}
@@ -215,6 +241,7 @@ def test_state_and_feed_stats_reach_the_report(tmp_path: Path) -> None:
         "known_links_skipped": 0,
         "recovered_after_crash": 2,
         "previous_run_clean": False,
+        "feeds": [str(out / "articles-%(run_id)s.jsonl")],  # the project's FEEDS: the stream
         "salvaged": [
             {
                 "part": str(part),

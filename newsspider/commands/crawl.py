@@ -4,10 +4,14 @@
   command line is parsed: a bad one is one line on stderr and exit 2, before
   any request or file.  So is a ``-s NEWSSPIDER_…`` that newsspider does not
   know: a typo would otherwise leave its default in force, silently.
+  any request or file.  Every output file (each feed, the log) is probed: a run
+  must not crawl a whole site and then find it cannot store it.
 - In distributed mode the Redis server must answer (exit 3 otherwise).
 - The run lock is taken next: a second run of the same spider (of the same
   worker, in distributed mode) exits 75 at once.
 - The exit status is the run report's; every status is in ``newsspider/exitcodes.py``.
+  A run stopped by a signal exits 130, even when a second signal stopped the
+  process before the report was written (it is written then).
 """
 
 from __future__ import annotations
@@ -28,10 +32,11 @@ from newsspider.checks import thresholds
 from newsspider.distributed import RedisUnreachable, check_redis
 from newsspider.extensions.runreport import report_for
 from newsspider.params import ArgumentError, parse_args
-from newsspider.paths import check_flags, check_settings_paths
+from newsspider.paths import check_flags, check_outputs, check_settings_paths
 from newsspider.runlock import RunLock, RunLocked, lock_path
 from newsspider.sites import SITES
 from newsspider.state import check_state
+from newsspider.stopsignals import StopSignals
 
 
 class Command(ScrapyCrawlCommand):
@@ -48,6 +53,8 @@ class Command(ScrapyCrawlCommand):
             )
             del self.settings["FEEDS"]
             self.settings.set("FEEDS", feeds, priority="cmdline")
+            # A one-off export: it leaves the cron stream's state alone unless asked.
+            opts.spargs.setdefault("incremental", "false")
         if len(args) != 1:
             return
         loader = get_spider_loader(self.settings)
@@ -64,6 +71,7 @@ class Command(ScrapyCrawlCommand):
             parse_args(SITES[site_name], opts.spargs)
             thresholds(self.settings)
             check_settings_paths(self.settings, spider_class.name)
+            check_outputs(self.settings, spider_class.name)
             check_flags(self.settings)
             check_redis(self.settings, spider_class.name)
             check_state(self.settings, spider_class.name)
@@ -84,9 +92,23 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
+
+        def signal_received(name: str) -> None:
+            if (report := report_for(crawler)) is not None:
+                report.signal_received(name)
+
+        stop_signals = StopSignals(signal_received)
+        stop_signals.install_when_running()
         self.crawler_process.start()
         report = report_for(crawler)
-        if self.crawler_process.bootstrap_failed:
+        if stop_signals.received and report is None:  # no run report: the line is ours
+            sys.stderr.write(f"scrapy crawl {args[0]}: stopped by {stop_signals.received[0]}\n")
+            self.exitcode = int(exitcodes.INTERRUPTED)
+        elif stop_signals.received and report is not None:
+            # After a second signal the process stopped before the run closed: no report yet.
+            report.finish_interrupted(stop_signals.received[0])
+            self.exitcode = int(report.exit_code or 0)
+        elif self.crawler_process.bootstrap_failed:
             self.exitcode = int(exitcodes.FAILED)
         elif report is not None and report.exit_code is not None:
             self.exitcode = int(report.exit_code)

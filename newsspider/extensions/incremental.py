@@ -12,11 +12,15 @@
 - The run is marked clean when it finished with every listing page fetched;
   otherwise the next run walks listings to their end instead of stopping at
   known pages.
+- All of this follows the cron stream only (``newsspider.feeds.stream_feeds``):
+  a one-off export (``-o``/``-O``) neither marks what it writes nor counts as a
+  run of the stream; its ``.part`` files are salvaged without marking.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from scrapy import Spider, signals
@@ -25,12 +29,16 @@ from scrapy.exceptions import NotConfigured
 
 from newsspider.distributed import run_suffix
 from newsspider.feeds import (
+    PART_SUFFIX,
     ArticleEntry,
     Salvaged,
     feed_file_committed,
+    feed_file_patterns,
     feed_file_ready,
+    in_feeds,
     parts_to_salvage,
     salvage,
+    stream_feeds,
 )
 from newsspider.runlock import RunLock, lock_path
 from newsspider.state import State, state_for
@@ -45,6 +53,8 @@ class IncrementalState:
         self.lock = lock
         self.known_before = 0  # read when the spider opens (distributed: after joining)
         self.salvaged: list[Salvaged] = []
+        self.stream: list[str] = []  # the FEEDS the state follows: set when the spider opens
+        self.stream_patterns: list[tuple[Path, re.Pattern[str]]] = []
         self.recovered = 0
         self.new = 0
 
@@ -55,7 +65,6 @@ class IncrementalState:
             raise NotConfigured("NEWSSPIDER_STATE_ENABLED is off")
         assert crawler.spidercls.name
         lock = RunLock.acquire(lock_path(crawler.settings, crawler.spidercls.name))
-        store.begin_run()
         extension = cls(crawler, store, lock)
         connect = crawler.signals.connect
         connect(extension.spider_opened, signal=signals.spider_opened)
@@ -66,6 +75,14 @@ class IncrementalState:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
+        settings = self.crawler.settings
+        # Our spider decides with its arguments (incremental=…); another, from the settings.
+        self.stream = getattr(spider, "stream_feeds", None)
+        if self.stream is None:
+            self.stream = stream_feeds(settings)
+        self.stream_patterns = feed_file_patterns(self.stream, spider.name, run_suffix(settings))
+        if self.stream:
+            self.store.begin_run()
         self.known_before = len(self.store)
         self.recovered = self.store.recover()
         stats = self.crawler.stats
@@ -74,11 +91,12 @@ class IncrementalState:
         stats.set_value("newsspider/state/known_before", self.known_before)
         stats.set_value("newsspider/state/recovered_after_crash", self.recovered)
         stats.set_value("newsspider/state/previous_run_clean", self.store.previous_clean)
-        settings = self.crawler.settings
+        stats.set_value("newsspider/state/feeds", self.stream)
         for part in parts_to_salvage(settings.getdict("FEEDS"), spider.name, run_suffix(settings)):
             result = salvage(part)
             self.salvaged.append(result)
-            self.store.mark_written(result.articles)
+            if self._in_stream(part):
+                self.store.mark_written(result.articles)
             logger.warning(
                 "salvaged %s from an interrupted run: %d complete lines kept in %s, %d torn dropped",
                 part,
@@ -99,7 +117,14 @@ class IncrementalState:
             ],
         )
 
+    def _in_stream(self, path: Path) -> bool:
+        """Whether ``path`` (a final file, or its ``.part``) belongs to the cron stream."""
+        return in_feeds(path.with_name(path.name.removesuffix(PART_SUFFIX)), self.stream_patterns)
+
     def feed_file_ready(self, final: Path, articles: list[ArticleEntry] | None) -> None:
+        if not self._in_stream(final):
+            logger.info("%s is a one-off export: the state does not follow it", final)
+            return
         if articles is None:
             logger.warning("%s is not JSON Lines: its articles are not marked as written", final)
             return
@@ -109,6 +134,8 @@ class IncrementalState:
             self._state_failed(final, error)
 
     def feed_file_committed(self, final: Path) -> None:
+        if not self._in_stream(final):
+            return
         try:
             self.new += self.store.promote(final)
         except Exception as error:
@@ -129,6 +156,8 @@ class IncrementalState:
         self.lock.release()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if not self.stream:
+            return  # a one-off export says nothing of the stream's last run
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         complete = reason == "finished" and not stats.get("newsspider/failed_listing_pages")
         try:

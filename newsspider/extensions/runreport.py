@@ -55,6 +55,7 @@ def _state(stats: dict[str, Any]) -> dict[str, Any] | None:
         "known_links_skipped": stats.get("newsspider/state/skipped_known", 0),
         "recovered_after_crash": stats.get("newsspider/state/recovered_after_crash", 0),
         "previous_run_clean": stats.get("newsspider/state/previous_run_clean"),
+        "feeds": stats.get("newsspider/state/feeds"),
         "salvaged": stats.get("newsspider/state/salvaged", []),
     }
 
@@ -83,6 +84,25 @@ class RunReport:
         self._closed_reason = reason
         self._finish()
 
+    def signal_received(self, name: str) -> None:
+        """A stop signal reached the process (the crawl command tells, on the crawl's
+        loop): the run ends interrupted, whatever else it did."""
+        stats = self.crawler.stats
+        if stats is not None and not stats.get_value("newsspider/interrupted/signal"):
+            stats.set_value("newsspider/interrupted/signal", name)
+
+    def finish_interrupted(self, name: str) -> None:
+        """A second signal stopped the process before the run closed: report what the
+        stats know, so cron still gets the summary line and the exit status."""
+        if self.exit_code is not None:
+            return
+        self.signal_received(name)  # in case the loop stopped before it heard of it
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("newsspider/interrupted/forced", 1)
+        self._closed_reason = self._closed_reason or "shutdown"
+        self._feeds_done = True  # they never will be: their .part files wait for salvage
+        self._finish()
+
     # The feed exporter stores files inside its own spider_closed handler; the
     # report waits for both, in whichever order they come.
     def _finish(self) -> None:
@@ -100,7 +120,8 @@ class RunReport:
             report.update(exit_code=int(self.exit_code), exit_reason=self.reason, checks=outcomes)
             path = f"not written ({error})"
         store = state_for(self.crawler)
-        if store is not None:
+        # A one-off export (-o/-O) is no run of the cron stream: since=auto ignores it.
+        if store is not None and stats.get("newsspider/state/feeds", True):
             try:
                 store.record_run(report["started"] or "", int(self.exit_code))
             except Exception as error:  # a state server gone (Redis): the summary still counts

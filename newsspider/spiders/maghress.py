@@ -25,6 +25,7 @@ from newsspider.extract.feed import BadFeed, feed_items
 from newsspider.extract.html import EmptyPage
 from newsspider.extract.maghress import MaghressPage, Teaser
 from newsspider.extract.text import printable
+from newsspider.feeds import stream_feeds
 from newsspider.items import Headlines
 from newsspider.params import CrawlArgs, parse_args
 from newsspider.policy import (
@@ -58,6 +59,7 @@ class MaghressFamilySpider(scrapy.Spider):
         self.state: State | None = None
         # Articles an earlier run wrote are neither fetched nor written (full=true: they are).
         self.skip_known = not self.args.full
+        self.stream_feeds: list[str] = []  # the feeds the state follows (from_crawler)
         self.listing_since: date | None = None  # set by since=auto
         self._requested: set[ArticleLink] = set()  # articles already requested this run
         self._last_strip: dict[str, str] = {}  # section → id of the last strip yielded
@@ -82,6 +84,9 @@ class MaghressFamilySpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         # A distributed worker's run (and files) carry its worker id.
         spider.run_id += run_suffix(crawler.settings)
+        # The state follows the cron stream only: a one-off export (-o/-O) skips nothing.
+        spider.stream_feeds = stream_feeds(crawler.settings, spider.args.incremental)
+        spider.skip_known = spider.skip_known and bool(spider.stream_feeds)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         return spider
 
