@@ -9,7 +9,9 @@ The order, and why:
 
 1. USAGE: nothing ran, and nothing will until someone edits the command or the
    settings; it never heals by itself, so it must not hide behind a failure
-   that the next run may not repeat.
+   that the next run may not repeat.  STATE_DAMAGED next: nothing ran either,
+   and a run would write the whole archive again, until someone rebuilds or
+   resets the state (``newsspider state …``).
 2. FAILED: the run did not do its job (closed early, records or state lost):
    the output is incomplete.
 3. NO_ARTICLES, NO_HEADLINES: one kind of record stopped coming (a layout
@@ -42,6 +44,7 @@ class ExitStatus(IntEnum):
         return status
 
     USAGE = 2, "bad arguments or settings"  # nothing was fetched
+    STATE_DAMAGED = 9, "state damaged or lost"  # nothing was fetched: rebuild or reset it
     FAILED = 3, "run failed"  # an exception, the site unreachable, closed early, records lost
     NO_ARTICLES = 4, "no articles where some were expected"  # layout changed or site down
     NO_HEADLINES = 8, "pages without a headline strip"  # the strip's markup changed
@@ -58,6 +61,7 @@ SEVERITY: tuple[ExitStatus, ...] = tuple(ExitStatus)
 # The names callers use (``exitcodes.FAILED``).
 OK = ExitStatus.OK
 USAGE = ExitStatus.USAGE
+STATE_DAMAGED = ExitStatus.STATE_DAMAGED
 FAILED = ExitStatus.FAILED
 NO_ARTICLES = ExitStatus.NO_ARTICLES
 NO_HEADLINES = ExitStatus.NO_HEADLINES

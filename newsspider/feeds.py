@@ -19,8 +19,11 @@ import json
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,8 +32,9 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.settings import BaseSettings
 
-from newsspider.atomic import fsync_dir, fsync_file
+from newsspider.atomic import create_fresh, create_new, fsync_dir
 from newsspider.items import ARTICLE_SCHEMA
 from newsspider.state.base import body_hash
 
@@ -67,7 +71,9 @@ class LineFlushedFile(io.BufferedWriter):
     """
 
     def __init__(self, path: Path) -> None:
-        super().__init__(io.FileIO(path, "wb"))
+        # Created, never reused: a .part of that name is a file salvage could not
+        # take, or a planted link; the feed then fails rather than write through it.
+        super().__init__(io.FileIO(create_new(path), "wb"))
         # The articles written, noted by ``JsonLinesExporter``; None while no
         # JSON Lines exporter writes here (``-O out.json``): then nothing is marked.
         self.articles: list[ArticleEntry] | None = None
@@ -134,10 +140,12 @@ class AtomicFileFeedStorage(FileFeedStorage):
         self._send(feed_file_ready, final=final, articles=self._articles(file))
         if self.write_mode == "ab" and final.exists():
             staging = final.with_name(final.name + ".appending")
-            shutil.copyfile(final, staging)
-            with staging.open("ab") as target, part.open("rb") as source:
-                shutil.copyfileobj(source, target)
-            fsync_file(staging)
+            with create_fresh(staging) as target:
+                for source in (final, part):
+                    with source.open("rb") as lines:
+                        shutil.copyfileobj(lines, target)
+                target.flush()
+                os.fsync(target.fileno())
             os.replace(staging, final)
             part.unlink()
         else:
@@ -182,6 +190,16 @@ def _claim(staging: Path, final: Path) -> Path:
     raise FileExistsError(f"no free name beside {final}")
 
 
+def _open_part(part: Path) -> IO[bytes]:
+    """A killed run's ``.part`` for reading, if it is a plain file: a link, a folder or
+    a FIFO (which would block the run) planted under such a name is an ``OSError``."""
+    fd = os.open(part, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"not a regular file: {part}")
+    return os.fdopen(fd, "rb")
+
+
 def salvage(part: Path) -> Salvaged:
     """Keep the complete JSON lines of a killed run's ``.part`` file, under a final name.
 
@@ -191,7 +209,7 @@ def salvage(part: Path) -> Salvaged:
     kept_lines: list[bytes] = []
     articles: list[ArticleEntry] = []
     dropped = 0
-    with part.open("rb") as handle:
+    with _open_part(part) as handle:
         for line in handle:
             try:
                 record = json.loads(line) if line.endswith(b"\n") else None
@@ -206,7 +224,7 @@ def salvage(part: Path) -> Salvaged:
     final: Path | None = None
     if kept_lines:
         staging = part.with_name(part.name + ".salvage")
-        with staging.open("wb") as handle:
+        with create_fresh(staging) as handle:
             handle.writelines(kept_lines)
             handle.flush()
             os.fsync(handle.fileno())
@@ -216,8 +234,58 @@ def salvage(part: Path) -> Salvaged:
     return Salvaged(part, final, len(kept_lines), dropped, articles)
 
 
-# A run id is the run's UTC start, plus ``-<worker>`` in distributed mode.
-RUN_STAMP = r"\d{8}T\d{6}Z"
+# A run id is the run's UTC start to the millisecond (to the second before), plus
+# ``-<worker>`` in distributed mode: ``20261124T081502.123Z``, sortable, no ':'.
+RUN_STAMP = r"\d{8}T\d{6}(?:\.\d{3})?Z"
+
+
+def run_stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def unused_run_id(settings: BaseSettings, spider_name: str, suffix: str = "") -> str:
+    """A run id no file of the spider's feeds or reports carries yet: two runs started in
+    the same millisecond (or a clock set back) never share files or a report."""
+    moment = datetime.now(timezone.utc)
+    while _run_id_taken(settings, spider_name, run_id := run_stamp(moment) + suffix):
+        moment += timedelta(milliseconds=1)
+    return run_id
+
+
+def _run_id_taken(settings: BaseSettings, spider_name: str, run_id: str) -> bool:
+    reports = Path(str(settings.get("NEWSSPIDER_REPORT_DIR") or ".") % {"name": spider_name})
+    if (reports / f"{run_id}.json").exists():
+        return True
+    for uri in settings.getdict("FEEDS"):
+        feed = _file_feed(uri, spider_name)
+        if feed is None or "%(run_id)s" not in feed[1] or not feed[0].is_dir():
+            continue
+        before = feed[1].split("%(run_id)s")[0].replace("%(name)s", spider_name)
+        if next(feed[0].glob(f"{glob_escape(before)}{run_id}*"), None):
+            return True
+    return False
+
+
+def _file_feed(uri: str, spider_name: str) -> tuple[Path, str] | None:
+    """The folder and name template of a file feed (None for another scheme)."""
+    if "://" in uri and not uri.startswith("file://"):
+        return None
+    path = Path(uri.removeprefix("file://"))
+    return Path(str(path.parent).replace("%(name)s", spider_name)), path.name
+
+
+def _name_regex(template: str, spider_name: str, run_suffix: str) -> str:
+    pieces = re.split(r"(%\([a-z_]+\)[sd])", template)
+    return "".join(
+        re.escape(spider_name)
+        if piece == "%(name)s"
+        else RUN_STAMP + re.escape(run_suffix)
+        if piece == "%(run_id)s"
+        else ".+"
+        if piece.startswith("%(")
+        else re.escape(piece)
+        for piece in pieces
+    )
 
 
 def feed_part_patterns(
@@ -231,23 +299,33 @@ def feed_part_patterns(
     """
     found = []
     for uri in feed_uris:
-        if "://" in uri and not uri.startswith("file://"):
-            continue
-        path = Path(uri.removeprefix("file://"))
-        folder = Path(str(path.parent).replace("%(name)s", spider_name))
-        pieces = re.split(r"(%\([a-z_]+\)[sd])", path.name)
-        regex = "".join(
-            re.escape(spider_name)
-            if piece == "%(name)s"
-            else RUN_STAMP + re.escape(run_suffix)
-            if piece == "%(run_id)s"
-            else ".+"
-            if piece.startswith("%(")
-            else re.escape(piece)
-            for piece in pieces
-        )
-        found.append((folder, re.compile(regex + re.escape(PART_SUFFIX))))
+        if feed := _file_feed(uri, spider_name):
+            regex = _name_regex(feed[1], spider_name, run_suffix)
+            found.append((feed[0], re.compile(regex + re.escape(PART_SUFFIX))))
     return found
+
+
+def committed_files(feed_uris: Iterable[str], spider_name: str, run_suffix: str = "") -> list[Path]:
+    """The final files of this spider's (or this worker's) runs, salvaged ones included:
+    the feeds named by ``%(run_id)s`` (a fixed ``-o`` file is no run's).  What its
+    state must know, and what ``newsspider state rebuild`` reads."""
+    found: set[Path] = set()
+    for uri in feed_uris:
+        feed = _file_feed(uri, spider_name)
+        if feed is None or "%(run_id)s" not in feed[1] or not feed[0].is_dir():
+            continue
+        template = Path(feed[1])
+        pattern = re.compile(
+            _name_regex(template.stem, spider_name, run_suffix)
+            + r"(?:\.salvaged-\d+)?"
+            + re.escape(template.suffix)
+        )
+        found.update(
+            path
+            for path in feed[0].iterdir()
+            if pattern.fullmatch(path.name) and path.is_file() and not path.is_symlink()
+        )
+    return sorted(found)
 
 
 def parts_to_salvage(
