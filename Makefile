@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint golden bench fuzz clean redis-server
+.PHONY: demo test lint golden bench fuzz clean redis-server faketime
 
 # The distributed tests start their own redis-server; install it if it is missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -24,7 +24,14 @@ redis-server:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 	@redis-server --version
 
-test: $(STAMP) redis-server
+# A test runs a crawl under a clock a year ahead (Debian's libfaketime).
+faketime:
+	@command -v faketime >/dev/null || { \
+	  echo "installing faketime (a test runs a crawl under a wrong clock)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; }
+	@faketime -f +365d date -u +"faketime: a year ahead is %Y-%m-%d"
+
+test: $(STAMP) redis-server faketime
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	# Two workers, one test file each at a time: the distributed tests mostly wait

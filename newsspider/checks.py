@@ -87,6 +87,8 @@ def run_failed(stats: Stats) -> str | None:
         return "the run report could not be written"
     if errors := stats.get("newsspider/state/errors", 0):
         return f"the state could not record {errors} output file(s)"
+    if unsalvaged := stats.get("newsspider/state/salvage_failed", 0):
+        return f"{unsalvaged} .part file(s) of an interrupted run could not be salvaged"
     pages = stats.get("downloader/response_count", 0) - stats.get("robotstxt/response_count", 0)
     # A distributed worker whose peers took every request had nothing to fetch.
     idle_worker = stats.get("newsspider/redis/worker") and not stats.get("scheduler/dequeued")
@@ -210,6 +212,7 @@ CHECKS: tuple[Check, ...] = (
             "downloader/response_count",
             "newsspider/feeds/lost_records",
             "newsspider/state/errors",
+            "newsspider/state/salvage_failed",
             "newsspider/redis/worker",
             "scheduler/dequeued",
             "newsspider/interrupted/signal",

@@ -1,4 +1,5 @@
-"""``newsspider``: extract one saved page, validate or merge output files, serve the demo site.
+"""``newsspider``: extract one saved page, validate or merge output files, repair the
+state, serve the demo site.
 
 Crawling itself is ``scrapy crawl maghress``; these commands are the tools
 around it.  User mistakes end with one line on stderr and a non-zero status.
@@ -17,7 +18,8 @@ from typing import Any
 
 from newsspider import exitcodes
 from newsspider.atomic import atomic_writer
-from newsspider.paths import DATA_DIR, UnsafePath, check_inside, probe_file
+from newsspider.feeds import run_stamp
+from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES, Site, site_for_url
 
 # The plan's statuses (newsspider/exitcodes.py); `extract` and `validate` also
@@ -158,7 +160,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from scrapy.cmdline import execute
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsspider.settings")
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = run_stamp(datetime.now(timezone.utc))
     try:
         log_file = check_inside(
             args.log_file or f"data/{args.spider}/logs/{stamp}.log", DATA_DIR, "--log-file"
@@ -169,10 +171,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         log_file.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         return _fail(f"cannot create the log folder {str(log_file.parent)!r}: {error.strerror}")
+    # Opened here, never through a symlink planted at its name: a new file for each
+    # run, or the --log-file the user named, appended to.  Scrapy writes to this
+    # open file through its /dev/fd name, so nobody can swap the path in between.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW
+    flags |= os.O_APPEND if args.log_file else os.O_EXCL
     try:
-        probe_file(log_file, "--log-file")  # not a traceback once the crawl has started
-    except UnsafePath as error:
-        return _fail(str(error))
+        log_fd = os.open(log_file, flags, 0o644)
+    except OSError as error:
+        return _fail(f"cannot open the log file {str(log_file)!r}: {error.strerror}")
     argv = ["scrapy", "crawl", args.spider]
     for argument in [*args.arguments, *args.a]:
         if "=" not in argument:
@@ -180,7 +187,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         argv += ["-a", argument]
     if args.full:
         argv += ["-a", "full=true"]
-    argv += ["-s", f"LOG_FILE={log_file}", "-s", f"LOG_LEVEL={args.log_level}"]
+    argv += ["-s", f"LOG_FILE=/dev/fd/{log_fd}", "-s", f"LOG_LEVEL={args.log_level}"]
     if sys.stderr.isatty():
         argv += ["-s", "NEWSSPIDER_PROGRESS=True"]
     for setting in args.set:
@@ -190,6 +197,58 @@ def cmd_run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # Ctrl-C before the crawl took over the signals
         sys.stderr.write(f"newsspider run {args.spider}: stopped by SIGINT before the crawl\n")
         return exitcodes.INTERRUPTED
+    return EXIT_OK
+
+
+def cmd_state(args: argparse.Namespace) -> int:
+    """Rebuild a spider's incremental state from its committed files, or reset it."""
+    from scrapy.spiderloader import get_spider_loader
+    from scrapy.utils.project import get_project_settings
+
+    from newsspider.distributed import redis_url
+    from newsspider.runlock import RunLocked
+    from newsspider.state import StateUnavailable
+    from newsspider.state.repair import rebuild, reset
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsspider.settings")
+    settings = get_project_settings()
+    for setting in args.set:
+        name, equals, value = setting.partition("=")
+        if not equals:
+            return _fail(f"settings are NAME=VALUE, got {setting!r}")
+        settings.set(name, value, priority="cmdline")
+    if args.spider not in (known := get_spider_loader(settings).list()):
+        return _fail(f"no spider named {args.spider!r} (known: {', '.join(known)})")
+    if not settings.getbool("NEWSSPIDER_STATE_ENABLED"):
+        return _fail("the state is off (NEWSSPIDER_STATE_ENABLED)")
+    failures: tuple[type[Exception], ...] = (OSError, StateUnavailable)
+    if redis_url(settings):
+        from redis import RedisError
+
+        failures += (RedisError,)
+    try:
+        done = (rebuild if args.action == "rebuild" else reset)(settings, args.spider)
+    except RunLocked as error:
+        sys.stderr.write(f"newsspider: error: another run is in progress: {error}\n")
+        return exitcodes.LOCKED
+    except ValueError as error:  # a state of a newer newsspider
+        return _fail(str(error))
+    except failures as error:
+        sys.stderr.write(f"newsspider: error: {error}\n")
+        return exitcodes.FAILED
+    aside = f" (the old file is kept as {done.kept_aside})" if done.kept_aside else ""
+    if args.action == "rebuild":
+        print(
+            f"read {len(done.files)} file(s) in {done.folders}: {done.lines} line(s), "
+            f"{done.ids} article id(s), {done.unreadable} unreadable line(s)\n"
+            f"{done.state} rebuilt from them{aside}; the next run writes again the "
+            "articles of files that are not there (moved away) and walks every listing"
+        )
+    else:
+        print(
+            f"{done.state} reset to an empty state{aside}; the {len(done.files)} output "
+            f"file(s) in {done.folders} are ignored: the next run writes every article again"
+        )
     return EXIT_OK
 
 
@@ -263,6 +322,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     run.add_argument("--log-file", help="default: data/SPIDER/logs/START.log")
     run.set_defaults(handler=cmd_run)
+
+    state = commands.add_parser(
+        "state", help="rebuild the incremental state from the committed files, or reset it"
+    )
+    actions = state.add_subparsers(dest="action", required=True)
+    for action, help_text in (
+        ("rebuild", "learn the ids of every article in the spider's committed files"),
+        ("reset", "start an empty state on purpose: the next run writes every article again"),
+    ):
+        command = actions.add_parser(action, help=help_text)
+        command.add_argument("spider", help="e.g. maghress")
+        command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
+        command.set_defaults(handler=cmd_state)
 
     serve = commands.add_parser(
         "serve-demo", help="serve the offline fixture site (Maghress, or several family sites)"

@@ -8,6 +8,7 @@ the files written, the records of each kind, the pages fetched and one article.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,8 +30,10 @@ def _records(paths: list[Path]) -> list[dict]:
 
 def main() -> int:
     # Its own folder: the demo never mixes its mirror records with a real crawl's
-    # output, nor salvages a real run's .part files.
+    # output, nor salvages a real run's .part files.  Emptied first: with its scratch
+    # state, an earlier demo's files would be a state lost (the run refuses those).
     data = Path("data") / "demo"
+    shutil.rmtree(data, ignore_errors=True)
     stats_path = data / "stats.json"
     feeds = {
         f"{data}/articles-%(run_id)s.jsonl": {

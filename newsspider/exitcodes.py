@@ -9,7 +9,9 @@ The order, and why:
 
 1. USAGE: nothing ran, and nothing will until someone edits the command or the
    settings; it never heals by itself, so it must not hide behind a failure
-   that the next run may not repeat.
+   that the next run may not repeat.  STATE_DAMAGED next: nothing ran either,
+   and a run would write the whole archive again, until someone rebuilds or
+   resets the state (``newsspider state …``).
 2. FAILED: the run did not do its job (closed early, records or state lost):
    the output is incomplete.
    INTERRUPTED: a stop signal (SIGTERM, Ctrl-C) ended the run before its end:
@@ -46,6 +48,7 @@ class ExitStatus(IntEnum):
         return status
 
     USAGE = 2, "bad arguments or settings"  # nothing was fetched
+    STATE_DAMAGED = 9, "state damaged or lost"  # nothing was fetched: rebuild or reset it
     FAILED = 3, "run failed"  # an exception, the site unreachable, closed early, records lost
     INTERRUPTED = 130, "stopped by a signal"  # SIGTERM or SIGINT, once (graceful) or twice
     UNKNOWN_SOURCE = 10, "unknown source"  # sources= names a paper no menu read lists
@@ -64,6 +67,7 @@ SEVERITY: tuple[ExitStatus, ...] = tuple(ExitStatus)
 # The names callers use (``exitcodes.FAILED``).
 OK = ExitStatus.OK
 USAGE = ExitStatus.USAGE
+STATE_DAMAGED = ExitStatus.STATE_DAMAGED
 FAILED = ExitStatus.FAILED
 INTERRUPTED = ExitStatus.INTERRUPTED
 NO_ARTICLES = ExitStatus.NO_ARTICLES

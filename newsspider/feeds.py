@@ -25,9 +25,10 @@ import json
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -39,7 +40,7 @@ from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.settings import BaseSettings
 
-from newsspider.atomic import fsync_dir, fsync_file
+from newsspider.atomic import create_fresh, create_new, fsync_dir
 from newsspider.items import ARTICLE_SCHEMA
 from newsspider.state.base import body_hash
 
@@ -76,7 +77,9 @@ class LineFlushedFile(io.BufferedWriter):
     """
 
     def __init__(self, path: Path) -> None:
-        super().__init__(io.FileIO(path, "wb"))
+        # Created, never reused: a .part of that name is a file salvage could not
+        # take, or a planted link; the feed then fails rather than write through it.
+        super().__init__(io.FileIO(create_new(path), "wb"))
         # The articles written, noted by ``JsonLinesExporter``; None while no
         # JSON Lines exporter writes here (``-O out.json``): then nothing is marked.
         self.articles: list[ArticleEntry] | None = None
@@ -143,10 +146,12 @@ class AtomicFileFeedStorage(FileFeedStorage):
         self._send(feed_file_ready, final=final, articles=self._articles(file))
         if self.write_mode == "ab" and final.exists():
             staging = final.with_name(final.name + ".appending")
-            shutil.copyfile(final, staging)
-            with staging.open("ab") as target, part.open("rb") as source:
-                shutil.copyfileobj(source, target)
-            fsync_file(staging)
+            with create_fresh(staging) as target:
+                for source in (final, part):
+                    with source.open("rb") as lines:
+                        shutil.copyfileobj(lines, target)
+                target.flush()
+                os.fsync(target.fileno())
             os.replace(staging, final)
             part.unlink()
         else:
@@ -191,6 +196,16 @@ def _claim(staging: Path, final: Path) -> Path:
     raise FileExistsError(f"no free name beside {final}")
 
 
+def _open_part(part: Path) -> IO[bytes]:
+    """A killed run's ``.part`` for reading, if it is a plain file: a link, a folder or
+    a FIFO (which would block the run) planted under such a name is an ``OSError``."""
+    fd = os.open(part, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"not a regular file: {part}")
+    return os.fdopen(fd, "rb")
+
+
 def salvage(part: Path) -> Salvaged:
     """Keep the complete JSON lines of a killed run's ``.part`` file, under a final name.
 
@@ -200,7 +215,7 @@ def salvage(part: Path) -> Salvaged:
     kept_lines: list[bytes] = []
     articles: list[ArticleEntry] = []
     dropped = 0
-    with part.open("rb") as handle:
+    with _open_part(part) as handle:
         for line in handle:
             try:
                 record = json.loads(line) if line.endswith(b"\n") else None
@@ -215,7 +230,7 @@ def salvage(part: Path) -> Salvaged:
     final: Path | None = None
     if kept_lines:
         staging = part.with_name(part.name + ".salvage")
-        with staging.open("wb") as handle:
+        with create_fresh(staging) as handle:
             handle.writelines(kept_lines)
             handle.flush()
             os.fsync(handle.fileno())
@@ -225,9 +240,10 @@ def salvage(part: Path) -> Salvaged:
     return Salvaged(part, final, len(kept_lines), dropped, articles)
 
 
-# A run id is the run's UTC start, plus ``-<worker>`` in distributed mode.
-RUN_STAMP = r"\d{8}T\d{6}Z"
-SAMPLE_RUN_ID = "20000101T000000Z"
+# A run id is the run's UTC start to the millisecond (to the second before), plus
+# ``-<worker>`` in distributed mode: ``20261124T081502.123Z``, sortable, no ':'.
+RUN_STAMP = r"\d{8}T\d{6}(?:\.\d{3})?Z"
+SAMPLE_RUN_ID = "20000101T000000.000Z"
 # Scrapy's feed URI parameters, printf style: ``%(name)s``, ``%(batch_id)05d``…
 URI_PARAM = re.compile(r"%\((\w+)\)([-+ #0]*\d*(?:\.\d+)?)([diouxXeEfFgGcrsa])")
 # ``%(time)s`` and ``%(batch_time)s``: UTC ISO time with "-" for ":", as Scrapy writes them.
@@ -290,14 +306,47 @@ def feed_file_patterns(
             continue
         path = Path(template)
         folder = Path(str(path.parent).replace("%(name)s", spider_name))
-        regex, last = "", 0
-        for match in URI_PARAM.finditer(path.name):
-            regex += re.escape(path.name[last : match.start()])
-            regex += _param_regex(match, spider_name, run_suffix)
-            last = match.end()
-        regex += re.escape(path.name[last:])
-        found.append((folder, re.compile(regex)))
+        found.append((folder, re.compile(_name_regex(path.name, spider_name, run_suffix))))
     return found
+
+
+def _name_regex(template: str, spider_name: str, run_suffix: str) -> str:
+    """A regex of the file names a feed's name template gives."""
+    regex, last = "", 0
+    for match in URI_PARAM.finditer(template):
+        regex += re.escape(template[last : match.start()])
+        regex += _param_regex(match, spider_name, run_suffix)
+        last = match.end()
+    return regex + re.escape(template[last:])
+
+
+def run_stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def unused_run_id(settings: BaseSettings, spider_name: str, suffix: str = "") -> str:
+    """A run id no file of the spider's feeds or reports carries yet: two runs started in
+    the same millisecond (or a clock set back) never share files or a report."""
+    moment = datetime.now(timezone.utc)
+    while _run_id_taken(settings, spider_name, run_id := run_stamp(moment) + suffix):
+        moment += timedelta(milliseconds=1)
+    return run_id
+
+
+def _run_id_taken(settings: BaseSettings, spider_name: str, run_id: str) -> bool:
+    reports = Path(str(settings.get("NEWSSPIDER_REPORT_DIR") or ".") % {"name": spider_name})
+    if (reports / f"{run_id}.json").exists():
+        return True
+    for uri in settings.getdict("FEEDS"):
+        template = feed_file_template(str(uri))
+        if template is None or "%(run_id)s" not in Path(template).name:
+            continue
+        path = Path(template)
+        folder = Path(str(path.parent).replace("%(name)s", spider_name))
+        before = path.name.split("%(run_id)s")[0].replace("%(name)s", spider_name)
+        if folder.is_dir() and any(name.startswith(before + run_id) for name in os.listdir(folder)):
+            return True
+    return False
 
 
 def feed_part_patterns(
@@ -334,6 +383,33 @@ def stream_feeds(settings: BaseSettings, incremental: bool | None = None) -> lis
     if named := settings.getlist("NEWSSPIDER_STATE_FEEDS"):
         return [uri for uri in feeds if uri in named]
     return feeds
+
+
+def committed_files(feed_uris: Iterable[str], spider_name: str, run_suffix: str = "") -> list[Path]:
+    """The final files of this spider's (or this worker's) runs, salvaged ones included:
+    the feeds named by ``%(run_id)s`` (a fixed ``-o`` file is no run's).  What its
+    state must know, and what ``newsspider state rebuild`` reads."""
+    found: set[Path] = set()
+    for uri in feed_uris:
+        template = feed_file_template(str(uri))
+        if template is None or "%(run_id)s" not in Path(template).name:
+            continue
+        path = Path(template)
+        folder = Path(str(path.parent).replace("%(name)s", spider_name))
+        if not folder.is_dir():
+            continue
+        name = Path(path.name)
+        pattern = re.compile(
+            _name_regex(name.stem, spider_name, run_suffix)
+            + r"(?:\.salvaged-\d+)?"
+            + re.escape(name.suffix)
+        )
+        found.update(
+            path
+            for path in folder.iterdir()
+            if pattern.fullmatch(path.name) and path.is_file() and not path.is_symlink()
+        )
+    return sorted(found)
 
 
 def parts_to_salvage(

@@ -92,6 +92,7 @@ def why_stop_listing(
     since: date | None,
     max_pages: int,
     is_known: Callable[[str], bool] | None,
+    since_auto_known: Callable[[str], bool] | None = None,
 ) -> str | None:
     """Why a newspaper's listing is not followed past its page ``number``, or None
     to follow ``next_url``.
@@ -100,12 +101,18 @@ def why_stop_listing(
     ``since``, or whose teasers an earlier run all wrote, has only older pages
     behind it.  ``is_known`` is None when the state cannot vouch for that (no
     state, ``full=true``, or the previous run did not finish cleanly).
+    ``since_auto_known`` is the state's lookup when ``since`` came from
+    ``since=auto``: that date rests on a clock, so a page still showing an
+    article the state does not know is walked past it.
     """
     # The listing's own teaser boxes decide, not the strip's or sidebar's links.
     listed = [teaser for teaser in teasers if teaser.listed] or teasers
     if since is not None:
         dates = [teaser.published for teaser in listed if teaser.published]
-        if dates and max(dates) < since.isoformat():
+        unknown = since_auto_known is not None and not all(
+            since_auto_known(teaser.url) for teaser in listed
+        )
+        if dates and max(dates) < since.isoformat() and not unknown:
             return STOPPED_AT_SINCE
     if is_known is not None and listed and all(is_known(teaser.url) for teaser in listed):
         return STOPPED_AT_KNOWN

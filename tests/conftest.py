@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,12 +53,19 @@ class CrawlRun:
         return sorted(p for p in (self.workdir / "data").glob(pattern) if p.is_file())
 
 
-def run_crawl(workdir: Path, *args: str, spider: str = "maghress", timeout: int = 300) -> CrawlRun:
-    """``scrapy crawl`` as a user runs it, in ``workdir`` (outputs land in workdir/data)."""
+def run_crawl(
+    workdir: Path,
+    *args: str,
+    spider: str = "maghress",
+    timeout: int = 300,
+    wrapper: Sequence[str] = (),
+) -> CrawlRun:
+    """``scrapy crawl`` as a user runs it, in ``workdir`` (outputs land in workdir/data);
+    ``wrapper`` runs it under another command (``faketime -f +365d``)."""
     workdir.mkdir(parents=True, exist_ok=True)
     stats_file = workdir / "stats.json"
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsspider.settings"}
-    command = [sys.executable, "-m", "scrapy", "crawl", spider, *FAST]
+    command = [*wrapper, sys.executable, "-m", "scrapy", "crawl", spider, *FAST]
     command += ["-s", f"NEWSSPIDER_STATS_FILE={stats_file}", *args]
     done = subprocess.run(
         command, cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsspider.atomic import atomic_writer, fsync_dir, write_atomically
+from newsspider.atomic import atomic_writer, create_new, fsync_dir, write_atomically
 
 
 def test_write_creates_then_replaces(tmp_path: Path) -> None:
@@ -82,3 +82,41 @@ def test_fsync_dir_on_a_real_folder(tmp_path: Path) -> None:
     fsync_dir(tmp_path)
     with pytest.raises(FileNotFoundError):
         fsync_dir(tmp_path / "missing")
+
+
+def test_a_link_planted_at_the_temporary_name_is_never_written_through(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious\n")
+    path = tmp_path / "data" / "report.json"
+    path.parent.mkdir()
+    (path.parent / "report.json.part").symlink_to(victim)
+    write_atomically(path, b'{"run": 1}\n')
+    assert victim.read_bytes() == b"precious\n"
+    assert path.read_bytes() == b'{"run": 1}\n' and not path.is_symlink()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["report.json"]
+
+
+def test_create_new_never_opens_an_existing_name(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious\n")
+    (tmp_path / "link").symlink_to(victim)
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    for taken in (victim, tmp_path / "link", tmp_path / "dangling"):
+        with pytest.raises(FileExistsError):
+            create_new(taken)
+    assert victim.read_bytes() == b"precious\n" and not (tmp_path / "nowhere").exists()
+
+
+def test_without_replace_an_earlier_file_is_kept(tmp_path: Path) -> None:
+    """A run report: two runs with one id must not leave one report for both."""
+    path = tmp_path / "20260101T000000.000Z.json"
+    write_atomically(path, b"first\n", replace=False)
+    with pytest.raises(FileExistsError):
+        write_atomically(path, b"second\n", replace=False)
+    assert path.read_bytes() == b"first\n"
+    link = tmp_path / "planted.json"
+    link.symlink_to(tmp_path / "elsewhere.json")
+    with pytest.raises(FileExistsError):
+        write_atomically(link, b"report\n", replace=False)
+    assert not (tmp_path / "elsewhere.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, "planted.json"]

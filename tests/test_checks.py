@@ -243,6 +243,10 @@ def test_a_bad_threshold_is_a_usage_error(value: str) -> None:
             {"downloader/response_count": 3, "newsspider/state/errors": 2},
             "the state could not record 2 output file(s)",
         ),
+        (
+            {"downloader/response_count": 3, "newsspider/state/salvage_failed": 2},
+            "2 .part file(s) of an interrupted run could not be salvaged",
+        ),
         # robots.txt alone is no page of the site.
         (
             {"downloader/response_count": 1, "robotstxt/response_count": 1},

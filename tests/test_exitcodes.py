@@ -14,6 +14,7 @@ from newsspider.exitcodes import SEVERITY, ExitStatus, most_severe
 # The plan as the README documents it, most severe first.
 PLAN = [
     (2, "USAGE", "bad arguments or settings"),
+    (9, "STATE_DAMAGED", "state damaged or lost"),
     (3, "FAILED", "run failed"),
     (130, "INTERRUPTED", "stopped by a signal"),
     (10, "UNKNOWN_SOURCE", "unknown source"),
@@ -60,6 +61,8 @@ def test_the_old_names_and_meanings_stand(code: int, name: str, meaning: str) ->
         # Nothing ran for one site, and will not until the command is fixed: that
         # outranks a failure that the next run may not repeat.
         ([3, 2], ExitStatus.USAGE),
+        ([3, 9], ExitStatus.STATE_DAMAGED),
+        ([9, 2], ExitStatus.USAGE),
         ([0, 75, 6, 5, 4, 3, 2], ExitStatus.USAGE),
         # A code outside the plan (a traceback's 1, a child killed by a signal) failed.
         ([0, 1], ExitStatus.FAILED),

@@ -4,9 +4,12 @@ incremental state the ids its exporter wrote."""
 from __future__ import annotations
 
 import io
+import os
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 from scrapy import Spider
 from scrapy.exporters import JsonItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FeedExporter
@@ -18,6 +21,10 @@ from newsspider.feeds import (
     JsonLinesExporter,
     feed_file_committed,
     feed_file_ready,
+    part_path,
+    run_stamp,
+    salvage,
+    unused_run_id,
 )
 from tests.test_pipelines import article, strip
 
@@ -136,3 +143,69 @@ def test_a_file_no_json_lines_exporter_wrote_has_no_articles(tmp_path: Path) -> 
     exporter.finish_exporting()
     storage.store(handle)
     assert sent == [None], "not JSON Lines: the state marks nothing"
+
+
+def test_a_link_planted_as_the_part_file_fails_the_feed_untouched(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious\n")
+    final = tmp_path / "articles-20260101T000000.000Z.jsonl"
+    part_path(final).symlink_to(victim)
+    storage = AtomicFileFeedStorage(str(final), feed_options={"overwrite": True})
+    with pytest.raises(FileExistsError):
+        storage.open(Spider("s"))
+    assert victim.read_bytes() == b"precious\n"
+
+
+def test_appending_never_writes_through_a_planted_copy(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious\n")
+    final = tmp_path / "all.jsonl"
+    final.write_bytes(b'{"a": 1}\n')
+    (tmp_path / "all.jsonl.appending").symlink_to(victim)
+    storage = AtomicFileFeedStorage(str(final))
+    handle = storage.open(Spider("s"))
+    handle.write(b'{"a": 2}\n')
+    storage.store(handle)
+    assert final.read_bytes() == b'{"a": 1}\n{"a": 2}\n'
+    assert victim.read_bytes() == b"precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.jsonl", "victim"]
+
+
+@pytest.mark.parametrize("kind", ["link", "folder", "fifo"])
+def test_salvage_reads_only_plain_files(tmp_path: Path, kind: str) -> None:
+    victim = tmp_path / "victim.jsonl"
+    victim.write_bytes(b'{"id": "a"}\n')
+    part = tmp_path / "articles-20260101T000000Z.jsonl.part"
+    if kind == "link":
+        part.symlink_to(victim)
+    elif kind == "folder":
+        part.mkdir()
+    else:
+        os.mkfifo(part)  # opening it for reading would block the run
+    with pytest.raises(OSError):
+        salvage(part)
+    assert part.exists() or part.is_symlink(), "left where it is"
+    assert victim.read_bytes() == b'{"id": "a"}\n'
+    assert not (tmp_path / "articles-20260101T000000Z.jsonl").exists()
+
+
+def test_a_run_id_is_never_one_whose_files_exist(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = get_crawler(
+        settings_dict={
+            "FEEDS": project_settings.FEEDS,
+            "NEWSSPIDER_REPORT_DIR": "data/%(name)s/runs",
+        }
+    ).settings
+    moment = datetime(2026, 6, 1, 10, 0, 0, 123456, tzinfo=timezone.utc)
+    assert run_stamp(moment) == "20260601T100000.123Z"
+    frozen = type("Frozen", (datetime,), {"now": classmethod(lambda cls, tz=None: moment)})
+    monkeypatch.setattr("newsspider.feeds.datetime", frozen)
+    assert unused_run_id(settings, "maghress") == "20260601T100000.123Z"
+    runs = tmp_path / "data" / "maghress" / "runs"
+    runs.mkdir(parents=True)
+    (runs / "20260601T100000.123Z.json").write_text("{}")
+    assert unused_run_id(settings, "maghress") == "20260601T100000.124Z"
+    (runs.parent / "headlines-20260601T100000.124Z.jsonl.part").write_text("")
+    assert unused_run_id(settings, "maghress") == "20260601T100000.125Z"
+    assert unused_run_id(settings, "maghress", "-one") == "20260601T100000.123Z-one"

@@ -329,3 +329,22 @@ def test_incremental_pipeline_lets_everything_through_with_full(tmp_path: Path) 
     assert pipeline.process_item(headlines) is headlines
     assert crawler.stats.get_value("newsspider/state/known") is None
     store.close()
+
+
+def test_a_part_file_that_cannot_be_salvaged_is_counted_and_skipped(tmp_path: Path) -> None:
+    """One foreign .part must not cost the others their salvage, nor pass unseen."""
+    folder = tmp_path / "data" / "maghress"
+    folder.mkdir(parents=True)
+    (folder / "articles-20260101T000000Z.jsonl.part").mkdir()  # sorts first
+    (folder / "articles-20260101T000001Z.jsonl.part").symlink_to(tmp_path / "elsewhere")
+    killed = folder / "articles-20260101T000002.500Z.jsonl.part"
+    killed.write_text(json.dumps(asdict(FIRST), ensure_ascii=False) + "\n", "utf-8")
+    crawler = make_crawler(tmp_path)
+    extension, _spider = opened(crawler)
+    try:
+        [salvaged] = extension.salvaged
+        assert salvaged.final == folder / "articles-20260101T000002.500Z.jsonl"
+        assert extension.store.is_known(FIRST.id)
+        assert crawler.stats.get_value("newsspider/state/salvage_failed") == 2
+    finally:
+        crawler.signals.send_catch_log(signals.engine_stopped)

@@ -92,7 +92,7 @@ def test_salvage_finds_the_parts_of_every_batch(tmp_path: Path) -> None:
 
 def test_a_sample_path_gives_every_parameter_a_value() -> None:
     path = sample_feed_path("file:///srv/%(name)s/out-%(batch_id)03d-%(run_id)s.jsonl", "maghress")
-    assert path == Path("/srv/maghress/out-001-20000101T000000Z.jsonl")
+    assert path == Path("/srv/maghress/out-001-20000101T000000.000Z.jsonl")
     assert sample_feed_path("stdout:", "maghress") is None
     assert sample_feed_path("s3://bucket/%(name)s.jsonl", "maghress") is None
 

@@ -219,3 +219,31 @@ def test_an_origin_makes_the_default_port_explicit() -> None:
     assert LIVE == ("https", "www.maghress.com", 443)
     assert origin("HTTP://Example.ORG") == ("http", "example.org", 80)
     assert origin("ftp://example.org") is None
+
+
+# since=auto: its date rests on a clock (a run under one a year ahead moved it), so a
+# page that still shows an article the state does not know is walked past it.
+# (teasers, articles the state knows, reason); the state does not vouch for known pages.
+SINCE_AUTO = [
+    (OLD_PAGE, KNOWN_ARTICLES, STOPPED_AT_SINCE),
+    (OLD_PAGE, {"https://www.maghress.com/fr/libe/3"}, None),
+    (OLD_PAGE, set(), None),
+    # The strip's or sidebar's links are not the listing: an unknown one there does not count.
+    (page(("3", "2019-10-19", True), ("7", None, False)), KNOWN_ARTICLES, STOPPED_AT_SINCE),
+]
+
+
+@pytest.mark.parametrize(("teasers", "known", "reason"), SINCE_AUTO)
+def test_since_auto_never_stops_a_page_with_an_unknown_article(
+    teasers: list[Teaser], known: set[str], reason: str | None
+) -> None:
+    stop = why_stop_listing(
+        teasers,
+        1,
+        NEXT,
+        since=date(2019, 10, 20),
+        max_pages=10,
+        is_known=None,
+        since_auto_known=known.__contains__,
+    )
+    assert stop == reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,36 @@ def test_salvage_of_an_all_torn_file_leaves_nothing(tmp_path: Path) -> None:
     result = salvage(part)
     assert result.kept == 0 and result.final is None and not part.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_successful_run_started_in_the_future_is_not_the_last_success(
+    tmp_path: Path, caplog
+) -> None:
+    """One run under a clock a year ahead would bound every later since=auto run."""
+    store = StateStore(tmp_path / "s.sqlite")
+    store.record_run("2026-01-01T00:00:00.5+00:00", 0)
+    store.record_run("2999-01-01T00:00:00Z", 0)
+    with caplog.at_level(logging.WARNING):
+        assert store.last_success() == "2026-01-01T00:00:00.5+00:00"
+    assert "2999-01-01T00:00:00Z, later than now" in caplog.text
+    store.close()
+    empty = StateStore(tmp_path / "empty.sqlite")
+    empty.record_run("2999-01-01T00:00:00Z", 0)
+    assert empty.last_success() is None
+    empty.close()
+
+
+def test_redis_keeps_no_last_success_from_the_future(redis_url: str, caplog) -> None:
+    from newsspider.distributed import Keys
+    from newsspider.state.redis import RedisStateStore, connect
+
+    store = RedisStateStore(connect(redis_url), Keys("newsspider", "maghress"), "one", "test")
+    store.record_run("2999-01-01T00:00:00Z", 0)
+    with caplog.at_level(logging.WARNING):
+        assert store.last_success() is None
+    assert "later than now" in caplog.text
+    store.record_run("2026-01-01T00:00:00Z", 0)  # the clock put right: this one replaces it
+    assert store.last_success() == "2026-01-01T00:00:00Z"
+    store.record_run("2025-01-01T00:00:00Z", 0)  # workers end in any order: the latest stays
+    assert store.last_success() == "2026-01-01T00:00:00Z"
+    store.close()

@@ -7,6 +7,8 @@
   any request or file.  Every output file (each feed, the log) is probed: a run
   must not crawl a whole site and then find it cannot store it.
 - In distributed mode the Redis server must answer (exit 3 otherwise).
+- The state must be readable, and not new while the spider's committed files
+  exist (exit 9 otherwise); a full disk is exit 3.
 - The run lock is taken next: a second run of the same spider (of the same
   worker, in distributed mode) exits 75 at once.
 - The exit status is the run report's; every status is in ``newsspider/exitcodes.py``.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -35,7 +38,7 @@ from newsspider.params import ArgumentError, parse_args
 from newsspider.paths import check_flags, check_outputs, check_settings_paths
 from newsspider.runlock import RunLock, RunLocked, lock_path
 from newsspider.sites import SITES
-from newsspider.state import check_state
+from newsspider.state import StateDamaged, StateUnavailable, check_state
 from newsspider.stopsignals import StopSignals
 
 
@@ -77,14 +80,19 @@ class Command(ScrapyCrawlCommand):
             check_state(self.settings, spider_class.name)
         except (ArgumentError, ValueError) as error:
             self._exit(args[0], str(error), exitcodes.USAGE)
-        except RedisUnreachable as error:
+        except StateDamaged as error:
+            self._exit(args[0], str(error), exitcodes.STATE_DAMAGED)
+        except (RedisUnreachable, StateUnavailable) as error:
             self._exit(args[0], str(error), exitcodes.FAILED)
         try:
             RunLock.acquire(lock_path(self.settings, spider_class.name))
         except RunLocked as error:
             self._exit(args[0], f"another run is in progress: {error}", exitcodes.LOCKED)
         except OSError as error:
-            self._exit(args[0], f"cannot take the run lock: {error}", exitcodes.USAGE)
+            # A full disk is no bad argument: the next run may find room.
+            full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+            status = exitcodes.FAILED if full else exitcodes.USAGE
+            self._exit(args[0], f"cannot take the run lock: {error}", status)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

@@ -4,7 +4,8 @@
   earlier, to fail with a clear message).
 - At the start, staging left by a crash is settled, and the ``.part`` files of
   this spider's feeds that a killed run left are salvaged: their complete lines
-  become a final file and their ids count as written.
+  become a final file and their ids count as written.  One that cannot be read
+  (a link, a folder, another user's file) is left, counted and fails the run.
 - During the run, the ids the JSON Lines exporter noted for each feed file are
   staged once the file is complete, before its rename, and written after it.
   So an id counts as written exactly when a final file holds it — no more (a
@@ -93,7 +94,14 @@ class IncrementalState:
         stats.set_value("newsspider/state/previous_run_clean", self.store.previous_clean)
         stats.set_value("newsspider/state/feeds", self.stream)
         for part in parts_to_salvage(settings.getdict("FEEDS"), spider.name, run_suffix(settings)):
-            result = salvage(part)
+            try:
+                result = salvage(part)
+            except OSError as error:
+                # Someone else's file, a link or a folder under a feed's name: left
+                # where it is, and the run is not ok (its lines may be articles).
+                logger.error("cannot salvage %s: %s", part, error.strerror or error)
+                stats.inc_value("newsspider/state/salvage_failed")
+                continue
             self.salvaged.append(result)
             if self._in_stream(part):
                 self.store.mark_written(result.articles)

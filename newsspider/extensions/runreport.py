@@ -178,7 +178,8 @@ class RunReport:
         )
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{report['run_id'] or 'run'}.json"
-        write_atomically(path, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
+        text = json.dumps(report, ensure_ascii=False, indent=1)
+        write_atomically(path, text.encode("utf-8"), replace=False)  # never an earlier run's
         return path
 
     def _summary(self, report: dict[str, Any], path: Path | str) -> str:

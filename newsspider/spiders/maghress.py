@@ -25,7 +25,7 @@ from newsspider.extract.feed import BadFeed, feed_items
 from newsspider.extract.html import EmptyPage
 from newsspider.extract.maghress import MaghressPage, Teaser
 from newsspider.extract.text import printable
-from newsspider.feeds import stream_feeds
+from newsspider.feeds import run_stamp, stream_feeds, unused_run_id
 from newsspider.items import Headlines
 from newsspider.params import CrawlArgs, parse_args
 from newsspider.policy import (
@@ -65,7 +65,7 @@ class MaghressFamilySpider(scrapy.Spider):
         self._last_strip: dict[str, str] = {}  # section → id of the last strip yielded
         self._logged_reasons: set[str] = set()
         # Names this run's files (FEEDS use %(run_id)s): UTC start, sortable, no ':'.
-        self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        self.run_id = run_stamp(datetime.now(timezone.utc))
         super().__init__(name)
         # Every Request gets the same bound method: Scrapy caches, per callback
         # object (weakly), whether a generator callback returns a value, which it
@@ -82,8 +82,8 @@ class MaghressFamilySpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MaghressFamilySpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        # A distributed worker's run (and files) carry its worker id.
-        spider.run_id += run_suffix(crawler.settings)
+        # A distributed worker's run (and files) carry its worker id; no two runs share one.
+        spider.run_id = unused_run_id(crawler.settings, spider.name, run_suffix(crawler.settings))
         # The state follows the cron stream only: a one-off export (-o/-O) skips nothing.
         spider.stream_feeds = stream_feeds(crawler.settings, spider.args.incremental)
         spider.skip_known = spider.skip_known and bool(spider.stream_feeds)
@@ -180,6 +180,7 @@ class MaghressFamilySpider(scrapy.Spider):
             since=self.args.since or self.listing_since,
             max_pages=self.args.max_pages,
             is_known=self._is_known if trusted else None,
+            since_auto_known=self._is_known if self.listing_since else None,
         )
         if stop in COUNTED_LISTING_STOPS:
             self._count(f"listing/{stop}")

@@ -13,6 +13,7 @@ state in place when it opens it.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
@@ -20,20 +21,33 @@ from weakref import WeakKeyDictionary
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from newsspider.distributed import Keys, RedisUnreachable, redis_url, worker_id
-from newsspider.state.base import State, StateTooNew, body_hash
+from newsspider.distributed import Keys, RedisUnreachable, redis_url, run_suffix, worker_id
+from newsspider.state.base import (
+    State,
+    StateDamaged,
+    StateTooNew,
+    StateUnavailable,
+    body_hash,
+)
 from newsspider.state.sqlite import StateStore, check_file
 
 __all__ = [
     "State",
+    "StateDamaged",
     "StateStore",
     "StateTooNew",
+    "StateUnavailable",
     "body_hash",
     "check_state",
+    "open_state",
     "state_dir",
     "state_for",
     "state_path",
 ]
+
+# Below this, a run would fail half-way (its lock, the state's journal, its files
+# and report): it does not start.
+MIN_FREE_BYTES = 1 << 20
 
 
 def state_dir(settings: BaseSettings) -> Path:
@@ -58,43 +72,71 @@ def state_for(crawler: Crawler) -> State | None:
     if crawler not in _STORES:
         name = crawler.spidercls.name
         assert name, "a spider with a name"
-        if url := redis_url(crawler.settings):
-            from newsspider.state.redis import RedisStateStore, connect
-
-            keys = Keys.of(crawler.settings, name)
-            shown = _shown(url, keys)
-            store: State = RedisStateStore(connect(url), keys, worker_id(crawler.settings), shown)
-        else:
-            store = StateStore(state_path(crawler.settings, name))
-        _STORES[crawler] = store
+        _STORES[crawler] = open_state(crawler.settings, name)
     return _STORES[crawler]
 
 
-def check_state(settings: BaseSettings, spider_name: str) -> None:
-    """Refuse, before a run starts, a state written by a newer newsspider.
+def open_state(settings: BaseSettings, spider_name: str) -> State:
+    """The spider's state store: in Redis in distributed mode, else its SQLite file."""
+    if url := redis_url(settings):
+        from newsspider.state.redis import RedisStateStore, connect
 
-    Reads the version only: migrating is the run's business, under its lock.
-    Raises StateTooNew (a ValueError: exit 2), RedisUnreachable (exit 3).
+        keys = Keys.of(settings, spider_name)
+        return RedisStateStore(connect(url), keys, worker_id(settings), _shown(url, keys))
+    return StateStore(state_path(settings, spider_name))
+
+
+def check_state(settings: BaseSettings, spider_name: str) -> None:
+    """Refuse, before a run starts, a state this run must not use.
+
+    Raises StateTooNew for one written by a newer newsspider (a ValueError:
+    exit 2); StateDamaged (exit 9) for one that cannot be read, or that is new
+    while committed files of the spider (of this worker, in distributed mode)
+    exist: the run would write them all again; StateUnavailable (exit 3) for a
+    full disk or a state that cannot be opened; RedisUnreachable (exit 3).
+    Migrating is the run's business, under its lock.
     """
     if not settings.getbool("NEWSSPIDER_STATE_ENABLED"):
         return
+    from newsspider.feeds import committed_files  # feeds imports the state: not at the top
+
+    files = committed_files(settings.getdict("FEEDS"), spider_name, run_suffix(settings))
+    _check_free_space([state_dir(settings), *{path.parent for path in files}])
+    options = ""
     if url := redis_url(settings):
         from redis import RedisError
 
-        from newsspider.state.redis import connect, stored_version
+        from newsspider.state.redis import connect, is_new, stored_version
 
         keys = Keys.of(settings, spider_name)
         server = connect(url)
         try:
             stored_version(server, keys, _shown(url, keys))
+            new = is_new(server, keys)
         except RedisError as error:
             raise RedisUnreachable(
                 f"Redis at {url.rpartition('@')[2]} does not answer: {error}"
             ) from None
         finally:
             server.close()
+        options = "-s NEWSSPIDER_REDIS_URL=…"
     else:
-        check_file(state_path(settings, spider_name))
+        new = check_file(state_path(settings, spider_name))
+    if new and files:
+        raise StateDamaged(f"state lost: {len(files)} output files exist", spider_name, options)
+
+
+def _check_free_space(folders: list[Path]) -> None:
+    for folder in folders:
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:  # not created yet: its parent's disk is checked with the state's
+            continue
+        if free < MIN_FREE_BYTES:
+            raise StateUnavailable(
+                f"no space left on device: {free} bytes free in {folder} "
+                f"(a run needs at least {MIN_FREE_BYTES >> 20} MiB)"
+            )
 
 
 def _shown(url: str, keys: Keys) -> str:

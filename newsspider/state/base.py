@@ -34,6 +34,26 @@ class StateTooNew(ValueError):
         self.known = known
 
 
+class StateDamaged(RuntimeError):
+    """The state cannot be read, or is lost while the spider's committed files exist.
+
+    A run would write the whole archive again, so none starts (exit 9) until
+    someone rebuilds the state from the files or resets it on purpose.
+    """
+
+    def __init__(self, problem: str, spider: str, options: str = "") -> None:
+        extra = f" {options}" if options else ""
+        super().__init__(
+            f"{problem}; rebuild it with `newsspider state rebuild {spider}{extra}`, "
+            f"or start afresh with `newsspider state reset {spider}{extra}`"
+        )
+
+
+class StateUnavailable(RuntimeError):
+    """The state cannot be opened or written now (a full disk, permissions), through no
+    fault of its own: the run fails (exit 3) and the next one may do better."""
+
+
 class KnownIds:
     """Article id → body hash of what earlier runs wrote, in memory: the spider asks
     for every link of every page, so a lookup must cost a dict access."""

@@ -11,7 +11,9 @@ without ``NEWSSPIDER_REDIS_URL`` never loads redis.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -20,11 +22,20 @@ import redis
 from newsspider.distributed import REDIS_PARAMS, Keys
 from newsspider.state.base import KnownIds, StateTooNew
 
-# ISO times compare as strings.
+logger = logging.getLogger(__name__)
+
+# ISO times compare as strings (their first 19 characters, whatever the offset's
+# spelling).  A start later than now (ARGV[2]) came from a wrong clock: replaced.
 _KEEP_LATEST = """
 local current = redis.call('GET', KEYS[1])
-if not current or ARGV[1] > current then redis.call('SET', KEYS[1], ARGV[1]) end
+if not current or ARGV[1] > current or string.sub(current, 1, 19) > ARGV[2] then
+  redis.call('SET', KEYS[1], ARGV[1])
+end
 """
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _first_release(server: redis.Redis, keys: Keys) -> None:
@@ -121,14 +132,42 @@ class RedisStateStore(KnownIds):
 
     def record_run(self, started: str, exit_code: int) -> None:
         if exit_code == 0:  # workers finish in any order: keep the latest start
-            self.server.eval(_KEEP_LATEST, 1, self.keys.last_success, started)
+            self.server.eval(_KEEP_LATEST, 1, self.keys.last_success, started, _now())
 
     def last_success(self) -> str | None:
+        """As the SQLite store's: a start later than now is not trusted."""
         value = self.server.get(self.keys.last_success)
-        return value.decode() if value else None
+        started = value.decode() if value else None
+        if started and started[:19] > (now := _now()):
+            logger.warning(
+                "the state holds a successful run started at %s, later than now (%sZ): "
+                "ignored (the clock was wrong then, or is now)",
+                started,
+                now,
+            )
+            return None
+        return started
+
+    def reset(self) -> None:
+        """Forget every id, run and staging of the spider (its version stays: the
+        state is not new, so a run does not take it for one lost)."""
+        staged = self.server.scan_iter(match=self.keys.staged("*"), count=1000)
+        self.server.delete(
+            self.keys.written,
+            self.keys.last_success,
+            self.keys.clean,
+            self.keys.previous_clean,
+            *staged,
+        )
+        self.hashes.clear()
 
     def close(self) -> None:
         self.server.close()
+
+
+def is_new(server: redis.Redis, keys: Keys) -> bool:
+    """No run ever opened this state (or the server lost it: restarted without its data)."""
+    return not server.exists(keys.state_version, keys.written)
 
 
 def connect(url: str) -> redis.Redis:

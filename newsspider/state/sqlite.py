@@ -7,12 +7,15 @@ a newer version is refused.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newsspider.state.base import KnownIds, StateTooNew
+from newsspider.state.base import KnownIds, StateDamaged, StateTooNew, StateUnavailable
+
+logger = logging.getLogger(__name__)
 
 # MIGRATIONS[n] takes a file from version n to n + 1, in one transaction with
 # the new version number.  Files written before versions were recorded read 0
@@ -59,15 +62,45 @@ def file_version(db: sqlite3.Connection, path: Path) -> int:
     return found
 
 
-def check_file(path: Path) -> None:
-    """Refuse a state file this newsspider cannot read, before a run starts."""
-    if not path.is_file():
-        return
-    db = sqlite3.connect(path)
+def state_error(error: sqlite3.Error, path: Path) -> Exception:
+    """What an SQLite error on the state file means for a run: the file is damaged
+    (exit 9), or it cannot be used now (exit 3).  The file is named after its spider;
+    any other error (a migration's SQL, say) is a bug, and stays itself."""
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF  # the primary result code
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return StateDamaged(f"state damaged: {path}: {error}", path.stem)
+    if code == sqlite3.SQLITE_FULL:
+        return StateUnavailable(f"no space left on device for the state {path}")
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return StateUnavailable(f"cannot open the state {path}: {error}")
+    return error
+
+
+def check_file(path: Path) -> bool:
+    """Whether the state file is new (missing, empty, without tables), before a run starts.
+
+    Raises StateTooNew for a file of a newer newsspider, StateDamaged for one SQLite
+    cannot read whole (its integrity checked page by page: about the cost of the
+    run's own read of every id), StateUnavailable when it cannot be opened.
+    """
+    if not path.exists():
+        return True
     try:
-        file_version(db, path)
-    finally:
-        db.close()
+        db = sqlite3.connect(path)
+        try:
+            file_version(db, path)
+            problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise StateDamaged(f"state damaged: {path}: {'; '.join(problems)}", path.stem)
+            return (
+                db.execute("SELECT 1 FROM sqlite_master WHERE name = 'written'").fetchone() is None
+            )
+        finally:
+            db.close()
+    except sqlite3.Error as error:
+        if (meaning := state_error(error, path)) is error:
+            raise
+        raise meaning from None
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> None:
@@ -90,20 +123,25 @@ class StateStore(KnownIds):
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise state_error(error, path) from error
         try:
             file_version(self.db, path)  # refused before anything is written to it
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
             migrate(self.db, path)
-        except BaseException:
+            self.hashes: dict[str, str | None] = dict(
+                self.db.execute("SELECT id, body_hash FROM written")
+            )
+            # Read once at open, before this run marks itself as in progress.
+            self.previous_clean = self.previous_run_clean()
+        except BaseException as error:
             self.db.close()
+            if isinstance(error, sqlite3.Error) and state_error(error, path) is not error:
+                raise state_error(error, path) from error
             raise
-        self.hashes: dict[str, str | None] = dict(
-            self.db.execute("SELECT id, body_hash FROM written")
-        )
-        # Read once at open, before this run marks itself as in progress.
-        self.previous_clean = self.previous_run_clean()
 
     def mark_written(self, entries: Iterable[tuple[str, str | None]]) -> int:
         """Remember ``(id, body_hash)`` pairs durably; returns how many were new."""
@@ -167,11 +205,11 @@ class StateStore(KnownIds):
         self.set_clean(complete)
 
     def set_clean(self, clean: bool) -> None:
+        self.set_meta("clean", "1" if clean else "0")
+
+    def set_meta(self, key: str, value: str) -> None:
         with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('clean', ?)",
-                ("1" if clean else "0",),
-            )
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def record_run(self, started: str, exit_code: int) -> None:
         with self.db:
@@ -181,9 +219,23 @@ class StateStore(KnownIds):
             )
 
     def last_success(self) -> str | None:
-        """Start time (ISO, UTC) of the newest run that ended with exit code 0."""
-        row = self.db.execute("SELECT MAX(started) FROM runs WHERE exit_code = 0").fetchone()
-        return row[0] if row else None
+        """Start time (ISO, UTC) of the newest run that ended with exit code 0.
+
+        A start later than now is not trusted: one run under a clock a year ahead
+        would otherwise make ``since=auto`` stop every later run at page 1.
+        """
+        now = _now()[:19]  # starts are ISO; their first 19 characters compare as times
+        query = "SELECT MAX(started) FROM runs WHERE exit_code = 0 AND substr(started, 1, 19) {} ?"
+        (future,) = self.db.execute(query.format(">"), (now,)).fetchone()
+        if future:
+            logger.warning(
+                "the state holds a successful run started at %s, later than now (%sZ): "
+                "ignored (the clock was wrong then, or is now)",
+                future,
+                now,
+            )
+        (latest,) = self.db.execute(query.format("<="), (now,)).fetchone()
+        return latest
 
     def close(self) -> None:
         self.db.close()
