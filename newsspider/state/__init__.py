@@ -98,9 +98,12 @@ def check_state(settings: BaseSettings, spider_name: str) -> None:
     """
     if not settings.getbool("NEWSSPIDER_STATE_ENABLED"):
         return
-    from newsspider.feeds import committed_files  # feeds imports the state: not at the top
+    from newsspider.feeds import (  # feeds imports the state: not at the top
+        committed_files,
+        stream_feeds,
+    )
 
-    files = committed_files(settings.getdict("FEEDS"), spider_name, run_suffix(settings))
+    files = committed_files(stream_feeds(settings), spider_name, run_suffix(settings))
     _check_free_space([state_dir(settings), *{path.parent for path in files}])
     options = ""
     if url := redis_url(settings):

@@ -18,7 +18,7 @@ from pathlib import Path
 from scrapy.settings import BaseSettings
 
 from newsspider.distributed import redis_url, run_suffix
-from newsspider.feeds import article_entry, committed_files, run_stamp
+from newsspider.feeds import article_entry, committed_files, run_stamp, stream_feeds
 from newsspider.runlock import RunLock, lock_path
 from newsspider.state import StateStore, open_state, state_path
 from newsspider.state.base import State
@@ -66,7 +66,7 @@ def rebuild(settings: BaseSettings, spider: str) -> Repaired:
     run walks every listing to its end, as after an unclean run: what the lost
     state knew beyond these files is looked for again.
     """
-    files = committed_files(settings.getdict("FEEDS"), spider, run_suffix(settings))
+    files = committed_files(stream_feeds(settings), spider, run_suffix(settings))
     lock = RunLock.acquire(lock_path(settings, spider))
     try:
         entries, lines, unreadable = read_ids(files)
@@ -86,7 +86,7 @@ def rebuild(settings: BaseSettings, spider: str) -> Repaired:
 def reset(settings: BaseSettings, spider: str) -> Repaired:
     """An empty state, started on purpose: the committed files are ignored, so the
     next run writes every article again, and is not refused as one that lost its state."""
-    files = committed_files(settings.getdict("FEEDS"), spider, run_suffix(settings))
+    files = committed_files(stream_feeds(settings), spider, run_suffix(settings))
     lock = RunLock.acquire(lock_path(settings, spider))
     try:
         kept_aside = None if redis_url(settings) else set_aside(state_path(settings, spider))
