@@ -11,7 +11,8 @@ import lxml.html
 import pytest
 
 from newsspider.extract.maghress import MaghressPage
-from newsspider.extract.text import PHRASES, fold, is_label, is_widget, paragraphs
+from newsspider.extract.phrases import PHRASES
+from newsspider.extract.text import fold, is_label, is_widget, paragraphs
 from newsspider.sites import SITES
 
 TEXT = "Le conseil communal a voté mardi le budget de l'année prochaine après un long débat."
@@ -167,7 +168,17 @@ def test_wordings_match_after_folding(variant: str, phrase: str) -> None:
 
 def test_every_language_table_has_every_role_and_no_empty_wording() -> None:
     roles = set(PHRASES["fr"])
-    assert roles == {"source_link", "template", "ad_label", "widget_label", "credit"}
+    assert roles == {
+        "source_link",
+        "template",
+        "ad_label",
+        "related_label",
+        "widget_label",
+        "share_word",
+        "network",
+        "credit",
+        "sponsor",
+    }
     for lang, table in PHRASES.items():
         assert set(table) == roles, lang
         assert all(fold(phrase) for phrases in table.values() for phrase in phrases), lang
