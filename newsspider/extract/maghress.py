@@ -270,9 +270,11 @@ class MaghressPage:
 
 
 def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
-    ancestors = {id(element) for element in a.iterancestors()} | {id(a)}
+    # The set holds the elements themselves: lxml makes a new Python object for a node
+    # nobody holds, so the ``id()`` of a dropped one may come back for another node.
+    ancestors = {a, *a.iterancestors()}
     for element in [b, *b.iterancestors()]:
-        if id(element) in ancestors:
+        if element in ancestors:
             return element
     return a.getroottree().getroot()
 

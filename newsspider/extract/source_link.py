@@ -67,7 +67,7 @@ _CHROME_TAGS = frozenset({"nav", "footer", "header", "aside", "menu", "figure"})
 # section (``/fr/``, ``/promo``) or an app page has none of these.
 _ARTICLE_NUMBER = re.compile(r"\d{3}")
 _PAGE_FILE = re.compile(r"\.(?:s?html?|php|aspx?)$", re.IGNORECASE)
-_WORD_SEPARATORS = re.compile(r"[-_.+]+")
+_WORD_SEPARATORS = re.compile(r"[-_]+")
 # How much of the text before a link can introduce it («Site réalisé par»).
 _LEAD_CHARS = 80
 # Path segments of listings and app pages, never of one article.

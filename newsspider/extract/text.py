@@ -1,4 +1,4 @@
-"""Text helpers: whitespace, boilerplate phrases, and article bodies as paragraphs.
+"""Text helpers: whitespace, what is furniture (by the wordings of ``phrases.py``), and bodies.
 
 Bodies are walked with lxml rather than BeautifulSoup: the body is already an lxml
 element of the page we parsed once, and re-parsing it with BeautifulSoup would
@@ -84,19 +84,17 @@ def _folded(*roles: str) -> list[str]:
 
 def _alternatives(phrases: Iterable[str]) -> str:
     # Longest first: "Share this article" must win over "Share", or the colon after it
-    # is not seen as the label's separator.
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len)[::-1])
+    # is not seen as the label's separator.  Words of a folded phrase stand apart by
+    # any punctuation in the page («Suivez-nous», «Mots-clés»).
+    return "|".join(re.escape(p).replace(r"\ ", r"[\W_]+") for p in sorted(phrases, key=len)[::-1])
 
 
 _SOURCE_LINK_TEXTS = frozenset(_folded("source_link"))
 _TEMPLATE = re.compile(_alternatives(_folded("template", "source_link")))
 _RELATED_LABELS = frozenset(_folded("related_label"))
 _LABELS = frozenset(_folded("ad_label", "related_label", "widget_label"))
-# A widget label opening the block, and whether a separator follows it.
-_WIDGET_HEAD = re.compile(
-    rf"^\W*(?:{_alternatives(_folded('related_label', 'widget_label'))})(?![^\W_])"
-    r"\s*(?P<sep>[:|>»›(\-–—]?)"
-)
+# A label opening the block, and whether a separator follows it.
+_LABEL_HEAD = re.compile(rf"^\W*(?:{_alternatives(_LABELS)})(?![^\W_])\s*(?P<sep>[:|>»›(\-–—]?)")
 _CREDIT = re.compile(rf"^\W*(?:©|\(c\)|(?:{_alternatives(_folded('credit'))})\s*[:：])")
 # At the start of a line or right before its link: «Partenaire : <a>…», «Site réalisé par <a>…».
 _SPONSORS = _alternatives(_folded("sponsor"))
@@ -171,8 +169,8 @@ def is_chrome(paragraph: str, links: LinkText | None = None) -> bool:
     """Whether a paragraph is page furniture rather than article text.
 
     ``links``: what of it is link text (None: no link).  Template lines, labels
-    alone, image credits, share bars, a widget label then links, a count or share
-    words, and short blocks of links with only separators between them are
+    alone, image credits, share bars, a label then links, a label then a count or
+    share words, and short blocks of links with only separators between them are
     furniture; a long paragraph never is.
     """
     if len(paragraph) > (_CHROME_MAX_CHARS if links else _TEMPLATE_MAX_CHARS):
@@ -186,17 +184,9 @@ def is_chrome(paragraph: str, links: LinkText | None = None) -> bool:
         return True
     if short and (_CREDIT.match(letters) or _is_share_bar(folded)):
         return True
-    if links is not None:
-        # «Lire aussi : <a>…</a> — …», «قد يهمك: <a>…</a> …», «Publicité <a>…</a>»
-        if fold(links.lead) in _LABELS:
-            return True
-        if (
-            links.chars > _NAV_LINK_SHARE * len(paragraph)
-            and len(paragraph.split()) <= _NAV_MAX_WORDS
-            and not _LETTER.search(links.unlinked)
-        ):
-            return True
-    head = _WIDGET_HEAD.match(letters)
+    if links is not None and _is_link_box(paragraph, links):
+        return True
+    head = _LABEL_HEAD.match(letters)
     if head is None or not head["sep"]:
         return False
     # «Commentaires (3)», "Share this article: Facebook Twitter"; not a subheading
@@ -205,6 +195,21 @@ def is_chrome(paragraph: str, links: LinkText | None = None) -> bool:
     return len(tail) <= _WIDGET_TAIL_MAX_WORDS and (
         all(word.isdigit() for word in tail) or _SHARE_WORDS.issuperset(tail)
     )
+
+
+def _is_link_box(paragraph: str, links: LinkText) -> bool:
+    """A label then links («Lire aussi : <a>…</a> — …», «قد يهمك: <a>…</a> …»), or
+    links with nothing but separators or counts between them («<a>…</a> | <a>…</a>»).
+
+    A label that runs into its link without a separator must leave the paragraph
+    mostly link text: «Voir aussi <a>la carte</a> ci-dessous pour comprendre…» is body.
+    """
+    linky = links.chars > _NAV_LINK_SHARE * len(paragraph)
+    lead = _letters(links.lead)
+    label = _LABEL_HEAD.match(lead)
+    if label and not _LETTER.search(lead, label.end()) and (label["sep"] or linky):
+        return True
+    return linky and len(paragraph.split()) <= _NAV_MAX_WORDS and not _LETTER.search(links.unlinked)
 
 
 # --- the body walk -------------------------------------------------------------
