@@ -200,6 +200,11 @@ def span_without_source(instead: str) -> str:
         "OVHcloud</a></p>",
         '<p>Site réalisé par <a href="https://www.webagency.ma/references/maghress-2019.html">'
         "WebAgency</a></p>",
+        # an ad and the author's blog, whatever the URL
+        '<div class="x1"><a href="https://www.jumia.ma/smartphones-samsung-galaxy-a52.html">'
+        "Offre spéciale</a></div>",
+        "<p>Le blog de l'auteur : <a href=\"https://karimbenali.blogspot.com/2019/11/"
+        'gaza-une-escalade-annoncee.html">Gaza, une escalade annoncée</a></p>',
         # home pages
         '<p>Le blog de l\'auteur : <a href="https://karimbenali.blogspot.com/">'
         "karimbenali.blogspot.com</a></p>",

@@ -167,6 +167,9 @@ def test_a_span_container_around_the_whole_page_takes_no_link_by_structure() -> 
         ("https://www.libe.ma/tag/coupe-du-monde-2030/", False),
         ("https://play.example.com/apps/maghress-news-2020", False),
         ("https://www.libe.ma/2019/11/", False),
+        ("https://www.libe.ma/Actualites_r1.html", False),
+        ("https://www.libe.ma/rubrique/sport-national-maroc/", False),
+        ("https://albayane.press.ma/OCI-Gaza.html", True),
     ],
 )
 def test_what_looks_like_an_article_url(url: str, article: bool) -> None:

@@ -17,8 +17,10 @@ it folds page text (case, accents, Arabic hamza forms and diacritics, punctuatio
                  («Partager sur Facebook | Partager sur Twitter»);
   network        social networks' names as pages write them;
   credit         what opens an image credit before its colon ("Photo : AFP");
-  sponsor        what opens a line naming who pays, partners, hosts or built the site
-                 («Hébergé par <a>…</a>»): such a link is never the article's source.
+  not_source     what opens a line, or ends it right before its link, when that link is
+                 a sponsor, partner, host or maker, or the author's own page
+                 («Hébergé par <a>…</a>», «Le blog de l'auteur : <a>…</a>»): such a
+                 link is never the article's source.
 """
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Suite après la publicité",
             "La suite après cette publicité",
             "Publicité - Continuez la lecture",
+            "La suite après la publicité",
+            "Offre spéciale",
+            "Bon plan",
         ),
         "related_label": (
             "Lire aussi",
@@ -77,6 +82,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Commentaires",
             "Réagir",
             "Suivez-nous",
+            "Partager cet article",
+            "Imprimer cet article",
         ),
         "share_word": (
             "Partager",
@@ -85,13 +92,14 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Suivez-nous",
             "Suivre",
             "Rejoignez-nous",
+            "Tweeter",
             "sur",
             "cet article",
             "via",
         ),
         "network": _NETWORKS,
         "credit": ("Photo", "Photos", "Crédit photo", "Crédits photo", "Illustration"),
-        "sponsor": (
+        "not_source": (
             "Hébergé par",
             "Réalisé par",
             "Conçu par",
@@ -102,6 +110,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Partenaires",
             "En partenariat avec",
             "Avec le soutien de",
+            "Le blog de l'auteur",
+            "Blog de l'auteur",
+            "Le site de l'auteur",
         ),
     },
     "ar": {
@@ -123,6 +134,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "محتوى مدعوم",
             "محتوى ممول",
             "يتبع بعد الإعلان",
+            "عرض خاص",
         ),
         "related_label": (
             "اقرأ أيضا",
@@ -137,7 +149,16 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "مقالات ذات صلة",
             "الوسوم",
         ),
-        "widget_label": ("شارك", "مشاركة", "طباعة", "التعليقات", "تعليقات", "تابعونا"),
+        "widget_label": (
+            "شارك",
+            "مشاركة",
+            "شارك الخبر",
+            "شارك المقال",
+            "طباعة",
+            "التعليقات",
+            "تعليقات",
+            "تابعونا",
+        ),
         "share_word": ("شارك", "شاركوا", "مشاركة", "تابعونا", "تابعنا", "على", "عبر", "المقال"),
         "network": (
             *_NETWORKS,
@@ -155,7 +176,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "تيك توك",
         ),
         "credit": ("صورة", "الصورة", "تصوير", "مصدر الصورة"),
-        "sponsor": (
+        "not_source": (
             "برعاية",
             "بالشراكة مع",
             "بدعم من",
@@ -163,6 +184,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "الشريك",
             "استضافة",
             "تصميم وتطوير",
+            "مدونة الكاتب",
         ),
     },
     "en": {
@@ -183,6 +205,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Story continues below advertisement",
             "Article continues below advertisement",
             "Advertisement - Scroll to continue",
+            "Story continues after advertisement",
+            "Special offer",
+            "Promoted",
         ),
         "related_label": (
             "Read also",
@@ -201,14 +226,23 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Share",
             "Share this",
             "Share this article",
+            "Share this story",
             "Print",
             "Comments",
             "Follow us",
         ),
-        "share_word": ("Share", "Share this article", "Follow us", "on", "via"),
+        "share_word": (
+            "Share",
+            "Share this article",
+            "Share this story",
+            "Tweet",
+            "Follow us",
+            "on",
+            "via",
+        ),
         "network": _NETWORKS,
         "credit": ("Photo", "Photo credit", "Image", "Image credit", "Picture"),
-        "sponsor": (
+        "not_source": (
             "Sponsored by",
             "Powered by",
             "Hosted by",
@@ -219,6 +253,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Partners",
             "In partnership with",
             "Paid partnership",
+            "The author's blog",
+            "Author's blog",
         ),
     },
 }

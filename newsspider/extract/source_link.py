@@ -13,8 +13,9 @@ to a sister site or a share button, never the original.  In order:
 3. structure, only as a tie-breaker: the one external link between the end of the
    body and the end of the article container; two or more, and there is none.  It
    must also look like a newspaper's article (``looks_like_article``: not a home
-   page, section or app page), not be introduced as a sponsor, partner, host or
-   credit («Hébergé par», «Partenaire :»), and the container must be the article's
+   page, section or app page), not be introduced as a sponsor, partner, host,
+   credit or the author's page («Hébergé par», «Partenaire :», «Le blog de
+   l'auteur :»), and the container must be the article's
    own, never the whole page (a page without ``<article>``, or a span-layout
    "container" that holds the headline strip).
 
@@ -35,8 +36,8 @@ from newsspider.extract.text import (
     BLOCK_TAGS,
     is_label,
     is_source_link_text,
-    is_sponsor_or_label,
     is_widget,
+    marks_no_source,
 )
 from newsspider.sites import SITES
 
@@ -62,9 +63,9 @@ _CHROME_TAGS = frozenset({"nav", "footer", "header", "aside", "menu", "figure"})
 
 # What an article's URL ends with (its last path segment): a number of three digits
 # or more (``/politique/130400/``, ``…_a112233.html``), three words or more
-# (``/le-parlement-adopte-la-loi/``), or a page file named by two words or with a
-# digit (``Tanger-Med_a3010.html``).  A home page (``https://www.libe.ma/``), a
-# section (``/fr/``, ``/promo``) or an app page has none of these.
+# (``/le-parlement-adopte-la-loi/``), or a page file named by two words of three
+# letters or more (``OCI-Gaza.html``).  A home page (``https://www.libe.ma/``), a
+# section (``/fr/``, ``/promo``, ``Actualites_r1.html``) or an app page has none.
 _ARTICLE_NUMBER = re.compile(r"\d{3}")
 _PAGE_FILE = re.compile(r"\.(?:s?html?|php|aspx?)$", re.IGNORECASE)
 _WORD_SEPARATORS = re.compile(r"[-_]+")
@@ -72,7 +73,10 @@ _WORD_SEPARATORS = re.compile(r"[-_]+")
 _LEAD_CHARS = 80
 # Path segments of listings and app pages, never of one article.
 _NOT_ARTICLE_SEGMENTS = frozenset(
-    {"app", "apps", "download", "category", "categorie", "tag", "tags", "author", "auteur"}
+    {
+        *("app", "apps", "download", "author", "auteur", "tag", "tags", "topic", "topics"),
+        *("category", "categorie", "categories", "rubrique", "rubriques", "section", "sections"),
+    }
 )
 
 
@@ -135,7 +139,7 @@ def looks_like_article(url: str) -> bool:
     words = [word for word in _WORD_SEPARATORS.split(stem) if word]
     if len(words) >= 3:
         return True
-    return stem != last and (len(words) == 2 or any(c.isdigit() for c in stem))
+    return stem != last and sum(len(word) >= 3 for word in words) == 2
 
 
 def _is_article_container(container: HtmlElement) -> bool:
@@ -165,10 +169,11 @@ def _links_after(body_end: HtmlElement, container: HtmlElement) -> Iterator[Html
 
 def _is_chrome(link: HtmlElement, container: HtmlElement) -> bool:
     """A link in a menu, footer, share bar or ad, or labelled like a widget («Lire
-    aussi»), a sponsor or a credit, by its own text or the words that lead to it."""
+    aussi»), a sponsor, a credit or the author's page, by its own text or the words
+    that lead to it."""
     if "sponsored" in (link.get("rel") or "").lower().split():
         return True
-    if is_sponsor_or_label(link.text_content()) or is_sponsor_or_label(_lead_in(link)):
+    if marks_no_source(link.text_content()) or marks_no_source(_lead_in(link)):
         return True
     element: HtmlElement | None = link
     while element is not None and element is not container:

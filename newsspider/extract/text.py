@@ -97,8 +97,8 @@ _LABELS = frozenset(_folded("ad_label", "related_label", "widget_label"))
 _LABEL_HEAD = re.compile(rf"^\W*(?:{_alternatives(_LABELS)})(?![^\W_])\s*(?P<sep>[:|>»›(\-–—]?)")
 _CREDIT = re.compile(rf"^\W*(?:©|\(c\)|(?:{_alternatives(_folded('credit'))})\s*[:：])")
 # At the start of a line or right before its link: «Partenaire : <a>…», «Site réalisé par <a>…».
-_SPONSORS = _alternatives(_folded("sponsor"))
-_SPONSOR = re.compile(rf"^(?:{_SPONSORS})(?![^\W_])|(?<![^\W_])(?:{_SPONSORS})$")
+_NOT_SOURCES = _alternatives(_folded("not_source"))
+_NOT_SOURCE = re.compile(rf"^(?:{_NOT_SOURCES})(?![^\W_])|(?<![^\W_])(?:{_NOT_SOURCES})$")
 _NETWORK_WORDS = frozenset(word for name in _folded("network") for word in name.split())
 _SHARE_WORDS = _NETWORK_WORDS | {word for words in _folded("share_word") for word in words.split()}
 
@@ -141,17 +141,17 @@ def heads_related_box(text: str) -> bool:
     return len(text) < 60 and fold(text) in _RELATED_LABELS
 
 
-def is_sponsor_or_label(text: str) -> bool:
-    """Whether ``text`` names a sponsor, partner, host or maker at its start or end
-    («Partenaire :», «Site réalisé par»), or is an ad or widget label or an image
-    credit: what introduces a link to anything but a newspaper's article."""
+def marks_no_source(text: str) -> bool:
+    """Whether ``text``, a link's own or the words before it on its line, says the link
+    is not an article's source: a sponsor, partner, host or maker, the author's page
+    («Partenaire :», «Site réalisé par»), an ad or widget label, an image credit."""
     if len(text) > _CREDIT_MAX_CHARS:
         return False
     letters = _letters(text)
     folded = _NOT_A_LETTER.sub(" ", letters).strip()
     return (
         folded in _LABELS
-        or _SPONSOR.search(folded) is not None
+        or _NOT_SOURCE.search(folded) is not None
         or _CREDIT.match(letters) is not None
     )
 
