@@ -116,6 +116,10 @@ def test_widgets_are_told_by_whole_tokens_and_roles(attributes: str, widget: boo
         "<p>شارك المقال عبر واتساب</p>",
         "<p>Follow us on Facebook</p>",
         "<p>Partager cet article</p>",
+        "<p>Suivez-nous sur Facebook et Instagram</p>",
+        "<p>تابعونا على فيسبوك وتويتر</p>",
+        "<p>Facebook | Twitter | LinkedIn</p>",
+        "<p>Read more</p>",
         "<p>Share this story</p>",
         "<p>شارك الخبر</p>",
     ],
@@ -148,6 +152,9 @@ def test_furniture_inside_the_body_is_left_out(chrome: str) -> None:
         # network names inside a sentence, or alone as a subheading
         "Facebook et Twitter ont supprimé des centaines de comptes.",
         "Facebook",
+        "Facebook et Instagram",
+        "Sur Facebook",
+        "Related: this story",
         # a label, a colon, then ordinary words: a subheading
         "Tags : le mot de l'année selon le dictionnaire.",
         "Suivez-nous : la campagne des agrumes pas à pas",
@@ -220,6 +227,7 @@ def test_every_language_table_has_every_role_and_no_empty_wording() -> None:
         "related_label",
         "widget_label",
         "share_word",
+        "share_filler",
         "network",
         "credit",
         "not_source",

@@ -170,6 +170,8 @@ def test_a_span_container_around_the_whole_page_takes_no_link_by_structure() -> 
         ("https://www.libe.ma/Actualites_r1.html", False),
         ("https://www.libe.ma/rubrique/sport-national-maroc/", False),
         ("https://albayane.press.ma/OCI-Gaza.html", True),
+        ("https://www.cese.ma/docs/rapport-annuel-2019.pdf", False),
+        ("https://cdn.libe.ma/uploads/2019/11/photo-du-ministre-123.jpg", False),
     ],
 )
 def test_what_looks_like_an_article_url(url: str, article: bool) -> None:

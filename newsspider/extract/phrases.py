@@ -12,9 +12,12 @@ it folds page text (case, accents, Arabic hamza forms and diacritics, punctuatio
                  after a lone label that open with a link (the box's items) are not body;
   widget_label   heading of a share / print / comment widget: the label alone, the label
                  then links, a count («Commentaires (3)») or share words;
-  share_word     what a share or follow bar says besides the networks' names: a line
-                 made only of these and ``network`` names is a share bar
-                 («Partager sur Facebook | Partager sur Twitter»);
+  share_word     what a share or follow bar asks («Partager», «Suivez-nous», «تابعونا»);
+  share_filler   the small words around them («sur», "this article", «عبر»): a line
+                 made only of these three and ``network`` names, with one network and
+                 one share word, is a share bar («Partager sur Facebook | Partager
+                 sur Twitter»), and so is a bare list of networks ("Facebook,
+                 Twitter"); «Facebook et Instagram» is not;
   network        social networks' names as pages write them;
   credit         what opens an image credit before its colon ("Photo : AFP");
   not_source     what opens a line, or ends it right before its link, when that link is
@@ -70,6 +73,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "À lire également",
             "Voir aussi",
             "Sur le même sujet",
+            "Lire la suite",
             "Articles similaires",
             "Articles liés",
             "Vous aimerez aussi",
@@ -93,10 +97,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Suivre",
             "Rejoignez-nous",
             "Tweeter",
-            "sur",
-            "cet article",
-            "via",
         ),
+        "share_filler": ("sur", "cet article", "l'article", "via", "par", "e-mail", "et", "ou"),
         "network": _NETWORKS,
         "credit": ("Photo", "Photos", "Crédit photo", "Crédits photo", "Illustration"),
         "not_source": (
@@ -159,7 +161,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "تعليقات",
             "تابعونا",
         ),
-        "share_word": ("شارك", "شاركوا", "مشاركة", "تابعونا", "تابعنا", "على", "عبر", "المقال"),
+        "share_word": ("شارك", "شاركوا", "مشاركة", "تابعونا", "تابعنا"),
+        "share_filler": ("على", "عبر", "في", "المقال", "الخبر", "و"),
         "network": (
             *_NETWORKS,
             "فيسبوك",
@@ -219,6 +222,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Related topics",
             "You may also like",
             "You might also like",
+            "Read more",
             "More stories",
             "Tags",
         ),
@@ -237,9 +241,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Share this story",
             "Tweet",
             "Follow us",
-            "on",
-            "via",
         ),
+        "share_filler": ("on", "this", "article", "story", "via", "by", "and", "or"),
         "network": _NETWORKS,
         "credit": ("Photo", "Photo credit", "Image", "Image credit", "Picture"),
         "not_source": (

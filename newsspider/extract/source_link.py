@@ -68,6 +68,10 @@ _CHROME_TAGS = frozenset({"nav", "footer", "header", "aside", "menu", "figure"})
 # section (``/fr/``, ``/promo``, ``Actualites_r1.html``) or an app page has none.
 _ARTICLE_NUMBER = re.compile(r"\d{3}")
 _PAGE_FILE = re.compile(r"\.(?:s?html?|php|aspx?)$", re.IGNORECASE)
+# A document, image, video or app to download is no article page (``rapport-2019.pdf``).
+_DOWNLOAD = re.compile(
+    r"\.(?:pdf|jpe?g|png|gif|webp|svg|mp[34]|mov|zip|rar|docx?|xlsx?|pptx?|apk)$", re.IGNORECASE
+)
 _WORD_SEPARATORS = re.compile(r"[-_]+")
 # How much of the text before a link can introduce it («Site réalisé par»).
 _LEAD_CHARS = 80
@@ -133,6 +137,8 @@ def looks_like_article(url: str) -> bool:
     if not segments or not _NOT_ARTICLE_SEGMENTS.isdisjoint(map(str.lower, segments)):
         return False
     last = segments[-1]
+    if _DOWNLOAD.search(last):
+        return False
     if _ARTICLE_NUMBER.search(last):
         return True
     stem = _PAGE_FILE.sub("", last)

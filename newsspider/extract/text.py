@@ -100,7 +100,9 @@ _CREDIT = re.compile(rf"^\W*(?:©|\(c\)|(?:{_alternatives(_folded('credit'))})\s
 _NOT_SOURCES = _alternatives(_folded("not_source"))
 _NOT_SOURCE = re.compile(rf"^(?:{_NOT_SOURCES})(?![^\W_])|(?<![^\W_])(?:{_NOT_SOURCES})$")
 _NETWORK_WORDS = frozenset(word for name in _folded("network") for word in name.split())
-_SHARE_WORDS = _NETWORK_WORDS | {word for words in _folded("share_word") for word in words.split()}
+_SHARE_ASKS = frozenset(word for words in _folded("share_word") for word in words.split())
+_SHARE_FILLERS = frozenset(word for words in _folded("share_filler") for word in words.split())
+_SHARE_WORDS = _NETWORK_WORDS | _SHARE_ASKS | _SHARE_FILLERS
 
 # Every label, credit and template line is far shorter than these: a paragraph
 # longer than the first, or than the second and without links, is body, and most
@@ -157,12 +159,14 @@ def marks_no_source(text: str) -> bool:
 
 
 def _is_share_bar(folded: str) -> bool:
-    """Only share/follow words and network names, one network at least
-    («Partagez cet article : Facebook, Twitter», «تابعونا على فيسبوك»)."""
-    words = folded.split()
-    return (
-        len(words) > 1 and _SHARE_WORDS.issuperset(words) and not _NETWORK_WORDS.isdisjoint(words)
-    )
+    """Only share/follow words and network names, a network and a share word at least
+    («Partagez cet article : Facebook, Twitter», «تابعونا على فيسبوك وتويتر»), or a
+    bare list of networks ("Facebook | Twitter"); not «Facebook et Instagram»."""
+    # Arabic writes "and" on the next word: «وتويتر».
+    words = [w[1:] if w[:1] == "و" and w[1:] in _NETWORK_WORDS else w for w in folded.split()]
+    if len(words) < 2 or not _SHARE_WORDS.issuperset(words) or _NETWORK_WORDS.isdisjoint(words):
+        return False
+    return not _SHARE_ASKS.isdisjoint(words) or _NETWORK_WORDS.issuperset(words)
 
 
 def is_chrome(paragraph: str, links: LinkText | None = None) -> bool:
@@ -193,7 +197,8 @@ def is_chrome(paragraph: str, links: LinkText | None = None) -> bool:
     # such as «Commentaires : l'opposition divisée» or "Related: Debt talks stall".
     tail = _NOT_A_LETTER.sub(" ", letters[head.end() :]).split()
     return len(tail) <= _WIDGET_TAIL_MAX_WORDS and (
-        all(word.isdigit() for word in tail) or _SHARE_WORDS.issuperset(tail)
+        all(word.isdigit() for word in tail)
+        or (_SHARE_WORDS.issuperset(tail) and not _SHARE_FILLERS.issuperset(tail))
     )
 
 
