@@ -13,11 +13,11 @@ to a sister site or a share button, never the original.  In order:
 3. structure, only as a tie-breaker: the one external link between the end of the
    body and the end of the article container; two or more, and there is none.  It
    must also look like a newspaper's article (``looks_like_article``: not a home
-   page, section or app page), not be introduced as a sponsor, partner, host,
-   credit or the author's page («Hébergé par», «Partenaire :», «Le blog de
-   l'auteur :»), and the container must be the article's
-   own, never the whole page (a page without ``<article>``, or a span-layout
-   "container" that holds the headline strip).
+   page, section, app page or download), not be introduced as a sponsor, partner,
+   host, credit or the author's page («Hébergé par», «Partenaire :», «Le blog de
+   l'auteur :»), and the container must be the article's own, never the whole
+   page (a page without ``<article>``, or a span-layout "container" that holds the
+   headline strip).
 
 Links to the page's own host or to any site of the registry, share buttons, social
 and ad networks, app stores, and links inside menus, footers or widgets are never
@@ -76,11 +76,9 @@ _WORD_SEPARATORS = re.compile(r"[-_]+")
 # How much of the text before a link can introduce it («Site réalisé par»).
 _LEAD_CHARS = 80
 # Path segments of listings and app pages, never of one article.
-_NOT_ARTICLE_SEGMENTS = frozenset(
-    {
-        *("app", "apps", "download", "author", "auteur", "tag", "tags", "topic", "topics"),
-        *("category", "categorie", "categories", "rubrique", "rubriques", "section", "sections"),
-    }
+_LISTING_SEGMENT = re.compile(
+    r"apps?|downloads?|author|auteur|tags?|topics?|categor(?:y|ie|ies)|rubriques?|sections?",
+    re.IGNORECASE,
 )
 
 
@@ -134,7 +132,7 @@ def source_link(
 def looks_like_article(url: str) -> bool:
     """Whether ``url`` reads as one article's page rather than a site, section or app."""
     segments = [segment for segment in unquote(urlsplit(url).path).split("/") if segment]
-    if not segments or not _NOT_ARTICLE_SEGMENTS.isdisjoint(map(str.lower, segments)):
+    if not segments or any(_LISTING_SEGMENT.fullmatch(segment) for segment in segments):
         return False
     last = segments[-1]
     if _DOWNLOAD.search(last):

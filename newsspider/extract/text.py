@@ -104,9 +104,9 @@ _SHARE_ASKS = frozenset(word for words in _folded("share_word") for word in word
 _SHARE_FILLERS = frozenset(word for words in _folded("share_filler") for word in words.split())
 _SHARE_WORDS = _NETWORK_WORDS | _SHARE_ASKS | _SHARE_FILLERS
 
-# Every label, credit and template line is far shorter than these: a paragraph
-# longer than the first, or than the second and without links, is body, and most
-# body paragraphs skip the checks.
+# Every label, credit, share bar and template line is far shorter than these: a
+# paragraph longer than the first, or than the second and without links, is body,
+# and most body paragraphs skip the checks.
 _CHROME_MAX_CHARS = 400
 _TEMPLATE_MAX_CHARS = 200
 _CREDIT_MAX_CHARS = 160
@@ -183,10 +183,9 @@ def is_chrome(paragraph: str, links: LinkText | None = None) -> bool:
     folded = _NOT_A_LETTER.sub(" ", letters).strip()
     if folded in _LABELS:
         return True
-    short = len(paragraph) < _CREDIT_MAX_CHARS
     if len(paragraph) < _TEMPLATE_MAX_CHARS and _TEMPLATE.search(folded):
         return True
-    if short and (_CREDIT.match(letters) or _is_share_bar(folded)):
+    if len(paragraph) < _CREDIT_MAX_CHARS and (_CREDIT.match(letters) or _is_share_bar(folded)):
         return True
     if links is not None and _is_link_box(paragraph, links):
         return True
