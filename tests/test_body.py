@@ -11,7 +11,8 @@ import lxml.html
 import pytest
 
 from newsspider.extract.maghress import MaghressPage
-from newsspider.extract.text import PHRASES, fold, is_label, is_widget, paragraphs
+from newsspider.extract.phrases import PHRASES
+from newsspider.extract.text import fold, is_label, is_widget, paragraphs
 from newsspider.sites import SITES
 
 TEXT = "Le conseil communal a voté mardi le budget de l'année prochaine après un long débat."
@@ -102,6 +103,25 @@ def test_widgets_are_told_by_whole_tokens_and_roles(attributes: str, widget: boo
         "<figure><img src='x.jpg' /><figcaption>Le ministre à Rabat</figcaption></figure>",
         # a list of links
         "<ul><li><a href='/fr/a/1'>Premier titre</a></li><li><a href='/fr/a/2'>Second</a></li></ul>",
+        "<p><a href='/fr/a/1'>Premier titre</a> | <a href='/fr/a/2'>Second titre</a> (2)</p>",
+        # a label, a separator, then a link and its teaser, however long the teaser
+        "<p><b>Lire aussi :</b> <a href='/fr/a/1'>Le Maroc se qualifie</a> — les Lions de "
+        "l'Atlas ont dominé le match de bout en bout devant un public conquis.</p>",
+        "<p>Tags : <a href='/fr/tag/1'>Maroc</a>, <a href='/fr/tag/2'>CAN</a></p>",
+        # share and follow bars: share words and network names only, in any order
+        "<p>Suivez-nous sur Instagram</p>",
+        "<p>Facebook, Twitter, WhatsApp</p>",
+        "<p>Partager sur <a href='https://facebook.com/sharer'>Facebook</a> | Partager sur "
+        "<a href='https://x.com/intent'>X</a></p>",
+        "<p>شارك المقال عبر واتساب</p>",
+        "<p>Follow us on Facebook</p>",
+        "<p>Partager cet article</p>",
+        "<p>Suivez-nous sur Facebook et Instagram</p>",
+        "<p>تابعونا على فيسبوك وتويتر</p>",
+        "<p>Facebook | Twitter | LinkedIn</p>",
+        "<p>Read more</p>",
+        "<p>Share this story</p>",
+        "<p>شارك الخبر</p>",
     ],
 )
 def test_furniture_inside_the_body_is_left_out(chrome: str) -> None:
@@ -127,12 +147,45 @@ def test_furniture_inside_the_body_is_left_out(chrome: str) -> None:
         "Partager : c'est le mot d'ordre de cette édition.",
         "Crédit : les banques resserrent les conditions d'octroi.",
         "***",
+        # a label word running into a link inside a sentence
+        "Voir aussi <a href='/fr/carte'>la carte</a> ci-dessous pour comprendre les enjeux.",
+        # network names inside a sentence, or alone as a subheading
+        "Facebook et Twitter ont supprimé des centaines de comptes.",
+        "Facebook",
+        "Facebook et Instagram",
+        "Sur Facebook",
+        "Related: this story",
+        # a label, a colon, then ordinary words: a subheading
+        "Tags : le mot de l'année selon le dictionnaire.",
+        "Suivez-nous : la campagne des agrumes pas à pas",
+        # a quote or a name that is a link, with words around it
+        "<a href='https://x.org/q'>« Jamais »</a>, répond-il.",
+        "<a href='https://www.imf.org/'>The IMF</a> agreed.",
     ],
 )
 def test_article_text_is_kept(text: str) -> None:
     root = lxml.html.fragment_fromstring(f"<p>{text}</p>")
     expected = " ".join(root.text_content().split())
     assert body_of(f"<p>{TEXT}</p><p>{text}</p>") == [TEXT, expected]
+
+
+def test_a_read_also_label_takes_the_paragraphs_that_open_with_a_link() -> None:
+    item = "<a href='/fr/a/1'>Le Maroc remporte la CAN</a> — les Lions ont battu le Cameroun."
+    later = "<a href='https://x.org/'>Selon l'ONG</a>, le Maroc reste partiellement libre."
+    assert body_of(
+        f"<p>{TEXT}</p><h4>À lire également</h4><p>{item}</p><div>- {item}</div>"
+        f"<p>{TEXT}</p><p>{later}</p>"
+    ) == [TEXT, TEXT, "Selon l'ONG, le Maroc reste partiellement libre."]
+
+
+def test_only_a_read_also_label_takes_what_follows_it() -> None:
+    """An ad label or a share label heads no box: a paragraph opening with a link after it is body."""
+    later = "<a href='https://x.org/'>Selon l'ONG</a>, le Maroc reste partiellement libre."
+    for label in ("Publicité", "Partager", "إعلان"):
+        assert body_of(f"<p>{TEXT}</p><p>{label}</p><p>{later}</p>") == [
+            TEXT,
+            "Selon l'ONG, le Maroc reste partiellement libre.",
+        ], label
 
 
 def test_a_long_paragraph_mostly_of_link_text_is_body() -> None:
@@ -167,7 +220,18 @@ def test_wordings_match_after_folding(variant: str, phrase: str) -> None:
 
 def test_every_language_table_has_every_role_and_no_empty_wording() -> None:
     roles = set(PHRASES["fr"])
-    assert roles == {"source_link", "template", "ad_label", "widget_label", "credit"}
+    assert roles == {
+        "source_link",
+        "template",
+        "ad_label",
+        "related_label",
+        "widget_label",
+        "share_word",
+        "share_filler",
+        "network",
+        "credit",
+        "not_source",
+    }
     for lang, table in PHRASES.items():
         assert set(table) == roles, lang
         assert all(fold(phrase) for phrases in table.values() for phrase in phrases), lang

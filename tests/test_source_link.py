@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from newsspider.extract.maghress import MaghressPage
-from newsspider.extract.source_link import could_be_source_host
+from newsspider.extract.source_link import could_be_source_host, looks_like_article
 from newsspider.sites import SITES
 
 URL = "https://www.maghress.com/fr/libe/40001"
@@ -101,6 +101,24 @@ def link(href: str, text: str = "Voir", **attributes: str) -> str:
         (f"<p>{link('https://www.maghress.com/fr/libe/39998')} {link('/fr/libe')}</p>", None),
         (f"<p>{link('javascript:alert(1)')} {link('mailto:a@b.ma')}</p>", None),
         ("", None),
+        # structure takes only what looks like an article, introduced as nothing else
+        (f"<p>{link('https://www.libe.ma/', 'Libération')}</p>", None),
+        (f"<p>{link('https://www.libe.ma/fr/')}</p>", None),
+        (
+            f"<p>Hébergé par {link('https://www.ovhcloud.com/fr/web-hosting/offre-pro.html')}</p>",
+            None,
+        ),
+        (f"<p><b>Partenaire :</b> {link('https://www.medi1tv.com/fr/maroc-250123')}</p>", None),
+        (f"<p>{link('https://www.sponsor.ma/a/123456', 'Sponsored by Acme')}</p>", None),
+        (
+            f"<p>Site réalisé par {link('https://www.webagency.ma/realisations/site-info-2019.html')}</p>",
+            None,
+        ),
+        (f"<p>برعاية {link('https://www.sponsor.ma/ar/123456')}</p>", None),
+        (f"<p>Photo : {link('https://www.flickr.com/photos/maroc/52123456')}</p>", None),
+        (f"<p>{link('https://apps.apple.com/app/maghress/id1234567890')}</p>", None),
+        (f"<p>{link('https://www.dailymotion.com/video/x8abc123')}</p>", None),
+        (f"<p>{link('https://track.adform.net/C/?bn=123456')}</p>", None),
     ],
 )
 def test_source_link_after_the_body(after: str, expected: str | None) -> None:
@@ -117,6 +135,47 @@ def test_a_page_without_title_still_finds_the_click_here_line() -> None:
     html = page(after=f"<p class='articlesource'>{link(ORIGINAL, 'Source')}</p>")
     html = html.replace('<h1><span class="articletitle">Un titre</span></h1>', "")
     assert source_url(html) == ORIGINAL
+
+
+def test_a_span_container_around_the_whole_page_takes_no_link_by_structure() -> None:
+    """A title far above the text (before the strip) makes the "container" the page's body."""
+    html = page(after=f"<p>{link(ORIGINAL)}</p>")
+    html = html.replace('<h1><span class="articletitle">Un titre</span></h1>', "")
+    html = html.replace("<body>", '<body><h1><span class="articletitle">Un titre</span></h1>')
+    assert source_url(html) is None
+    clicked = html.replace(">Voir</a>", ">Cliquez ici pour lire l'article depuis sa source.</a>")
+    assert source_url(clicked) == ORIGINAL
+
+
+@pytest.mark.parametrize(
+    ("url", "article"),
+    [
+        (ORIGINAL, True),
+        ("https://lakome2.com/politique/130400/", True),
+        ("https://www.barlamane.com/fr/le-parlement-adopte-la-loi/", True),
+        ("https://www.lopinion.ma/Tanger-Med_a3010.html", True),
+        ("https://english.ahram.org.eg/NewsContent/3/12/366200/Business/Suez-Canal.aspx", True),
+        ("https://www.hespress.com/article.php?id=5", False),
+        ("https://febrayer.com/454100.html", True),
+        ("https://www.libe.ma/Mon-article.html", True),
+        ("https://www.libe.ma/", False),
+        ("https://www.libe.ma", False),
+        ("https://www.medi1tv.com/fr/", False),
+        ("https://www.jumia.ma/promo", False),
+        ("https://www.libe.ma/index.php", False),
+        ("https://www.libe.ma/category/politique-nationale-maroc/", False),
+        ("https://www.libe.ma/tag/coupe-du-monde-2030/", False),
+        ("https://play.example.com/apps/maghress-news-2020", False),
+        ("https://www.libe.ma/2019/11/", False),
+        ("https://www.libe.ma/Actualites_r1.html", False),
+        ("https://www.libe.ma/rubrique/sport-national-maroc/", False),
+        ("https://albayane.press.ma/OCI-Gaza.html", True),
+        ("https://www.cese.ma/docs/rapport-annuel-2019.pdf", False),
+        ("https://cdn.libe.ma/uploads/2019/11/photo-du-ministre-123.jpg", False),
+    ],
+)
+def test_what_looks_like_an_article_url(url: str, article: bool) -> None:
+    assert looks_like_article(url) is article
 
 
 ARTICLE = """<html><head><script type="application/ld+json">{ld}</script></head><body>
@@ -160,6 +219,9 @@ def test_article_layout_source(based_on: str, after: str, expected: str | None) 
         ("x.com", False),
         ("t.co", False),
         ("api.whatsapp.com", False),
+        ("www.dailymotion.com", False),
+        ("apps.apple.com", False),
+        ("track.adform.net", False),
         ("securepubads.g.doubleclick.net", False),
         ("", False),
     ],

@@ -86,9 +86,6 @@ def _resolve(base: str, href: str) -> tuple[str, str] | None:
 
 # --- selectors, compiled once --------------------------------------------------
 
-_SPAN_TITLE = CSSSelector("span.articletitle")
-_SPAN_NEWSPAPER = CSSSelector("span.articlenewspaper")
-_SPAN_CONTENT = CSSSelector("span.articlecontent")
 _ARTICLE = CSSSelector("article")
 _H1 = CSSSelector("h1")
 _TIME = CSSSelector("time[datetime]")
@@ -270,20 +267,42 @@ class MaghressPage:
 
 
 def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
-    ancestors = {id(element) for element in a.iterancestors()} | {id(a)}
+    # The set holds the elements themselves: lxml makes a new Python object for a node
+    # nobody holds, so the ``id()`` of a dropped one may come back for another node.
+    ancestors = {a, *a.iterancestors()}
     for element in [b, *b.iterancestors()]:
-        if id(element) in ancestors:
+        if element in ancestors:
             return element
     return a.getroottree().getroot()
 
 
+# The span layout's classes.
+_SPAN_CLASSES = frozenset({"articletitle", "articlenewspaper", "articlecontent"})
+
+
+def _template_spans(tree: HtmlElement) -> dict[str, list[HtmlElement]]:
+    """The page's spans of the span layout, by class, in page order.
+
+    One pass over the spans: a CSS selector per class walked the whole page three
+    times, a tenth of the extraction of a 110 KB page.
+    """
+    found: dict[str, list[HtmlElement]] = {name: [] for name in _SPAN_CLASSES}
+    for span in tree.iter("span"):
+        classes = span.get("class")
+        if classes:
+            for name in _SPAN_CLASSES.intersection(classes.split()):
+                found[name].append(span)
+    return found
+
+
 def _span_layout(page: MaghressPage) -> ArticleFields | None:
     """``span.articletitle`` / ``span.articlenewspaper`` / ``span.articlecontent``."""
-    title_el = first(_SPAN_TITLE(page.tree))
-    contents = _SPAN_CONTENT(page.tree)
+    spans = _template_spans(page.tree)
+    title_el = first(spans["articletitle"])
+    contents = spans["articlecontent"]
     if title_el is None and not contents:
         return None
-    newspaper = first(_SPAN_NEWSPAPER(page.tree))
+    newspaper = first(spans["articlenewspaper"])
     name = _published_in(page, newspaper)
     published = page.date(element_text(newspaper)) if newspaper is not None else None
     last = contents[-1] if contents else newspaper

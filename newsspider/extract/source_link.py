@@ -11,21 +11,34 @@ to a sister site or a share button, never the original.  In order:
    ``<p class="post-origin">``, ``<div class="story-source">``);
 2. the source the page declares (JSON-LD ``isBasedOn``);
 3. structure, only as a tie-breaker: the one external link between the end of the
-   body and the end of the article container; two or more, and there is none.
+   body and the end of the article container; two or more, and there is none.  It
+   must also look like a newspaper's article (``looks_like_article``: not a home
+   page, section, app page or download), not be introduced as a sponsor, partner,
+   host, credit or the author's page («Hébergé par», «Partenaire :», «Le blog de
+   l'auteur :»), and the container must be the article's own, never the whole
+   page (a page without ``<article>``, or a span-layout "container" that holds the
+   headline strip).
 
 Links to the page's own host or to any site of the registry, share buttons, social
-and ad networks, and links inside menus, footers or widgets are never the source.
+and ad networks, app stores, and links inside menus, footers or widgets are never
+the source.  A wrong source is worse than none: when in doubt, None.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
-from newsspider.extract.text import is_label, is_source_link_text, is_widget
+from newsspider.extract.text import (
+    BLOCK_TAGS,
+    is_label,
+    is_source_link_text,
+    is_widget,
+    marks_no_source,
+)
 from newsspider.sites import SITES
 
 # ``href`` → the absolute URL when it could be the original article, else None.
@@ -39,13 +52,34 @@ _NOT_A_SOURCE = re.compile(
     r"(?:^|\.)(?:facebook\.com|fb\.com|fb\.me|twitter\.com|x\.com|t\.co|whatsapp\.com|wa\.me|"
     r"telegram\.me|telegram\.org|t\.me|youtube\.com|youtu\.be|instagram\.com|linkedin\.com|"
     r"lnkd\.in|pinterest\.com|reddit\.com|tiktok\.com|snapchat\.com|google\.com|"
-    r"googlesyndication\.com|googleadservices\.com|doubleclick\.net|outbrain\.com|"
-    r"taboola\.com|addthis\.com|sharethis\.com)$"
+    r"dailymotion\.com|dai\.ly|googlesyndication\.com|googleadservices\.com|doubleclick\.net|"
+    r"adform\.net|criteo\.com|smartadserver\.com|teads\.tv|outbrain\.com|taboola\.com|"
+    r"addthis\.com|sharethis\.com|apple\.com)$"
 )
 # Every aggregator of the registry: a sister site is never a newspaper.
 _FAMILY_DOMAINS = tuple(sorted({site.domain for site in SITES.values()}))
 # Page chrome a link may sit in even inside the article's container.
 _CHROME_TAGS = frozenset({"nav", "footer", "header", "aside", "menu", "figure"})
+
+# What an article's URL ends with (its last path segment): a number of three digits
+# or more (``/politique/130400/``, ``…_a112233.html``), three words or more
+# (``/le-parlement-adopte-la-loi/``), or a page file named by two words of three
+# letters or more (``OCI-Gaza.html``).  A home page (``https://www.libe.ma/``), a
+# section (``/fr/``, ``/promo``, ``Actualites_r1.html``) or an app page has none.
+_ARTICLE_NUMBER = re.compile(r"\d{3}")
+_PAGE_FILE = re.compile(r"\.(?:s?html?|php|aspx?)$", re.IGNORECASE)
+# A document, image, video or app to download is no article page (``rapport-2019.pdf``).
+_DOWNLOAD = re.compile(
+    r"\.(?:pdf|jpe?g|png|gif|webp|svg|mp[34]|mov|zip|rar|docx?|xlsx?|pptx?|apk)$", re.IGNORECASE
+)
+_WORD_SEPARATORS = re.compile(r"[-_]+")
+# How much of the text before a link can introduce it («Site réalisé par»).
+_LEAD_CHARS = 80
+# Path segments of listings and app pages, never of one article.
+_LISTING_SEGMENT = re.compile(
+    r"apps?|downloads?|author|auteur|tags?|topics?|categor(?:y|ie|ies)|rubriques?|sections?",
+    re.IGNORECASE,
+)
 
 
 def could_be_source_host(netloc: str) -> bool:
@@ -82,14 +116,42 @@ def source_link(
     declared_url = external(declared)
     if declared_url is not None:
         return declared_url
-    if body_end is None:
+    if body_end is None or not _is_article_container(container):
         return None
     after = {
         url
         for link in _links_after(body_end, container)
         if (url := external(link.get("href"))) is not None and not _is_chrome(link, container)
     }
-    return after.pop() if len(after) == 1 else None
+    if len(after) != 1:
+        return None
+    url = after.pop()
+    return url if looks_like_article(url) else None
+
+
+def looks_like_article(url: str) -> bool:
+    """Whether ``url`` reads as one article's page rather than a site, section or app."""
+    segments = [segment for segment in unquote(urlsplit(url).path).split("/") if segment]
+    if not segments or any(_LISTING_SEGMENT.fullmatch(segment) for segment in segments):
+        return False
+    last = segments[-1]
+    if _DOWNLOAD.search(last):
+        return False
+    if _ARTICLE_NUMBER.search(last):
+        return True
+    stem = _PAGE_FILE.sub("", last)
+    words = [word for word in _WORD_SEPARATORS.split(stem) if word]
+    if len(words) >= 3:
+        return True
+    return stem != last and sum(len(word) >= 3 for word in words) == 2
+
+
+def _is_article_container(container: HtmlElement) -> bool:
+    """The article's own element, not the page: a page without ``<article>`` gives its
+    root, and a span-layout title far from its text gives a wrapper around the strip."""
+    if container.tag in ("html", "body") or container.getparent() is None:
+        return False
+    return next(container.iter("marquee"), None) is None
 
 
 def _in_marker(link: HtmlElement) -> bool:
@@ -110,8 +172,12 @@ def _links_after(body_end: HtmlElement, container: HtmlElement) -> Iterator[Html
 
 
 def _is_chrome(link: HtmlElement, container: HtmlElement) -> bool:
-    """A link in a menu, footer, share bar or ad, or labelled like a widget («Lire aussi»)."""
-    if "sponsored" in (link.get("rel") or "").lower().split() or is_label(link.text_content()):
+    """A link in a menu, footer, share bar or ad, or labelled like a widget («Lire
+    aussi»), a sponsor, a credit or the author's page, by its own text or the words
+    that lead to it."""
+    if "sponsored" in (link.get("rel") or "").lower().split():
+        return True
+    if marks_no_source(link.text_content()) or marks_no_source(_lead_in(link)):
         return True
     element: HtmlElement | None = link
     while element is not None and element is not container:
@@ -119,3 +185,21 @@ def _is_chrome(link: HtmlElement, container: HtmlElement) -> bool:
             return True
         element = element.getparent()
     return False
+
+
+def _lead_in(link: HtmlElement) -> str:
+    """The words on the link's line before it: «Hébergé par» in «Hébergé par <a>…</a>»."""
+    parent = link.getparent()
+    if parent is None:
+        return ""
+    parts = [parent.text or ""]
+    for sibling in parent:
+        if sibling is link:
+            break
+        if sibling.tag == "br" or sibling.tag in BLOCK_TAGS:
+            parts = []  # a new line starts after it
+        elif isinstance(sibling.tag, str):
+            parts.append(sibling.text_content())
+        parts.append(sibling.tail or "")
+    # The end of a long run of text (a body span before the link) is what leads to it.
+    return " ".join("".join(parts)[-_LEAD_CHARS:].split())

@@ -1,4 +1,4 @@
-"""Text helpers: whitespace, boilerplate phrases, and article bodies as paragraphs.
+"""Text helpers: whitespace, what is furniture (by the wordings of ``phrases.py``), and bodies.
 
 Bodies are walked with lxml rather than BeautifulSoup: the body is already an lxml
 element of the page we parsed once, and re-parsing it with BeautifulSoup would
@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from newsspider.extract.phrases import PHRASES
 
 # \s covers \xa0 (the ticker's &nbsp;) and the other Unicode spaces.
 _SPACES = re.compile(r"\s+")
@@ -51,98 +54,14 @@ def or_none(text: str | None) -> str | None:
 
 # --- wordings ----------------------------------------------------------------
 
-# Fixed wordings of the family's template and of the widgets pages put inside the
-# article, one table per language: a new wording is one line.  They are matched
-# after ``fold`` (case, accents, Arabic hamza forms and diacritics, punctuation), so
-# «Publicité», "PUBLICITE" and "- Publicité -" are one label.
-#   source_link   the whole text of the link to the original article;
-#   template      lines around every article (the image-report modal): a short
-#                 paragraph holding one is not body;
-#   ad_label      the whole text of a block that labels an ad slot;
-#   widget_label  heading of a share / print / comment / "read also" widget: a block
-#                 that is only the label, or the label then mostly links
-#                 («Lire aussi : <a>…</a>») or a few words after a colon
-#                 ("Partager : Facebook Twitter");
-#   credit        what opens an image credit before its colon ("Photo : AFP").
-PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "fr": {
-        "source_link": ("Cliquez ici pour lire l'article depuis sa source",),
-        "template": ("Merci d'avoir signalé", "Cette image sera automatiquement bloquée"),
-        "ad_label": ("Publicité", "Pub", "Annonce", "Sponsorisé", "Contenu sponsorisé"),
-        "widget_label": (
-            "Lire aussi",
-            "À lire aussi",
-            "Lire également",
-            "Voir aussi",
-            "Sur le même sujet",
-            "Articles similaires",
-            "Articles liés",
-            "Partager",
-            "Partagez",
-            "Imprimer",
-            "Commentaires",
-            "Réagir",
-        ),
-        "credit": ("Photo", "Photos", "Crédit photo", "Crédits photo", "Illustration"),
-    },
-    "ar": {
-        "source_link": (
-            "اضغط هنا لقراءة الخبر من مصدره الأصلي",
-            "اضغط هنا لقراءة الخبر من مصدره",
-        ),
-        "template": (
-            "شكرا على الإبلاغ",
-            "سيتم حجب هذه الصورة",
-            "اضغط هنا لقراءة",
-            "اضغط هنا للاطلاع",
-        ),
-        "ad_label": ("إعلان", "إعلانات", "إشهار", "محتوى مدعوم", "محتوى ممول"),
-        "widget_label": (
-            "اقرأ أيضا",
-            "إقرأ أيضا",
-            "اقرأ كذلك",
-            "مواضيع ذات صلة",
-            "أخبار ذات صلة",
-            "مقالات ذات صلة",
-            "شارك",
-            "مشاركة",
-            "طباعة",
-            "التعليقات",
-            "تعليقات",
-        ),
-        "credit": ("صورة", "الصورة", "تصوير", "مصدر الصورة"),
-    },
-    "en": {
-        "source_link": (
-            "Click here to read the story from its source",
-            # Masress's spelling.
-            "Clic here to read the story from its source",
-            "Click here to read the article from its source",
-            "Click here to read the full article from its source",
-        ),
-        "template": ("Thank you for reporting", "This image will be automatically blocked"),
-        "ad_label": ("Advertisement", "Advertising", "Ad", "Sponsored", "Sponsored content"),
-        "widget_label": (
-            "Read also",
-            "Also read",
-            "See also",
-            "Related",
-            "Related articles",
-            "Related stories",
-            "Share",
-            "Share this",
-            "Share this article",
-            "Print",
-            "Comments",
-        ),
-        "credit": ("Photo", "Photo credit", "Image", "Image credit", "Picture"),
-    },
-}
+# The wordings themselves are in ``phrases.PHRASES``, one table per language.
 
 # Combining marks (Latin accents, Arabic hamza above/below and diacritics) once
 # NFKD has split them off their letter, and the Arabic tatweel.
 _MARKS = re.compile("[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _NOT_A_LETTER = re.compile(r"[\W_]+")
+# A letter of any script: what tells words from separators, counts and numbers.
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _letters(text: str) -> str:
@@ -159,38 +78,54 @@ def fold(text: str) -> str:
     return _NOT_A_LETTER.sub(" ", _letters(text)).strip()
 
 
-def _folded(role: str) -> list[str]:
-    return [fold(phrase) for table in PHRASES.values() for phrase in table[role]]
+def _folded(*roles: str) -> list[str]:
+    return [fold(phrase) for table in PHRASES.values() for role in roles for phrase in table[role]]
 
 
 def _alternatives(phrases: Iterable[str]) -> str:
     # Longest first: "Share this article" must win over "Share", or the colon after it
-    # is not seen as the label's separator.
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len)[::-1])
+    # is not seen as the label's separator.  Words of a folded phrase stand apart by
+    # any punctuation in the page («Suivez-nous», «Mots-clés»).
+    return "|".join(re.escape(p).replace(r"\ ", r"[\W_]+") for p in sorted(phrases, key=len)[::-1])
 
 
 _SOURCE_LINK_TEXTS = frozenset(_folded("source_link"))
-_TEMPLATE = re.compile(_alternatives(_folded("template") + _folded("source_link")))
-_LABELS = frozenset(_folded("ad_label") + _folded("widget_label"))
-# A widget label opening the block, and whether a separator follows it.
-_WIDGET_HEAD = re.compile(
-    rf"^\W*(?:{_alternatives(_folded('widget_label'))})(?![^\W_])\s*(?P<sep>[:|>»›(\-–—]?)"
-)
+_TEMPLATE = re.compile(_alternatives(_folded("template", "source_link")))
+_RELATED_LABELS = frozenset(_folded("related_label"))
+_LABELS = frozenset(_folded("ad_label", "related_label", "widget_label"))
+# A label opening the block, and whether a separator follows it.
+_LABEL_HEAD = re.compile(rf"^\W*(?:{_alternatives(_LABELS)})(?![^\W_])\s*(?P<sep>[:|>»›(\-–—]?)")
 _CREDIT = re.compile(rf"^\W*(?:©|\(c\)|(?:{_alternatives(_folded('credit'))})\s*[:：])")
+# At the start of a line or right before its link: «Partenaire : <a>…», «Site réalisé par <a>…».
+_NOT_SOURCES = _alternatives(_folded("not_source"))
+_NOT_SOURCE = re.compile(rf"^(?:{_NOT_SOURCES})(?![^\W_])|(?<![^\W_])(?:{_NOT_SOURCES})$")
+_NETWORK_WORDS = frozenset(word for name in _folded("network") for word in name.split())
+_SHARE_ASKS = frozenset(word for words in _folded("share_word") for word in words.split())
+_SHARE_FILLERS = frozenset(word for words in _folded("share_filler") for word in words.split())
+_SHARE_WORDS = _NETWORK_WORDS | _SHARE_ASKS | _SHARE_FILLERS
 
-# Every label, credit and template line is far shorter than these: a paragraph
-# longer than the first, or than the second and without links, is body, and most
-# body paragraphs skip the checks.
+# Every label, credit, share bar and template line is far shorter than these: a
+# paragraph longer than the first, or than the second and without links, is body,
+# and most body paragraphs skip the checks.
 _CHROME_MAX_CHARS = 400
 _TEMPLATE_MAX_CHARS = 200
 _CREDIT_MAX_CHARS = 160
 # Navigation: a block mostly of link text ("read also" lists, tag clouds) with few
-# words; a body paragraph with a link or two has far more text than link.
+# words and nothing but separators or counts between its links; a quote that is a
+# link («<a>« Nous ne céderons pas »</a>, a lancé le ministre.») is body.
 _NAV_LINK_SHARE = 0.5
 _NAV_MAX_WORDS = 25
-# "Partager : Facebook Twitter": a label, its separator, a few words, no full stop.
+# "Partager : Facebook Twitter": a label, its separator, a few share words.
 _WIDGET_TAIL_MAX_WORDS = 8
-_STOPS = (".", "!", "?", "؟", "…")
+
+
+class LinkText(NamedTuple):
+    """What of a paragraph is link text: how many characters, the text before the
+    first link (``lead``) and the text outside every link (``unlinked``)."""
+
+    chars: int
+    lead: str
+    unlinked: str
 
 
 def is_source_link_text(text: str) -> bool:
@@ -203,14 +138,46 @@ def is_label(text: str) -> bool:
     return len(text) < 60 and fold(text) in _LABELS
 
 
-def is_chrome(paragraph: str, link_chars: int = 0) -> bool:
+def heads_related_box(text: str) -> bool:
+    """Whether ``text`` is only the heading of a "read also" box («À lire également»)."""
+    return len(text) < 60 and fold(text) in _RELATED_LABELS
+
+
+def marks_no_source(text: str) -> bool:
+    """Whether ``text``, a link's own or the words before it on its line, says the link
+    is not an article's source: a sponsor, partner, host or maker, the author's page
+    («Partenaire :», «Site réalisé par»), an ad or widget label, an image credit."""
+    if len(text) > _CREDIT_MAX_CHARS:
+        return False
+    letters = _letters(text)
+    folded = _NOT_A_LETTER.sub(" ", letters).strip()
+    return (
+        folded in _LABELS
+        or _NOT_SOURCE.search(folded) is not None
+        or _CREDIT.match(letters) is not None
+    )
+
+
+def _is_share_bar(folded: str) -> bool:
+    """Only share/follow words and network names, a network and a share word at least
+    («Partagez cet article : Facebook, Twitter», «تابعونا على فيسبوك وتويتر»), or a
+    bare list of networks ("Facebook | Twitter"); not «Facebook et Instagram»."""
+    # Arabic writes "and" on the next word: «وتويتر».
+    words = [w[1:] if w[:1] == "و" and w[1:] in _NETWORK_WORDS else w for w in folded.split()]
+    if len(words) < 2 or not _SHARE_WORDS.issuperset(words) or _NETWORK_WORDS.isdisjoint(words):
+        return False
+    return not _SHARE_ASKS.isdisjoint(words) or _NETWORK_WORDS.issuperset(words)
+
+
+def is_chrome(paragraph: str, links: LinkText | None = None) -> bool:
     """Whether a paragraph is page furniture rather than article text.
 
-    ``link_chars``: how much of it is link text.  Template lines, labels alone,
-    image credits, widget labels followed by links or a few words, and short
-    blocks mostly of links are furniture; a long paragraph never is.
+    ``links``: what of it is link text (None: no link).  Template lines, labels
+    alone, image credits, share bars, a label then links, a label then a count or
+    share words, and short blocks of links with only separators between them are
+    furniture; a long paragraph never is.
     """
-    if len(paragraph) > (_CHROME_MAX_CHARS if link_chars else _TEMPLATE_MAX_CHARS):
+    if len(paragraph) > (_CHROME_MAX_CHARS if links else _TEMPLATE_MAX_CHARS):
         return False
     letters = _letters(paragraph)
     folded = _NOT_A_LETTER.sub(" ", letters).strip()
@@ -218,22 +185,35 @@ def is_chrome(paragraph: str, link_chars: int = 0) -> bool:
         return True
     if len(paragraph) < _TEMPLATE_MAX_CHARS and _TEMPLATE.search(folded):
         return True
-    if len(paragraph) < _CREDIT_MAX_CHARS and _CREDIT.match(letters):
+    if len(paragraph) < _CREDIT_MAX_CHARS and (_CREDIT.match(letters) or _is_share_bar(folded)):
         return True
-    linky = link_chars > _NAV_LINK_SHARE * len(paragraph)
-    head = _WIDGET_HEAD.match(letters)
-    if head is not None:
-        if linky:
-            return True
-        # "Partager : Facebook Twitter", not «Partager : c'est le mot d'ordre.»
-        tail = letters[head.end() :].strip()
-        if (
-            head["sep"]
-            and len(tail.split()) <= _WIDGET_TAIL_MAX_WORDS
-            and not tail.endswith(_STOPS)
-        ):
-            return True
-    return linky and len(paragraph.split()) <= _NAV_MAX_WORDS
+    if links is not None and _is_link_box(paragraph, links):
+        return True
+    head = _LABEL_HEAD.match(letters)
+    if head is None or not head["sep"]:
+        return False
+    # «Commentaires (3)», "Share this article: Facebook Twitter"; not a subheading
+    # such as «Commentaires : l'opposition divisée» or "Related: Debt talks stall".
+    tail = _NOT_A_LETTER.sub(" ", letters[head.end() :]).split()
+    return len(tail) <= _WIDGET_TAIL_MAX_WORDS and (
+        all(word.isdigit() for word in tail)
+        or (_SHARE_WORDS.issuperset(tail) and not _SHARE_FILLERS.issuperset(tail))
+    )
+
+
+def _is_link_box(paragraph: str, links: LinkText) -> bool:
+    """A label then links («Lire aussi : <a>…</a> — …», «قد يهمك: <a>…</a> …»), or
+    links with nothing but separators or counts between them («<a>…</a> | <a>…</a>»).
+
+    A label that runs into its link without a separator must leave the paragraph
+    mostly link text: «Voir aussi <a>la carte</a> ci-dessous pour comprendre…» is body.
+    """
+    linky = links.chars > _NAV_LINK_SHARE * len(paragraph)
+    lead = _letters(links.lead)
+    label = _LABEL_HEAD.match(lead)
+    if label and not _LETTER.search(lead, label.end()) and (label["sep"] or linky):
+        return True
+    return linky and len(paragraph.split()) <= _NAV_MAX_WORDS and not _LETTER.search(links.unlinked)
 
 
 # --- the body walk -------------------------------------------------------------
@@ -273,10 +253,12 @@ DROP_TAGS = frozenset(
 # camelCase humps.
 _WIDGET_TOKENS = (
     r"ads?|adv|advert|advertisement|adsense|adsbygoogle|adslot|adunit|gpt|dfp|pub|publicit[eé]|"
-    r"sponsor|sponsored|promo|outbrain|taboola|"
+    r"sponsor|sponsored|promo|outbrain|taboola|teads|"
     r"share|sharing|sharebar|sharebuttons|sharethis|addthis|social|socials|partage|partager|"
     r"related|read[-_]?also|read[-_]?more|see[-_]?also|lire[-_]?aussi|a[-_]lire|"
     r"comments?|disqus|print|newsletter|subscribe|tags|modal|popup|breadcrumbs?|"
+    # image captions and credits (WordPress's ``wp-caption-text``, ``credit``, ``légende``)
+    r"caption|credits?|l[eé]gende|"
     r"menu|menubar|nav|navbar|navigation|sidebar|footer|"
     r"إعلان|اعلان|مشاركة"
 )
@@ -331,30 +313,51 @@ def is_widget(element: HtmlElement) -> bool:
 
 
 class _Paragraphs:
-    """Paragraphs of one walk: text pieces up to each boundary, with their link text."""
+    """Paragraphs of one walk: text pieces up to each boundary, and which are link text."""
 
-    __slots__ = ("kept", "links", "pieces")
+    __slots__ = ("in_box", "kept", "link_at", "pieces")
 
     def __init__(self) -> None:
         self.kept: list[str] = []
         self.pieces: list[str] = []
-        self.links: list[str] = []
+        self.link_at: list[int] = []  # indexes in ``pieces`` of the link text
+        # Right after a lone «À lire également»: its items follow as paragraphs that
+        # open with a link («<a>Le Maroc remporte la CAN</a> — Les Lions…»).
+        self.in_box = False
 
     def add(self, text: str, in_link: bool) -> None:
-        self.pieces.append(text)
         if in_link:
-            self.links.append(text)
+            self.link_at.append(len(self.pieces))
+        self.pieces.append(text)
 
     def end(self) -> None:
         """A paragraph boundary: keep the paragraph gathered so far if it is body."""
         if not self.pieces:
             return
-        text = clean_text("".join(self.pieces))
-        if text:
-            link_chars = sum(len(clean_text(piece)) for piece in self.links) if self.links else 0
-            if not is_chrome(text, link_chars):
-                self.kept.append(text)
-        self.pieces, self.links = [], []
+        pieces, link_at = self.pieces, self.link_at
+        self.pieces, self.link_at = [], []
+        text = clean_text("".join(pieces))
+        if not text:
+            return
+        if len(text) > _CHROME_MAX_CHARS:  # most body paragraphs: never furniture
+            self.in_box = False
+            self.kept.append(text)
+            return
+        links = None
+        if link_at:
+            linked = set(link_at)
+            links = LinkText(
+                chars=sum(len(clean_text(pieces[i])) for i in link_at),
+                lead=clean_text("".join(pieces[: link_at[0]])),
+                unlinked="".join(p for i, p in enumerate(pieces) if i not in linked),
+            )
+            if self.in_box and not _LETTER.search(links.lead):
+                return  # an item of the box: a link, then perhaps its teaser
+        if is_chrome(text, links):
+            self.in_box = heads_related_box(links.lead if links and links.lead else text)
+        else:
+            self.in_box = False
+            self.kept.append(text)
 
 
 def _walk(element: HtmlElement, out: _Paragraphs, in_link: bool) -> None:
