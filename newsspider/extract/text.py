@@ -49,6 +49,19 @@ def or_none(text: str | None) -> str | None:
     return text or None
 
 
+# Real headlines stay under 300 characters; a longer "title" is usually body text
+# caught by a broken page.  It is cut (at a word) rather than the record lost.
+MAX_TITLE_CHARS = 500
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, at a word when one ends in its second half."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…"
+
+
 # --- wordings ----------------------------------------------------------------
 
 # Fixed wordings of the family's template and of the widgets pages put inside the
