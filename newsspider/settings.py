@@ -31,6 +31,14 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # real pages are ~110 KB; anything this big is not one
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# DOWNLOAD_MAXSIZE counts body bytes only: response headers have their own cap (the
+# status line and headers of one response; real ones are under 2 KB).  Past it the
+# request fails with HeadersTooLarge (newsspider/downloader.py).
+NEWSSPIDER_MAX_HEADER_BYTES = 64 * 1024
+DOWNLOAD_HANDLERS = {
+    "http": "newsspider.downloader.CappedHeadersDownloadHandler",
+    "https": "newsspider.downloader.CappedHeadersDownloadHandler",
+}
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 # Retries wait 1 s, 2 s, 4 s… (at least the site's Retry-After, at most the cap).
