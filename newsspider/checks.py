@@ -71,7 +71,8 @@ def _sum(stats: Stats, prefix: str) -> int:
 def run_failed(stats: Stats) -> str | None:
     """An exception in the spider, the site unreachable, or a run closed early."""
     reason = stats.get("finish_reason", "finished")
-    if reason != "finished":
+    # A worker that closed because Redis restarted: the next check says so.
+    if reason != "finished" and not stats.get("newsspider/redis/restarted"):
         return f"the run closed early ({reason})"
     exceptions = _sum(stats, "spider_exceptions/")
     if exceptions:
@@ -88,6 +89,14 @@ def run_failed(stats: Stats) -> str | None:
     idle_worker = stats.get("newsspider/redis/worker") and not stats.get("scheduler/dequeued")
     if pages <= 0 and not idle_worker:
         return "the site did not answer (no page fetched)"
+    return None
+
+
+def redis_restarted(stats: Stats) -> str | None:
+    """Distributed mode: Redis restarted, or lost its data, during the run; the
+    frontier's queue and the requests in flight may be gone with it."""
+    if stats.get("newsspider/redis/restarted"):
+        return "Redis restarted or lost its data during the run; the next run walks listings to their end"
     return None
 
 
@@ -161,10 +170,18 @@ CHECKS: tuple[Check, ...] = (
             "newsspider/feeds/lost_records",
             "newsspider/state/errors",
             "newsspider/redis/worker",
+            "newsspider/redis/restarted",
             "scheduler/dequeued",
         ),
         (),
         run_failed,
+    ),
+    Check(
+        "redis_restarted",
+        ExitStatus.REDIS_RESTARTED,
+        ("newsspider/redis/restarted",),
+        (),
+        redis_restarted,
     ),
     Check(
         "no_articles",

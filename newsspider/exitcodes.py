@@ -43,6 +43,7 @@ class ExitStatus(IntEnum):
 
     USAGE = 2, "bad arguments or settings"  # nothing was fetched
     FAILED = 3, "run failed"  # an exception, the site unreachable, closed early, records lost
+    REDIS_RESTARTED = 11, "Redis restarted or lost its data during the run"  # distributed
     NO_ARTICLES = 4, "no articles where some were expected"  # layout changed or site down
     NO_HEADLINES = 8, "pages without a headline strip"  # the strip's markup changed
     MOJIBAKE = 7, "records garbled by a wrong decoding"  # dropped, not written
@@ -59,6 +60,7 @@ SEVERITY: tuple[ExitStatus, ...] = tuple(ExitStatus)
 OK = ExitStatus.OK
 USAGE = ExitStatus.USAGE
 FAILED = ExitStatus.FAILED
+REDIS_RESTARTED = ExitStatus.REDIS_RESTARTED
 NO_ARTICLES = ExitStatus.NO_ARTICLES
 NO_HEADLINES = ExitStatus.NO_HEADLINES
 MOJIBAKE = ExitStatus.MOJIBAKE

@@ -221,7 +221,7 @@ RUN_STAMP = r"\d{8}T\d{6}Z"
 
 
 def feed_part_patterns(
-    feed_uris: Iterable[str], spider_name: str, run_suffix: str = ""
+    feed_uris: Iterable[str], spider_name: str, run_suffix: str = "", suffix: str = PART_SUFFIX
 ) -> list[tuple[Path, re.Pattern[str]]]:
     """Folder and name pattern of the ``.part`` files this spider's file feeds can leave.
 
@@ -246,7 +246,7 @@ def feed_part_patterns(
             else re.escape(piece)
             for piece in pieces
         )
-        found.append((folder, re.compile(regex + re.escape(PART_SUFFIX))))
+        found.append((folder, re.compile(regex + re.escape(suffix))))
     return found
 
 
@@ -258,4 +258,18 @@ def parts_to_salvage(
     for folder, pattern in feed_part_patterns(feed_uris, spider_name, run_suffix):
         if folder.is_dir():
             found.update(p for p in folder.glob(f"*{PART_SUFFIX}") if pattern.fullmatch(p.name))
+    return sorted(found)
+
+
+_SALVAGED = re.compile(r"\.salvaged-\d+(?=\.[^.]+$)")  # what ``_claim`` adds to a taken name
+
+
+def committed_files(feed_uris: Iterable[str], spider_name: str, run_suffix: str = "") -> list[Path]:
+    """The final files of this spider's (or this worker's) feeds, salvaged ones included."""
+    found: set[Path] = set()
+    for folder, pattern in feed_part_patterns(feed_uris, spider_name, run_suffix, suffix=""):
+        if folder.is_dir():
+            found.update(
+                p for p in folder.iterdir() if pattern.fullmatch(_SALVAGED.sub("", p.name))
+            )
     return sorted(found)

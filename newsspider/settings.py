@@ -84,6 +84,9 @@ NEWSSPIDER_REDIS_PREFIX = "newsspider"  # keys are <prefix>:<spider>:…
 NEWSSPIDER_WORKER_ID = ""  # names this worker's files and lock; default: the host name
 NEWSSPIDER_REDIS_IDLE_TIMEOUT = 20.0  # seconds of empty frontier before a worker ends
 NEWSSPIDER_REDIS_WORKER_TTL = 30  # a worker silent this long is dead; its requests are requeued
+# The state lives in Redis: a server that keeps its data in memory only (neither
+# appendonly yes nor a save policy) is refused, unless this says it is fine (a test).
+NEWSSPIDER_REDIS_ALLOW_VOLATILE = False
 
 # --- Run report and exit status --------------------------------------------------------
 # data/<spider>/runs/<run_id>.json; the thresholds of the checks that set the exit status.

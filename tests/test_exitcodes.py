@@ -15,6 +15,7 @@ from newsspider.exitcodes import SEVERITY, ExitStatus, most_severe
 PLAN = [
     (2, "USAGE", "bad arguments or settings"),
     (3, "FAILED", "run failed"),
+    (11, "REDIS_RESTARTED", "Redis restarted or lost its data during the run"),
     (4, "NO_ARTICLES", "no articles where some were expected"),
     (8, "NO_HEADLINES", "pages without a headline strip"),
     (7, "MOJIBAKE", "records garbled by a wrong decoding"),
