@@ -208,46 +208,6 @@ def test_a_worker_whose_redis_goes_away_ends_with_exit_3(tmp_path: Path) -> None
     assert committed(tmp_path), "what it wrote is kept in a final file"
 
 
-def test_a_redis_restarted_empty_fails_the_run_and_the_next_run_writes_nothing_twice(
-    tmp_path: Path,
-) -> None:
-    """redis-py reconnects silently to a restarted Redis: the worker went on against an
-    empty frontier, exited 0 with articles unwritten, and the next run, on the empty
-    state, wrote the whole archive again.
-
-    The worker is paused while Redis restarts, so that none of its commands falls in
-    the gap (one that does fails the run with exit 3, as above): as in the reported
-    case, its next command finds a closed connection, and redis-py reconnects."""
-    with RedisServer() as own, DemoSite() as server:
-        worker = start_worker(tmp_path, *worker_args(own.url, "one", server.base_url), *PACED)
-        part = lambda: list(tmp_path.glob("data/maghress/articles-*.jsonl.part"))  # noqa: E731
-        wait_for(lambda: part() and part()[0].read_bytes().count(b"\n") >= 3)
-        worker.send_signal(signal.SIGSTOP)
-        try:
-            own.restart()
-        finally:
-            worker.send_signal(signal.SIGCONT)
-        _out, err = worker.communicate(timeout=120)
-        assert worker.returncode == exitcodes.REDIS_RESTARTED, err[-3000:]
-        [summary] = [line for line in err.splitlines() if line.startswith("newsspider maghress")]
-        assert "exit 11 (Redis restarted or lost its data during the run: " in summary, summary
-        assert stats_of(tmp_path)["newsspider/redis/restarted"] == 1
-        assert "Traceback" not in err, err[-3000:]
-        written = article_ids(committed(tmp_path))
-        assert 3 <= len(written) < len(server.site.articles), "it stopped mid-crawl"
-
-        # Restarted empty once more before the next run: the state knows nothing, the
-        # worker's files hold the articles it wrote.
-        own.restart()
-        rerun = run_crawl(tmp_path, *worker_args(own.url, "one", server.base_url))
-    assert rerun.returncode == exitcodes.OK, rerun.stderr[-3000:]
-    assert rerun.stats["newsspider/redis/remarked_ids"] == len(written)
-    assert "Redis had lost the state" in rerun.stderr
-    report = json.loads(sorted(tmp_path.glob("data/maghress/runs/*-one.json"))[-1].read_text())
-    assert report["state"]["previous_run_clean"] is False, "listings walked to their end"
-    assert_each_article_once(article_ids(committed(tmp_path)), server)
-
-
 def test_a_worker_arriving_while_the_last_run_winds_down_starts_a_new_run(
     tmp_path: Path, redis_url: str
 ) -> None:

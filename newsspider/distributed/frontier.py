@@ -54,7 +54,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from newsspider.distributed import Keys, held_elsewhere, run_suffix, worker_id
-from newsspider.distributed.scripts import POP, PUSH, RECOVER
+from newsspider.distributed.scripts import LOST, POP, PUSH, RECOVER
 from newsspider.feeds import committed_files
 from newsspider.items import Article
 from newsspider.state.redis import remark
@@ -66,6 +66,7 @@ PRIORITY_QUEUE = "scrapy_redis.queue.PriorityQueue"
 TOKEN = "newsspider_frontier_token"  # Request.meta: which in-flight entry a request is
 REDIS_FAILED = "redis_unavailable"  # the close reason when Redis fails mid-run
 REDIS_RESTARTED = "redis_restarted"  # … when it restarted or lost its data mid-run
+LOST_DATA = "Redis lost its data during the run (this worker's marker is gone)"
 
 
 class WorkerIdInUse(RuntimeError):
@@ -209,7 +210,7 @@ class FrontierScheduler(Scheduler):
         if self._server_run() != self.server_run:
             raise RedisRestarted("Redis restarted during the run (its run_id changed)")
         if not self.server.exists(self.keys.marked(self.worker)):
-            raise RedisRestarted("Redis lost its data during the run (a flush or an eviction)")
+            raise RedisRestarted(LOST_DATA)
 
     def _alive_workers(self) -> list[str]:
         workers = [w.decode() for w in self.server.smembers(self.keys.workers)]
@@ -266,9 +267,12 @@ class FrontierScheduler(Scheduler):
             return False
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         data = self.queue._encode_request(request)
-        keys = [self.df.key, self.queue.key, self.keys.draining]
+        keys = [self.df.key, self.queue.key, self.keys.draining, self.keys.marked(self.worker)]
         try:
-            queued = bool(self._push(keys=keys, args=[fingerprint, -request.priority, data]))
+            pushed = self._push(keys=keys, args=[fingerprint, -request.priority, data])
+            if pushed == LOST:
+                raise RedisRestarted(LOST_DATA)
+            queued = bool(pushed)
             if token:
                 self._ack(token)
         except redis.RedisError as error:
@@ -285,7 +289,10 @@ class FrontierScheduler(Scheduler):
             return None
         done = self._finished()
         try:
-            data = self._pop(keys=[self.queue.key, self.keys.inflight(self.worker)], args=done)
+            keys = [self.queue.key, self.keys.inflight(self.worker), self.keys.marked(self.worker)]
+            data = self._pop(keys=keys, args=done)
+            if data == LOST:
+                raise RedisRestarted(LOST_DATA)
         except redis.RedisError as error:
             self._fail(error)
             return None
@@ -356,15 +363,16 @@ class FrontierScheduler(Scheduler):
             self._fail(error)
 
     def _recover_dead(self, *, include_self: bool) -> None:
-        """Queue again what dead workers had taken (and, at start, our own last process)."""
-        for raw in self.server.smembers(self.keys.workers):
-            worker = raw.decode()
+        """Queue again what dead workers had taken (and, at start, our own last process,
+        also when it is not in the workers' set any more)."""
+        workers = {raw.decode() for raw in self.server.smembers(self.keys.workers)}
+        for worker in sorted(workers | {self.worker} if include_self else workers):
             itself = worker == self.worker
             if itself and not include_self:
                 continue
             requeued = self._recover_worker(worker, itself=itself)
-            if requeued < 0:
-                continue  # alive
+            if requeued < 0 or (worker not in workers and not requeued):
+                continue  # alive; or our last process, which left, with nothing in flight
             self.server.set(self.keys.clean, "0")  # its .part files are not committed
             self._count("recovered_requests", requeued)
             self._count("dead_workers")
