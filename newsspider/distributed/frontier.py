@@ -26,9 +26,11 @@ run — a listing page lost that way hides every article behind it.  So:
 - redis-py reconnects silently to a Redis that restarted: the frontier (queue,
   fingerprints, in-flight requests) and the state may be gone without an error.
   Each worker notes the server's ``run_id`` and sets its ``marked`` key when it
-  joins; on every heartbeat, when idle and at the end, a changed ``run_id`` or a
-  missing marker is a restart (or a flush): the worker stops taking requests
-  and closes with the reason ``redis_restarted`` (exit 11), the run unclean.
+  joins.  Every push and pop checks the marker (in its script); the heartbeat,
+  the idle check and the end of the run also compare the ``run_id`` (a restart
+  that kept the data may still have lost the last writes).  Either change stops
+  the worker from taking requests: it closes with the reason ``redis_restarted``
+  (exit 11), the run unclean.
   A worker that starts and finds its marker gone puts the ids of its committed
   files back into the state first (``state.redis.remark``): the next run does
   not write again what its files hold.
@@ -66,6 +68,7 @@ PRIORITY_QUEUE = "scrapy_redis.queue.PriorityQueue"
 TOKEN = "newsspider_frontier_token"  # Request.meta: which in-flight entry a request is
 REDIS_FAILED = "redis_unavailable"  # the close reason when Redis fails mid-run
 REDIS_RESTARTED = "redis_restarted"  # … when it restarted or lost its data mid-run
+RESTARTED = "Redis restarted during the run (its run_id changed)"
 LOST_DATA = "Redis lost its data during the run (this worker's marker is gone)"
 
 
@@ -188,13 +191,8 @@ class FrontierScheduler(Scheduler):
             if lost := remark(self.server, self.keys, files):
                 self.server.mset({self.keys.clean: "0", self.keys.previous_clean: "0"})
                 self._count("remarked_ids", lost)
-                logger.warning(
-                    "Redis had lost the state: %d id(s) of worker %s's %d file(s) marked "
-                    "written again",
-                    lost,
-                    self.worker,
-                    len(files),
-                )
+                message = "Redis had lost the state: %d id(s) of %d file(s) marked written again"
+                logger.warning(message, lost, len(files))
         self.server.set(marker, self.holder)
         self.server_run = self._server_run()
 
@@ -207,10 +205,14 @@ class FrontierScheduler(Scheduler):
 
     def _check_server(self) -> None:
         """Raise RedisRestarted if Redis restarted or lost its data since this worker joined."""
-        if self._server_run() != self.server_run:
-            raise RedisRestarted("Redis restarted during the run (its run_id changed)")
-        if not self.server.exists(self.keys.marked(self.worker)):
-            raise RedisRestarted(LOST_DATA)
+        if self._server_run() != self.server_run or not self.server.exists(
+            self.keys.marked(self.worker)
+        ):
+            raise self._lost()
+
+    def _lost(self) -> RedisRestarted:
+        """A restart if the server's run changed, else data lost without one (a flush)."""
+        return RedisRestarted(RESTARTED if self._server_run() != self.server_run else LOST_DATA)
 
     def _alive_workers(self) -> list[str]:
         workers = [w.decode() for w in self.server.smembers(self.keys.workers)]
@@ -271,7 +273,7 @@ class FrontierScheduler(Scheduler):
         try:
             pushed = self._push(keys=keys, args=[fingerprint, -request.priority, data])
             if pushed == LOST:
-                raise RedisRestarted(LOST_DATA)
+                raise self._lost()
             queued = bool(pushed)
             if token:
                 self._ack(token)
@@ -292,7 +294,7 @@ class FrontierScheduler(Scheduler):
             keys = [self.queue.key, self.keys.inflight(self.worker), self.keys.marked(self.worker)]
             data = self._pop(keys=keys, args=done)
             if data == LOST:
-                raise RedisRestarted(LOST_DATA)
+                raise self._lost()
         except redis.RedisError as error:
             self._fail(error)
             return None
@@ -408,7 +410,7 @@ class FrontierScheduler(Scheduler):
             self.worker,
         )
         self._count("restarted")
-        # Down again: the marker gone at the next start makes the runs unclean too.
+        # Down again: after a restart that lost the data, the next start re-marks anyway.
         with contextlib.suppress(redis.RedisError):
             self.server.set(self.keys.clean, "0")
 
