@@ -41,6 +41,8 @@ RESULTS = Path(__file__).parent / "results"
 SAME = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=ERROR"]
 SAME += ["-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
 SAME += ["-s", "NEWSSPIDER_REDIS_IDLE_TIMEOUT=1", "-s", "NEWSSPIDER_REDIS_WORKER_TTL=5"]
+# The benchmark's own throwaway server keeps nothing on disk (tests/redis_server.py).
+SAME += ["-s", "NEWSSPIDER_REDIS_ALLOW_VOLATILE=true"]
 
 
 def start_worker(workdir: Path, name: str, base_url: str, redis_url: str) -> subprocess.Popen:

@@ -75,7 +75,13 @@ def run_failed(stats: Stats) -> str | None:
     """
     reason = stats.get("finish_reason", "finished")
     signalled = bool(stats.get("newsspider/interrupted/signal"))
-    if reason != "finished" and not (signalled and reason == "shutdown"):
+    # A run a signal stopped, or a worker that closed because Redis restarted: the
+    # next checks say so.
+    if (
+        reason != "finished"
+        and not (signalled and reason == "shutdown")
+        and not stats.get("newsspider/redis/restarted")
+    ):
         return f"the run closed early ({reason})"
     exceptions = _sum(stats, "spider_exceptions/")
     if exceptions:
@@ -94,6 +100,14 @@ def run_failed(stats: Stats) -> str | None:
     idle_worker = stats.get("newsspider/redis/worker") and not stats.get("scheduler/dequeued")
     if pages <= 0 and not idle_worker and not signalled:
         return "the site did not answer (no page fetched)"
+    return None
+
+
+def redis_restarted(stats: Stats) -> str | None:
+    """Distributed mode: Redis restarted, or lost its data, during the run; the
+    frontier's queue and the requests in flight may be gone with it."""
+    if stats.get("newsspider/redis/restarted"):
+        return "Redis restarted or lost its data during the run; the next run walks listings to their end"
     return None
 
 
@@ -214,11 +228,19 @@ CHECKS: tuple[Check, ...] = (
             "newsspider/state/errors",
             "newsspider/state/salvage_failed",
             "newsspider/redis/worker",
+            "newsspider/redis/restarted",
             "scheduler/dequeued",
             "newsspider/interrupted/signal",
         ),
         (),
         run_failed,
+    ),
+    Check(
+        "redis_restarted",
+        ExitStatus.REDIS_RESTARTED,
+        ("newsspider/redis/restarted",),
+        (),
+        redis_restarted,
     ),
     Check(
         "interrupted",

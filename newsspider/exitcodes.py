@@ -50,6 +50,7 @@ class ExitStatus(IntEnum):
     USAGE = 2, "bad arguments or settings"  # nothing was fetched
     STATE_DAMAGED = 9, "state damaged or lost"  # nothing was fetched: rebuild or reset it
     FAILED = 3, "run failed"  # an exception, the site unreachable, closed early, records lost
+    REDIS_RESTARTED = 11, "Redis restarted or lost its data during the run"  # distributed
     INTERRUPTED = 130, "stopped by a signal"  # SIGTERM or SIGINT, once (graceful) or twice
     UNKNOWN_SOURCE = 10, "unknown source"  # sources= names a paper no menu read lists
     NO_ARTICLES = 4, "no articles where some were expected"  # layout changed or site down
@@ -69,6 +70,7 @@ OK = ExitStatus.OK
 USAGE = ExitStatus.USAGE
 STATE_DAMAGED = ExitStatus.STATE_DAMAGED
 FAILED = ExitStatus.FAILED
+REDIS_RESTARTED = ExitStatus.REDIS_RESTARTED
 INTERRUPTED = ExitStatus.INTERRUPTED
 NO_ARTICLES = ExitStatus.NO_ARTICLES
 NO_HEADLINES = ExitStatus.NO_HEADLINES

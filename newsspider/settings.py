@@ -35,6 +35,14 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # real pages are ~110 KB; anything this big is not one
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# DOWNLOAD_MAXSIZE counts body bytes only: response headers have their own cap (the
+# status line and headers of one response; real ones are under 2 KB).  Past it the
+# request fails with HeadersTooLarge (newsspider/downloader.py).
+NEWSSPIDER_MAX_HEADER_BYTES = 64 * 1024
+DOWNLOAD_HANDLERS = {
+    "http": "newsspider.downloader.CappedHeadersDownloadHandler",
+    "https": "newsspider.downloader.CappedHeadersDownloadHandler",
+}
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 # Retries wait 1 s, 2 s, 4 s… (at least the site's Retry-After, at most the cap).
@@ -86,6 +94,9 @@ NEWSSPIDER_REDIS_PREFIX = "newsspider"  # keys are <prefix>:<spider>:…
 NEWSSPIDER_WORKER_ID = ""  # names this worker's files and lock; default: the host name
 NEWSSPIDER_REDIS_IDLE_TIMEOUT = 20.0  # seconds of empty frontier before a worker ends
 NEWSSPIDER_REDIS_WORKER_TTL = 30  # a worker silent this long is dead; its requests are requeued
+# The state lives in Redis: a server that keeps its data in memory only (neither
+# appendonly yes nor a save policy) is refused, unless this says it is fine (a test).
+NEWSSPIDER_REDIS_ALLOW_VOLATILE = False
 
 # --- Run report and exit status --------------------------------------------------------
 # data/<spider>/runs/<run_id>.json; the thresholds of the checks that set the exit status.

@@ -3,6 +3,11 @@
 No mock: the distributed tests need Redis's own semantics (Lua, RENAME,
 expiring keys).  A machine without ``redis-server`` fails these tests; ``make
 test`` installs it first.
+
+The server keeps its data in memory only (``--save ""``, ``--appendonly no``):
+quick, and ``restart()`` brings it back empty, as a Redis without persistence
+comes back.  The workers are refused such a server, so the tests whose subject
+is not persistence set ``NEWSSPIDER_REDIS_ALLOW_VOLATILE``.
 """
 
 from __future__ import annotations
@@ -43,28 +48,42 @@ class RedisServer:
             raise RuntimeError("redis-server is not installed: `make test` installs it")
         for _attempt in range(5):  # the port picked may be taken before redis binds it
             self.port = free_port()
-            self.process = subprocess.Popen(
-                [
-                    binary,
-                    "--port",
-                    str(self.port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    str(self.folder),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            if self._answers():
+            if self._launch(binary):
                 return self
-            self.process.kill()
-            self.process.wait()
         raise RuntimeError("redis-server did not start")
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same port: empty, a new ``run_id``."""
+        binary = shutil.which("redis-server")
+        assert binary is not None and self.process is not None
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        if not self._launch(binary):
+            raise RuntimeError("redis-server did not start again")
+
+    def _launch(self, binary: str) -> bool:
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if self._answers():
+            return True
+        self.process.kill()
+        self.process.wait()
+        return False
 
     def _answers(self, timeout: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout

@@ -147,6 +147,30 @@ HEALTHY = {
             exitcodes.COVERAGE,
             "40 of 80 articles without source_url (50%)",
         ),
+        # A worker whose Redis restarted closed early for that reason: it says so…
+        (
+            {"finish_reason": "redis_restarted", "newsspider/redis/restarted": 1},
+            exitcodes.REDIS_RESTARTED,
+            "Redis restarted or lost its data during the run; the next run walks listings "
+            "to their end",
+        ),
+        # …also when it noticed only at its end, and whatever the other checks say.
+        (
+            {"newsspider/redis/restarted": 1, "newsspider/failed_requests": 20},
+            exitcodes.REDIS_RESTARTED,
+            "Redis restarted or lost its data during the run; the next run walks listings "
+            "to their end",
+        ),
+        # …but records lost on top of it are a failed run.
+        (
+            {
+                "finish_reason": "redis_restarted",
+                "newsspider/redis/restarted": 1,
+                "newsspider/feeds/lost_records": 2,
+            },
+            exitcodes.FAILED,
+            "2 record(s) did not reach their output file",
+        ),
         # The first failing check wins: a failed run says so, not "no articles".
         (
             {"finish_reason": "shutdown", "newsspider/layout/span": 0},

@@ -30,6 +30,9 @@ from tests.test_cron import article_ids, ids_of
 
 # Quick to notice a dead worker and to end once the frontier is empty.
 DISTRIBUTED = ["-s", "NEWSSPIDER_REDIS_IDLE_TIMEOUT=1", "-s", "NEWSSPIDER_REDIS_WORKER_TTL=2"]
+# The test server keeps its data in memory only: persistence is not these tests' subject.
+VOLATILE = ["-s", "NEWSSPIDER_REDIS_ALLOW_VOLATILE=true"]
+DISTRIBUTED += VOLATILE
 # Slow enough that workers overlap on a 74-article site: one alone would drain the
 # queue as fast as it fills, and an idle worker looks at it only every 5 s.
 PACED = ["-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.05"]
@@ -269,11 +272,23 @@ def test_distributed_settings_are_checked_before_the_run(tmp_path: Path, redis_u
         assert run.returncode == exitcodes.USAGE, run.stderr[-2000:]
         assert run.stderr.count("\n") == 1 and words in run.stderr, run.stderr
 
-    # A worker id that another machine is running: a configuration mistake.
-    client = redis.Redis.from_url(redis_url)
-    client.set("newsspider:maghress:alive:one", "elsewhere:123", px=30_000)
+    # A server that keeps its data in memory only: a restart would lose the state.
     args = ["-s", f"NEWSSPIDER_REDIS_URL={redis_url}", "-s", "NEWSSPIDER_WORKER_ID=one"]
-    taken = run_crawl(tmp_path, *never, *args)
+    volatile = run_crawl(tmp_path, *never, *args)
+    assert volatile.returncode == exitcodes.USAGE, volatile.stderr[-2000:]
+    assert volatile.stderr.count("\n") == 1, volatile.stderr
+    assert "keeps its data in memory only" in volatile.stderr
+    assert "NEWSSPIDER_REDIS_ALLOW_VOLATILE" in volatile.stderr
+
+    # A worker id that another machine is running: a configuration mistake.  The server
+    # now has a save policy: accepted as it is, so the next check speaks.
+    client = redis.Redis.from_url(redis_url)
+    client.config_set("save", "3600 1")
+    try:
+        client.set("newsspider:maghress:alive:one", "elsewhere:123", px=30_000)
+        taken = run_crawl(tmp_path, *never, *args)
+    finally:
+        client.config_set("save", "")
     assert taken.returncode == exitcodes.USAGE, taken.stderr[-2000:]
     assert taken.stderr.count("\n") == 1 and "running on elsewhere:123" in taken.stderr
     client.delete("newsspider:maghress:alive:one")
@@ -281,8 +296,7 @@ def test_distributed_settings_are_checked_before_the_run(tmp_path: Path, redis_u
     # One process per worker id on a machine; another id may run beside it.
     lock = RunLock.acquire(tmp_path / "data" / "state" / "maghress-one.lock")
     try:
-        args = ["-s", f"NEWSSPIDER_REDIS_URL={redis_url}", "-s", "NEWSSPIDER_WORKER_ID=one"]
-        run = run_crawl(tmp_path, *never, *args)
+        run = run_crawl(tmp_path, *never, *args, *VOLATILE)
         assert run.returncode == exitcodes.LOCKED, run.stderr[-2000:]
     finally:
         lock.release()

@@ -16,6 +16,7 @@ PLAN = [
     (2, "USAGE", "bad arguments or settings"),
     (9, "STATE_DAMAGED", "state damaged or lost"),
     (3, "FAILED", "run failed"),
+    (11, "REDIS_RESTARTED", "Redis restarted or lost its data during the run"),
     (130, "INTERRUPTED", "stopped by a signal"),
     (10, "UNKNOWN_SOURCE", "unknown source"),
     (4, "NO_ARTICLES", "no articles where some were expected"),

@@ -107,3 +107,37 @@ def test_a_filter_on_content_is_asked_for_every_record(tmp_path: Path) -> None:
     crawler = crawl_records(RECORDS, settings(tmp_path, **more))
     # Articles 1 and 2 and strips 1 and 2 matched, and the file could not be opened.
     assert crawler.stats.get_value("newsspider/feeds/lost_records") == 4
+
+
+def test_a_record_the_exporter_refuses_is_not_counted_as_written(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """A lone surrogate that got past extraction: the UTF-8 exporter raises on that record.
+    The summary counts the four articles in the file, not the five scraped."""
+    articles, headlines = tmp_path / "out" / "articles.jsonl", tmp_path / "out" / "headlines.jsonl"
+    refused = article(id="maghress:fr:libe:3", title="Titre \ud800")
+    records = [ARTICLES[0], STRIPS[0], ARTICLES[1], refused, *ARTICLES[3:], STRIPS[1]]
+    crawler = crawl_records(records, settings(tmp_path, **feeds(articles, headlines)))
+    stats = crawler.stats.get_stats()
+    assert len(articles.read_text().splitlines()) == 4
+    assert stats["newsspider/feeds/lost_records"] == 1
+    assert stats["newsspider/records/article"] == 4
+    assert stats["newsspider/records/headlines"] == 2
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "; 4 new article(s), 2 strip(s), " in summary, summary
+
+
+def test_a_feed_of_both_kinds_that_lost_records_counts_neither_kind_too_high(
+    tmp_path: Path,
+) -> None:
+    """One file for both kinds: which kind the lost record was is unknown, so each
+    kind loses it (the count is a floor, never more than what is in the file)."""
+    both = tmp_path / "out" / "all.jsonl"
+    refused = strip([{"title": "A \udfff", "url": "http://h/a/1"}], id="maghress:fr:headlines:9")
+    more = {"FEEDS": {str(both): {"format": "jsonlines"}}}
+    crawler = crawl_records([*RECORDS, refused], settings(tmp_path, **more))
+    stats = crawler.stats.get_stats()
+    assert len(both.read_text().splitlines()) == 7
+    assert stats["newsspider/feeds/lost_records"] == 1
+    assert stats["newsspider/records/article"] == 4
+    assert stats["newsspider/records/headlines"] == 2

@@ -9,6 +9,7 @@ page that gave no record, and not one request to a host other than the site.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,8 @@ MARKS_TITLE = "Titre\u200b avec\u200f marques \u202bRTL\u202c et \u2066isolats\u
 ENTITIES = (
     "{{raw:&eacute;&nbsp;&laquo;cit&eacute;&raquo; &#233; &#xE9; &amp;amp; &foo; &#0; &#xD800;}}"
 )
+HTML = "text/html; charset=utf-8"
+LONE_SURROGATE = (Path(__file__).parent / "pages" / "jsonld_lone_surrogate.html").read_bytes()
 SETTINGS = [
     "-s", "DOWNLOAD_TIMEOUT=2", "-s", "DOWNLOAD_MAXSIZE=1048576", "-s", "RETRY_TIMES=2",
     "-s", "NEWSSPIDER_MAX_ERROR_RATE=0.9", "-s", "NEWSSPIDER_MAX_MISSING_PUBLISHED=0.9",
@@ -124,6 +127,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
         # A 404 the listings still show: the article is gone but its teaser stays.
         site.add_path_fault(french[13].path, "status", status=404)
         faulty["gone_404"] = french[13]
+        # JSON-LD whose headline, source and link carry "\ud800" escapes (lone surrogates).
+        faulty["lone_surrogate"] = french[14]
+        site.add_path_fault(french[14].path, "content", content_type=HTML, body=LONE_SURROGATE)
 
         first = run_crawl(workdir, "-a", f"base_url={server.base_url}", *SETTINGS)
         first_requests = list(server.requests)
@@ -221,3 +227,20 @@ def test_no_request_left_the_site(hostile) -> None:
     assert first.stats["downloader/request_count"] == served, "every request reached the site"
     paths = [p for _m, p, _s in hostile["first_requests"]]
     assert not [p for p in paths if p.startswith("/fr/lopinion")], "robots.txt was ignored"
+
+
+def test_a_lone_surrogate_is_cleaned_and_the_summary_counts_what_was_written(hostile) -> None:
+    """JSON-LD's "\\ud800" reached the exporter, which refused the record: exit 3 on
+    every run, and a summary that counted the lost article as new."""
+    record = hostile["first_records"][record_id(hostile["faulty"]["lone_surrogate"])]
+    assert record["title"] == "Le port de Safi en hausse"
+    assert record["source_name"] == "L'Opinion"
+    assert record["source_url"] == "https://www.lopinion.ma/port-safi_a1.html"
+    assert record["body"] == (
+        "Le port a traité près de 6,4 millions de tonnes de marchandises l'an dernier."
+        "\n\nLes exportations d'engrais en font plus de la moitié."
+    )
+    first = hostile["first"]
+    assert "newsspider/feeds/lost_records" not in first.stats
+    written = len(hostile["first_records"])
+    assert f"exit 0 (ok); {written} new article(s), " in first.stderr

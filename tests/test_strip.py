@@ -10,7 +10,18 @@ import pytest
 from newsspider.demo_site import load_site
 from newsspider.extract import page_from_response
 from newsspider.extract.maghress import MaghressPage
-from newsspider.extract.strip import parse_strip, strip_fragment
+from newsspider.extract.strip import (
+    MAX_CACHED_FRAGMENT_CHARS,
+    MAX_HREF_CHARS,
+    MAX_STRIP_ENTRIES,
+    STRIP_CACHE,
+    STRIP_CACHE_BYTES,
+    held_bytes,
+    parse_strip,
+    strip_fragment,
+    strip_on,
+)
+from newsspider.extract.text import MAX_TITLE_CHARS
 from newsspider.records import page_records
 from newsspider.sites import SITES
 
@@ -131,3 +142,63 @@ def test_fixture_strips_survive_upper_case_tags_and_a_commented_copy(path: str) 
     decoy = '<!-- <marquee><a href="/fr/libe/1">Ancien</a></marquee> -->'
     changed = body[:start] + decoy + shouted + body[end:]
     assert MaghressPage(changed, url, MAGHRESS).headlines() == clean
+
+
+# --- bounds: a hostile page decides the strip's size -------------------------------------
+
+BASE = "https://www.maghress.com/fr/"
+
+
+def huge_strip(n: int, size: int) -> str:
+    """A distinct strip of ``size`` characters: 2,000-character titles, more than 200 links."""
+    title = f"Dépêche {n} " + "très longue " * 166  # 2,000 characters
+    anchors, total = [], 0
+    while total < size:
+        anchor = f'<a href="/fr/libe/{n}{len(anchors):04d}">{title}</a>&nbsp;'
+        anchors.append(anchor)
+        total += len(anchor)
+    return f'<marquee id="marquee">{"".join(anchors)}</marquee>'
+
+
+def test_a_huge_strip_is_bounded_and_never_cached() -> None:
+    STRIP_CACHE.clear()
+    for n in range(80):
+        fragment = huge_strip(n, 1_000_000)
+        assert len(fragment) > MAX_CACHED_FRAGMENT_CHARS and fragment.count("<a ") > 400
+        strip = strip_on(fragment, BASE)
+        assert strip is not None and len(strip.entries) == MAX_STRIP_ENTRIES
+        first = strip.entries[0]
+        # Cut as an article title is: at a word, 500 characters with the ellipsis.
+        assert first.title == f"Dépêche {n} " + "très longue " * 40 + "très…"
+        assert len(first.title) <= MAX_TITLE_CHARS
+        assert first.url == f"https://www.maghress.com/fr/libe/{n}0000"
+    assert STRIP_CACHE.currsize == 0, "no 1 MB fragment is kept"
+
+
+def test_the_strip_cache_is_bounded_by_bytes() -> None:
+    """80 distinct 200 KB strips (cacheable): the cache keeps what fits in its bytes."""
+    STRIP_CACHE.clear()
+    for n in range(80):
+        strip_on(huge_strip(n, 200_000), BASE)
+        assert STRIP_CACHE.currsize <= STRIP_CACHE_BYTES
+    # Its accounting is what the entries hold: each key (the fragment) and value.
+    held = sum(held_bytes(key, cached.value) for key, cached in STRIP_CACHE.items())
+    assert STRIP_CACHE.currsize == held
+    assert 0 < len(STRIP_CACHE) < 2 * 80, "the oldest strips were evicted"
+    STRIP_CACHE.clear()
+
+
+def test_a_strip_is_parsed_once_per_base_folder() -> None:
+    fragment = strip_fragment(f"<body>{STRIP}</body>")
+    assert fragment is not None
+    assert strip_on(fragment, BASE) is strip_on(fragment, BASE)
+    assert strip_on(fragment, BASE) == strip_on(fragment, "https://www.maghress.com/fr/x/")
+    huge = huge_strip(0, MAX_CACHED_FRAGMENT_CHARS + 10)
+    assert strip_on(huge, BASE) == strip_on(huge, BASE), "parsed again, the same strip"
+    assert strip_on(huge, BASE) is not strip_on(huge, BASE)
+
+
+def test_an_overlong_link_is_no_headline() -> None:
+    long_href = "/fr/libe/1?" + "x" * MAX_HREF_CHARS
+    fragment = f'<marquee><a href="{long_href}">Piège</a><a href="/fr/libe/2">Vrai</a></marquee>'
+    assert parse_strip(fragment) == (("Vrai", "/fr/libe/2"),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
+from newsspider.extract.html import jsonld_text
 from newsspider.extract.strip import parse_strip, strip_fragment
 from newsspider.extract.text import clean_text, is_chrome, join_paragraphs, paragraphs
 
@@ -50,6 +51,35 @@ def test_clean_text_folds_unicode_forms() -> None:
     assert clean_text("e\u0301te\u0301") == "été"
     assert clean_text("  a \x00\x07 b ") == "a b"
     assert clean_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What json.loads makes of JSON-LD's "\ud800" and "\udfff": lone surrogates.
+        ("Le port \ud800de Safi", "Le port de Safi"),
+        ("\udfffTitre\udc00", "Titre"),
+        # Non-characters, in the BMP and in the other planes.
+        ("a\ufffeb\uffffc", "abc"),
+        ("a\ufdd0b\ufdefc", "abc"),
+        ("a\U0001fffeb\U0010ffffc", "abc"),
+        # Their neighbours are text: U+FDCF, U+FDF0, U+FFFD, an emoji (a pair in UTF-16).
+        ("\ufdcf \ufdf0 \ufffd \U0001f600", "\ufdcf \ufdf0 \ufffd \U0001f600"),
+    ],
+)
+def test_clean_text_drops_surrogates_and_non_characters(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
+    clean_text(text).encode("utf-8")  # what the exporter does: no error
+
+
+def test_jsonld_values_lose_their_lone_surrogates() -> None:
+    """A URL or a date from JSON-LD is no text to fold, but no surrogate may stay in it."""
+    assert jsonld_text("https://www.lopinion.ma/port-\ud800safi") == (
+        "https://www.lopinion.ma/port-safi"
+    )
+    assert jsonld_text({"name": "L'Op\ud800inion"}) == "L'Opinion"
+    assert jsonld_text(["2020-02-05\udbff"]) == "2020-02-05"
+    assert jsonld_text(12) is None
 
 
 STRIP = (

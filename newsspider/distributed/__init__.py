@@ -90,6 +90,9 @@ class Keys:
     def draining(self) -> str:  # set once the frontier is drained: the next worker starts anew
         return self._key("draining")
 
+    def marked(self, worker: str) -> str:  # set by a worker at start: its files are in ``written``
+        return self._key("marked", worker)  # gone once Redis lost its data (restart, flush)
+
     # the state
 
     @property
@@ -133,9 +136,16 @@ class RedisUnreachable(RuntimeError):
     """The frontier's Redis server does not answer."""
 
 
+def volatile(config: dict[str, str]) -> bool:
+    """Neither an append-only file nor a snapshot policy (``CONFIG GET appendonly``,
+    ``save``): a restart empties the server, the state of every earlier run with it."""
+    return config.get("appendonly", "no") != "yes" and not config.get("save", "").strip()
+
+
 def check_redis(settings: BaseSettings, spider: str) -> None:
-    """Distributed settings make sense, the server answers, and no other machine
-    runs this worker id, before the first request.
+    """Distributed settings make sense, the server answers and keeps its data across a
+    restart (unless ``NEWSSPIDER_REDIS_ALLOW_VOLATILE``), and no other machine runs
+    this worker id, before the first request.
 
     Raises ValueError for a bad setting (exit 2), RedisUnreachable (exit 3).
     """
@@ -152,7 +162,7 @@ def check_redis(settings: BaseSettings, spider: str) -> None:
             ) from None
     try:
         import scrapy_redis  # noqa: F401
-        from redis import Redis, RedisError
+        from redis import Redis, RedisError, ResponseError
     except ImportError:
         raise ValueError(
             "setting NEWSSPIDER_REDIS_URL needs scrapy-redis: pip install 'newsspider[redis]'"
@@ -161,15 +171,27 @@ def check_redis(settings: BaseSettings, spider: str) -> None:
         client = Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
     except ValueError as error:
         raise ValueError(f"setting NEWSSPIDER_REDIS_URL: {error}") from None
+    where = url.rpartition("@")[2]
     try:
         client.ping()
         holder = client.get(Keys.of(settings, spider).alive(worker_id(settings)))
-    except RedisError as error:
-        raise RedisUnreachable(
-            f"Redis at {url.rpartition('@')[2]} does not answer: {error}"
+        if not settings.getbool("NEWSSPIDER_REDIS_ALLOW_VOLATILE"):
+            config = {**client.config_get("appendonly"), **client.config_get("save")}
+    except ResponseError as error:  # CONFIG renamed or forbidden (managed servers)
+        raise ValueError(
+            f"cannot tell whether Redis at {where} keeps its data across a restart "
+            f"(CONFIG GET: {error}); set NEWSSPIDER_REDIS_ALLOW_VOLATILE=true if it does"
         ) from None
+    except RedisError as error:
+        raise RedisUnreachable(f"Redis at {where} does not answer: {error}") from None
     finally:
         client.close()
+    if not settings.getbool("NEWSSPIDER_REDIS_ALLOW_VOLATILE") and volatile(config):
+        raise ValueError(
+            f"Redis at {where} keeps its data in memory only (appendonly no, no save policy): "
+            "a restart would lose the state; set appendonly yes, or "
+            "NEWSSPIDER_REDIS_ALLOW_VOLATILE=true for a throwaway server"
+        )
     if held_elsewhere(holder):
         raise ValueError(
             f"setting NEWSSPIDER_WORKER_ID: worker {worker_id(settings)!r} is running on "

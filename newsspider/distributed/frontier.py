@@ -23,10 +23,22 @@ run — a listing page lost that way hides every article behind it.  So:
 - If Redis fails, the worker stops taking requests and closes with the reason
   ``redis_unavailable`` (exit 3); what it had taken stays in its in-flight
   hash for the next worker to queue again.
+- redis-py reconnects silently to a Redis that restarted: the frontier (queue,
+  fingerprints, in-flight requests) and the state may be gone without an error.
+  Each worker notes the server's ``run_id`` and sets its ``marked`` key when it
+  joins.  Every push and pop checks the marker (in its script); the heartbeat,
+  the idle check and the end of the run also compare the ``run_id`` (a restart
+  that kept the data may still have lost the last writes).  Either change stops
+  the worker from taking requests: it closes with the reason ``redis_restarted``
+  (exit 11), the run unclean.
+  A worker that starts and finds its marker gone puts the ids of its committed
+  files back into the state first (``state.redis.remark``): the next run does
+  not write again what its files hold.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -43,8 +55,11 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from newsspider.distributed import Keys, held_elsewhere, worker_id
+from newsspider.distributed import Keys, held_elsewhere, run_suffix, worker_id
+from newsspider.distributed.scripts import LOST, POP, PUSH, RECOVER
+from newsspider.feeds import committed_files, stream_feeds
 from newsspider.items import Article
+from newsspider.state.redis import remark
 
 logger = logging.getLogger(__name__)
 
@@ -52,47 +67,18 @@ logger = logging.getLogger(__name__)
 PRIORITY_QUEUE = "scrapy_redis.queue.PriorityQueue"
 TOKEN = "newsspider_frontier_token"  # Request.meta: which in-flight entry a request is
 REDIS_FAILED = "redis_unavailable"  # the close reason when Redis fails mid-run
-
-# Queue a request unless its fingerprint was seen, in one round trip; a push
-# means the frontier is not drained.
-# KEYS: duplicate filter, queue, draining; ARGV: fingerprint ('' skips the filter), score, request.
-_PUSH = """
-if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-redis.call('DEL', KEYS[3])
-return 1
-"""
-
-# Ack the requests done since the last pop, then pop the best request and record
-# it as in flight, with its score, atomically: a kill in between would lose it.
-# KEYS: queue, in-flight hash; ARGV: tokens to ack.
-_POP = """
-if #ARGV > 0 then redis.call('HDEL', KEYS[2], unpack(ARGV)) end
-local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #found == 0 then return false end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
-redis.call('HSET', KEYS[2], redis.sha1hex(found[1]), found[2] .. '\\n' .. found[1])
-return found[1]
-"""
-
-# Put a gone worker's in-flight requests back in the queue and drop it from the
-# workers, unless its alive key is back (a restart won the race): all or nothing.
-# KEYS: alive, in-flight hash, queue, workers; ARGV: worker, '1' to skip the alive check.
-_RECOVER = """
-if ARGV[2] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
-local entries = redis.call('HVALS', KEYS[2])
-for _, entry in ipairs(entries) do
-  local cut = string.find(entry, '\\n', 1, true)
-  redis.call('ZADD', KEYS[3], string.sub(entry, 1, cut - 1), string.sub(entry, cut + 1))
-end
-redis.call('DEL', KEYS[2])
-redis.call('SREM', KEYS[4], ARGV[1])
-return #entries
-"""
+REDIS_RESTARTED = "redis_restarted"  # … when it restarted or lost its data mid-run
+RESTARTED = "Redis restarted during the run (its run_id changed)"
+LOST_DATA = "Redis lost its data during the run (this worker's marker is gone)"
 
 
 class WorkerIdInUse(RuntimeError):
     """Another machine runs a worker with this ``NEWSSPIDER_WORKER_ID``."""
+
+
+class RedisRestarted(redis.RedisError):
+    """Redis restarted (its ``run_id`` changed) or lost its data (this worker's marker
+    is gone) since the worker joined: what the frontier held may be lost."""
 
 
 class FrontierScheduler(Scheduler):
@@ -100,8 +86,10 @@ class FrontierScheduler(Scheduler):
         super().__init__(*args, **kwargs)
         settings = crawler.settings
         self.crawler = crawler
+        self.settings = settings
         self.stats = crawler.stats
         self.worker = worker_id(settings)
+        self.server_run: str | None = None  # Redis's run_id when this worker joined
         # Who holds the alive key: a restart on this host takes over, another host may not.
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
         assert crawler.spidercls.name
@@ -112,9 +100,9 @@ class FrontierScheduler(Scheduler):
         self.idle_since: float | None = None
         self.failed: redis.RedisError | None = None
         self.heartbeat = task.LoopingCall(self._beat)
-        self._push = self.server.register_script(_PUSH)
-        self._pop = self.server.register_script(_POP)
-        self._recover = self.server.register_script(_RECOVER)
+        self._push = self.server.register_script(PUSH)
+        self._pop = self.server.register_script(POP)
+        self._recover = self.server.register_script(RECOVER)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
@@ -154,6 +142,7 @@ class FrontierScheduler(Scheduler):
                     f"worker id {self.worker!r} is in use on {holder.decode()}: "
                     "give each worker its own NEWSSPIDER_WORKER_ID"
                 )
+            self._mark_files()
             self._recover_dead(include_self=True)
             workers = self.server.scard(self.keys.workers)
             drained = self.server.exists(self.keys.draining) and not self._busy()
@@ -191,6 +180,40 @@ class FrontierScheduler(Scheduler):
                 waited = True
             time.sleep(0.5)
 
+    def _mark_files(self) -> None:
+        """Set this worker's marker and note the server's run.  A marker gone means Redis
+        lost its data since this worker last ran: the ids of its committed files go back
+        into the state, and the runs are unclean (listings are walked to their end)."""
+        marker = self.keys.marked(self.worker)
+        if not self.server.exists(marker) and self.settings.getbool("NEWSSPIDER_STATE_ENABLED"):
+            feeds = stream_feeds(self.settings)
+            files = committed_files(feeds, self.spider.name, run_suffix(self.settings))
+            if lost := remark(self.server, self.keys, files):
+                self.server.mset({self.keys.clean: "0", self.keys.previous_clean: "0"})
+                self._count("remarked_ids", lost)
+                message = "Redis had lost the state: %d id(s) of %d file(s) marked written again"
+                logger.warning(message, lost, len(files))
+        self.server.set(marker, self.holder)
+        self.server_run = self._server_run()
+
+    def _server_run(self) -> str | None:
+        """The server's ``run_id``, new at each start; None where INFO is forbidden."""
+        try:
+            return self.server.info("server").get("run_id")
+        except redis.ResponseError:
+            return None
+
+    def _check_server(self) -> None:
+        """Raise RedisRestarted if Redis restarted or lost its data since this worker joined."""
+        if self._server_run() != self.server_run or not self.server.exists(
+            self.keys.marked(self.worker)
+        ):
+            raise self._lost()
+
+    def _lost(self) -> RedisRestarted:
+        """A restart if the server's run changed, else data lost without one (a flush)."""
+        return RedisRestarted(RESTARTED if self._server_run() != self.server_run else LOST_DATA)
+
     def _alive_workers(self) -> list[str]:
         workers = [w.decode() for w in self.server.smembers(self.keys.workers)]
         return [w for w in workers if w != self.worker and self.server.exists(self.keys.alive(w))]
@@ -205,6 +228,11 @@ class FrontierScheduler(Scheduler):
         logger.info("worker %s starts a new frontier at %s", self.worker, self.keys.namespace)
 
     def close(self, reason: str) -> None:
+        if not self.failed:
+            try:
+                self._check_server()  # a restart since the last heartbeat fails the run too
+            except redis.RedisError as error:
+                self._fail(error)
         if self.failed:
             return  # what was taken stays in flight; the next worker queues it again
         try:
@@ -241,9 +269,12 @@ class FrontierScheduler(Scheduler):
             return False
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         data = self.queue._encode_request(request)
-        keys = [self.df.key, self.queue.key, self.keys.draining]
+        keys = [self.df.key, self.queue.key, self.keys.draining, self.keys.marked(self.worker)]
         try:
-            queued = bool(self._push(keys=keys, args=[fingerprint, -request.priority, data]))
+            pushed = self._push(keys=keys, args=[fingerprint, -request.priority, data])
+            if pushed == LOST:
+                raise self._lost()
+            queued = bool(pushed)
             if token:
                 self._ack(token)
         except redis.RedisError as error:
@@ -260,7 +291,10 @@ class FrontierScheduler(Scheduler):
             return None
         done = self._finished()
         try:
-            data = self._pop(keys=[self.queue.key, self.keys.inflight(self.worker)], args=done)
+            keys = [self.queue.key, self.keys.inflight(self.worker), self.keys.marked(self.worker)]
+            data = self._pop(keys=keys, args=done)
+            if data == LOST:
+                raise self._lost()
         except redis.RedisError as error:
             self._fail(error)
             return None
@@ -323,6 +357,7 @@ class FrontierScheduler(Scheduler):
         if self.failed:
             return
         try:
+            self._check_server()
             self._renew()
             self.server.sadd(self.keys.workers, self.worker)
             self._recover_dead(include_self=False)
@@ -330,15 +365,16 @@ class FrontierScheduler(Scheduler):
             self._fail(error)
 
     def _recover_dead(self, *, include_self: bool) -> None:
-        """Queue again what dead workers had taken (and, at start, our own last process)."""
-        for raw in self.server.smembers(self.keys.workers):
-            worker = raw.decode()
+        """Queue again what dead workers had taken (and, at start, our own last process,
+        also when it is not in the workers' set any more)."""
+        workers = {raw.decode() for raw in self.server.smembers(self.keys.workers)}
+        for worker in sorted(workers | {self.worker} if include_self else workers):
             itself = worker == self.worker
             if itself and not include_self:
                 continue
             requeued = self._recover_worker(worker, itself=itself)
-            if requeued < 0:
-                continue  # alive
+            if requeued < 0 or (worker not in workers and not requeued):
+                continue  # alive; or our last process, which left, with nothing in flight
             self.server.set(self.keys.clean, "0")  # its .part files are not committed
             self._count("recovered_requests", requeued)
             self._count("dead_workers")
@@ -361,10 +397,25 @@ class FrontierScheduler(Scheduler):
 
     def _fail(self, error: redis.RedisError) -> None:
         """Redis is gone: take nothing more, let the engine wind down, close as failed."""
-        if self.failed is None:
-            self.failed = error
+        if self.failed is not None:
+            return
+        self.failed = error
+        if not isinstance(error, RedisRestarted):
             logger.error("Redis failed (%s): worker %s stops taking requests", error, self.worker)
             self._count("errors")
+            return
+        logger.error(
+            "%s: worker %s stops taking requests; the next run walks listings to their end",
+            error,
+            self.worker,
+        )
+        self._count("restarted")
+        # Down again: after a restart that lost the data, the next start re-marks anyway.
+        with contextlib.suppress(redis.RedisError):
+            self.server.set(self.keys.clean, "0")
+
+    def _close_reason(self) -> str:
+        return REDIS_RESTARTED if isinstance(self.failed, RedisRestarted) else REDIS_FAILED
 
     # ending
 
@@ -372,8 +423,9 @@ class FrontierScheduler(Scheduler):
         """End only when the frontier stayed empty, with nothing in flight on any
         worker, for the idle timeout: another worker's page may still add to it."""
         if self.failed:
-            raise CloseSpider(REDIS_FAILED)
+            raise CloseSpider(self._close_reason())
         try:
+            self._check_server()  # an empty frontier may be an emptied one
             if len(self.queue):
                 raise DontCloseSpider
             if self._busy():
@@ -383,7 +435,7 @@ class FrontierScheduler(Scheduler):
             self.server.set(self.keys.draining, "1")
         except redis.RedisError as error:
             self._fail(error)
-            raise CloseSpider(REDIS_FAILED) from None
+            raise CloseSpider(self._close_reason()) from None
         now = time.monotonic()
         if self.idle_since is None:
             self.idle_since = now

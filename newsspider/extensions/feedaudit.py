@@ -7,12 +7,16 @@ per feed of ``FEEDS``, the records scraped that the feed's item filter accepts,
 and the records of its slots that reached their file (public ``feed_slot_closed``
 signal: the slot's ``itemcount``, and our storage's ``committed``).  The
 difference is ``newsspider/feeds/lost_records``, and the run fails (exit 3).
+A record the exporter refused (it raised on that record) is lost the same way.
 
 Built from the public ``FEEDS`` setting and signals, never from the
 FeedExporter's own objects; a filter that looks only at the item's class
 (Scrapy's ``ItemFilter``, our ``item_classes``) is asked once per class, not
 once per record.  It also counts the records by kind and lists the files
-stored, for the run report.
+stored, for the run report: ``newsspider/records/<kind>`` counts what reached
+the files — a feed's lost records are taken off the kinds it holds (off each kind,
+up to its count, when it holds several), so the summary line never counts a
+record that may be missing.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ class FeedAudit:
         self.by_record = {uri: f for uri, f in filters.items() if type(f) is not ItemFilter}
         self.feeds_of_class: dict[type, tuple[str, ...]] = {}
         self.accepted: Counter[str] = Counter()
+        self.accepted_by_kind: dict[str, Counter[str]] = {}  # feed → record kind → count
         self.stored: Counter[str] = Counter()
 
     @classmethod
@@ -72,10 +77,15 @@ class FeedAudit:
             self.feeds_of_class[kind] = tuple(
                 uri for uri, f in self.by_class.items() if f.accepts(item)
             )
-        self.accepted.update(self.feeds_of_class[kind])
-        self.accepted.update(uri for uri, f in self.by_record.items() if f.accepts(item))
+        feeds = [
+            *self.feeds_of_class[kind],
+            *(uri for uri, f in self.by_record.items() if f.accepts(item)),
+        ]
+        self.accepted.update(feeds)
         if kind in RECORD_KINDS:
             self.stats.inc_value(f"newsspider/records/{RECORD_KINDS[kind]}")
+            for uri in feeds:
+                self.accepted_by_kind.setdefault(uri, Counter())[RECORD_KINDS[kind]] += 1
 
     def feed_slot_closed(self, slot: FeedSlot) -> None:
         storage = slot.storage
@@ -91,9 +101,15 @@ class FeedAudit:
 
     def feed_exporter_closed(self) -> None:
         lost = 0
+        lost_by_kind: Counter[str] = Counter()
         for uri, accepted in self.accepted.items():
             if (missing := accepted - self.stored[uri]) > 0:
                 logger.error("%d of %d record(s) did not reach the feed %s", missing, accepted, uri)
                 lost += missing
+                for kind, count in self.accepted_by_kind.get(uri, Counter()).items():
+                    lost_by_kind[kind] += min(missing, count)
         if lost:
             self.stats.set_value("newsspider/feeds/lost_records", lost)
+        for kind, count in lost_by_kind.items():
+            key = f"newsspider/records/{kind}"
+            self.stats.set_value(key, max(0, self.stats.get_value(key, 0) - count))

@@ -10,6 +10,8 @@ import lxml.html
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
+from newsspider.extract.text import without_invalid
+
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 # For UTF-8 bytes: lxml parses them directly, skipping a copy of the page
 # into a Python str and back (a third of the parse time on 110 KB pages).
@@ -87,9 +89,13 @@ def jsonld_article(tree: HtmlElement) -> dict[str, Any] | None:
 
 
 def jsonld_text(value: Any) -> str | None:
-    """A JSON-LD value that may be a string, an object with ``name``/``url``, or a list."""
+    """A JSON-LD value that may be a string, an object with ``name``/``url``, or a list.
+
+    JSON is the one source of lone surrogates (``"\\ud800"`` decodes to one; lxml
+    never makes them): they go here, for the values no ``clean_text`` sees (URLs, dates).
+    """
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("name") or value.get("url") or value.get("@id")
-    return value if isinstance(value, str) else None
+    return without_invalid(value) if isinstance(value, str) else None

@@ -3,19 +3,36 @@
 Found by a text search in the page's markup and parsed once per distinct strip:
 the strip is the same on every page of a section, so its markup is the cache key
 and each page costs one search, not one more parse.
+
+A hostile page decides the strip's size, so everything about it is bounded: its
+entries (``MAX_STRIP_ENTRIES``, titles cut as article titles are, hrefs of at
+most ``MAX_HREF_CHARS``), what is cached (``STRIP_CACHE_BYTES`` in all, by the
+bytes held rather than by the number of strips, and no fragment larger than
+``MAX_CACHED_FRAGMENT_CHARS``).  Unbounded, a distinct 1 MB strip per page held
+~12 MB in the cache: 840 MB after 80 such pages.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+import sys
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+from cachetools import LRUCache
 
-from newsspider.extract.text import clean_text
+from newsspider.extract.text import MAX_TITLE_CHARS, clean_text, shorten
+
+# The family's strips hold 20 to 48 entries of under 100 characters, in 2.5 to 6 KB
+# of markup (fixture pages, as on the live site).
+MAX_STRIP_ENTRIES = 200
+MAX_HREF_CHARS = 2048  # longer is no headline's link
+MAX_CACHED_FRAGMENT_CHARS = 256 * 1024  # larger: parsed on each page, never kept
+# A fixture strip costs 26 KB (20 Arabic entries) to 55 KB (48 French), parsed and placed.
+STRIP_CACHE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -87,19 +104,25 @@ def strip_fragment(html: str) -> str | None:
     return fallback
 
 
-@lru_cache(maxsize=64)
 def parse_strip(fragment: str) -> tuple[tuple[str, str], ...]:
-    """``(title, href)`` of each non-empty ticker entry, in page order.
+    """``(title, href)`` of each non-empty ticker entry, in page order, at most
+    ``MAX_STRIP_ENTRIES``.
 
-    Some anchors are empty (``<a href="/tanja24/30134"></a>``): dropped.  Entities
-    (``&quot;``) are decoded by the parser.
+    Some anchors are empty (``<a href="/tanja24/30134"></a>``): dropped, as are
+    hrefs too long to be a headline's link.  Entities (``&quot;``) are decoded by
+    the parser.
     """
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     entries = []
     for anchor in root.iter("a"):
-        title, href = clean_text(anchor.text_content()), (anchor.get("href") or "").strip()
-        if title and href:
+        href = (anchor.get("href") or "").strip()
+        if not href or len(href) > MAX_HREF_CHARS:
+            continue
+        title = shorten(clean_text(anchor.text_content()), MAX_TITLE_CHARS)
+        if title:
             entries.append((title, href))
+            if len(entries) == MAX_STRIP_ENTRIES:
+                break
     return tuple(entries)
 
 
@@ -109,12 +132,55 @@ class Strip:
     digest: str  # of titles and paths: the same strip on a mirror and the live site
 
 
-@lru_cache(maxsize=64)
+def held_bytes(*values: Any) -> int:
+    """Memory a cache entry holds: its strings, tuples and dataclasses, followed down."""
+    total, pending = 0, list(values)
+    while pending:
+        value = pending.pop()
+        total += sys.getsizeof(value)
+        if isinstance(value, tuple):
+            pending.extend(value)
+        elif is_dataclass(value) and not isinstance(value, type):
+            total += sys.getsizeof(vars(value))
+            pending.extend(getattr(value, field.name) for field in fields(value))
+    return total
+
+
+@dataclass(frozen=True)
+class _Cached:
+    value: Any
+    size: int  # bytes held by the key and the value
+
+
+def _size_of(cached: _Cached) -> int:
+    return cached.size
+
+
+# Parsed strips and strips per base folder, in one budget: ("parsed", fragment)
+# and ("strip", fragment, base) keys.  Scrapy calls callbacks from one thread.
+STRIP_CACHE: LRUCache[tuple[str, ...], _Cached] = LRUCache(STRIP_CACHE_BYTES, getsizeof=_size_of)
+
+
+def _cached(key: tuple[str, ...], compute: Any) -> Any:
+    """``compute()``, kept in ``STRIP_CACHE`` under ``key`` unless the fragment is too large."""
+    if (found := STRIP_CACHE.get(key)) is not None:
+        return found.value
+    value = compute()
+    if len(key[1]) <= MAX_CACHED_FRAGMENT_CHARS:
+        STRIP_CACHE[key] = _Cached(value, held_bytes(key, value))
+    return value
+
+
 def strip_on(fragment: str, base: str) -> Strip | None:
     """The strip's entries with absolute URLs, parsed once per strip and base folder."""
+    return _cached(("strip", fragment, base), lambda: _strip_on(fragment, base))
+
+
+def _strip_on(fragment: str, base: str) -> Strip | None:
+    parsed = _cached(("parsed", fragment), lambda: parse_strip(fragment))
     entries = tuple(
         Headline(title, url)
-        for title, href in parse_strip(fragment)
+        for title, href in parsed
         # A strip entry is a web page: javascript:, data:, file: links are not headlines.
         if urlsplit(url := urljoin(base, href)).scheme in ("http", "https")
     )

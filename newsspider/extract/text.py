@@ -22,16 +22,30 @@ _SPACES = re.compile(r"\s+")
 # Zero-width and bidi marks that pages sprinkle into Arabic text; they break
 # equality and search downstream and carry no meaning in plain text.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Code points no record may hold: control characters; surrogates, always unpaired in
+# a str (JSON-LD's "\ud800" decodes to one, and the UTF-8 exporter then refuses the
+# whole record); the non-characters U+FDD0–U+FDEF and U+FFFE, U+FFFF of every plane
+# (lxml keeps "&#xFFFE;" as it is).
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
+)
+_INVALID = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff{_NONCHARACTERS}]")
 _CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f\x9b]")
 
 
+def without_invalid(text: str) -> str:
+    """``text`` without the code points no record may hold (see ``_INVALID``); for values
+    kept as they are otherwise, like a URL read from JSON-LD."""
+    return _INVALID.sub("", text)
+
+
 def clean_text(text: str | None) -> str:
-    """One line of text: NFC, no invisible marks or control chars, spaces folded."""
+    """One line of text: NFC, no invisible marks, control characters, surrogates or
+    non-characters, spaces folded."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", _CONTROL.sub("", text))
+    text = unicodedata.normalize("NFC", without_invalid(text))
+    text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -50,6 +64,19 @@ def or_none(text: str | None) -> str | None:
     """The contract says ``null`` for unknown, never ``""``."""
     text = clean_text(text)
     return text or None
+
+
+# Real headlines stay under 300 characters; a longer "title" is usually body text
+# caught by a broken page.  It is cut (at a word) rather than the record lost.
+MAX_TITLE_CHARS = 500
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, at a word when one ends in its second half."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…"
 
 
 # --- wordings ----------------------------------------------------------------

@@ -13,18 +13,8 @@ from typing import Any
 
 from w3lib.url import safe_url_string
 
+from newsspider.extract.text import MAX_TITLE_CHARS, shorten
 from newsspider.items import Article, Headlines
-
-# Real headlines stay under 300 characters; a longer "title" is usually body text
-# caught by a broken page.  It is cut (at a word) rather than the article lost.
-MAX_TITLE_CHARS = 500
-
-
-def shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…"
 
 
 def normalize_article(article: Article) -> Article:

@@ -20,6 +20,7 @@ from pathlib import Path
 import redis
 
 from newsspider.distributed import REDIS_PARAMS, Keys
+from newsspider.feeds import article_entry
 from newsspider.state.base import KnownIds, StateTooNew
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,35 @@ def migrate(server: redis.Redis, keys: Keys, shown_as: str) -> None:
         for version in range(stored_version(server, keys, shown_as), VERSION):
             MIGRATIONS[version](server, keys)
             server.set(keys.state_version, version + 1)
+
+
+def remark(server: redis.Redis, keys: Keys, files: Iterable[Path]) -> int:
+    """Mark written again the articles of a worker's committed files that the state
+    lost (Redis restarted without its data, or was flushed); the number it lacked.
+
+    By the state's own contract an id is written once a final file holds it, so
+    the files are the truth to rebuild from: this reads them, the one way to learn
+    what a lost Redis knew.  Ids the state still has keep their body hash (another
+    worker may have written a newer revision).  A line that is not a record is
+    skipped: final files are whole, salvaged ones too.
+    """
+    entries: dict[str, str | None] = {}
+    for path in files:
+        with path.open("rb") as lines:
+            for line in lines:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and (entry := article_entry(record)):
+                    entries[entry[0]] = entry[1]  # files in run order: the latest revision wins
+    added, rows = 0, list(entries.items())
+    for start in range(0, len(rows), 1000):
+        batch = server.pipeline(transaction=False)
+        for record_id, hashed in rows[start : start + 1000]:
+            batch.hsetnx(keys.written, record_id, hashed or "")
+        added += sum(batch.execute())
+    return added
 
 
 class RedisStateStore(KnownIds):
