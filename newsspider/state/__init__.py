@@ -90,10 +90,12 @@ def check_state(settings: BaseSettings, spider_name: str) -> None:
     """Refuse, before a run starts, a state this run must not use.
 
     Raises StateTooNew for one written by a newer newsspider (a ValueError:
-    exit 2); StateDamaged (exit 9) for one that cannot be read, or that is new
-    while committed files of the spider (of this worker, in distributed mode)
-    exist: the run would write them all again; StateUnavailable (exit 3) for a
-    full disk or a state that cannot be opened; RedisUnreachable (exit 3).
+    exit 2); StateDamaged (exit 9) for a SQLite state that cannot be read, or that
+    is new while committed files of the spider exist: the run would write them all
+    again; StateUnavailable (exit 3) for a full disk or a state that cannot be
+    opened; RedisUnreachable (exit 3).  A Redis state that lost its data is not
+    refused: each worker marks the ids of its own committed files written again
+    when it joins (``distributed/frontier.py``), as after a restart mid-run.
     Migrating is the run's business, under its lock.
     """
     if not settings.getbool("NEWSSPIDER_STATE_ENABLED"):
@@ -105,28 +107,24 @@ def check_state(settings: BaseSettings, spider_name: str) -> None:
 
     files = committed_files(stream_feeds(settings), spider_name, run_suffix(settings))
     _check_free_space([state_dir(settings), *{path.parent for path in files}])
-    options = ""
     if url := redis_url(settings):
         from redis import RedisError
 
-        from newsspider.state.redis import connect, is_new, stored_version
+        from newsspider.state.redis import connect, stored_version
 
         keys = Keys.of(settings, spider_name)
         server = connect(url)
         try:
             stored_version(server, keys, _shown(url, keys))
-            new = is_new(server, keys)
         except RedisError as error:
             raise RedisUnreachable(
                 f"Redis at {url.rpartition('@')[2]} does not answer: {error}"
             ) from None
         finally:
             server.close()
-        options = "-s NEWSSPIDER_REDIS_URL=…"
-    else:
-        new = check_file(state_path(settings, spider_name))
-    if new and files:
-        raise StateDamaged(f"state lost: {len(files)} output files exist", spider_name, options)
+        return
+    if check_file(state_path(settings, spider_name)) and files:
+        raise StateDamaged(f"state lost: {len(files)} output files exist", spider_name, "")
 
 
 def _check_free_space(folders: list[Path]) -> None:

@@ -195,11 +195,6 @@ class RedisStateStore(KnownIds):
         self.server.close()
 
 
-def is_new(server: redis.Redis, keys: Keys) -> bool:
-    """No run ever opened this state (or the server lost it: restarted without its data)."""
-    return not server.exists(keys.state_version, keys.written)
-
-
 def connect(url: str) -> redis.Redis:
     """A client that fails in seconds, not minutes, when the server is away."""
     return redis.Redis.from_url(url, **REDIS_PARAMS)
