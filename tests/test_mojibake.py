@@ -128,6 +128,8 @@ def test_a_few_confirmed_signatures_are_enough(title: str, body: str) -> None:
         ("lâ€™Ã©tÃ©", 3),  # ’ é é
         ("ط§ظ„", 2),  # ا ل read as windows-1256
         ("IRMÃ DULCE", 0),  # a real Ã: "Ã " is no UTF-8 character
+        # One stray byte read as windows-1256 after «أ»: a lone pair, not a run.
+        ("العثماني يدعو الأ€غلبية الحكومية", 0),
         ("ÇáãÛÑÈ", 0),  # windows-1256 read as windows-1252: a hit, not turned back
         ("", 0),
     ],
