@@ -35,6 +35,7 @@ from twisted.web.client import ResponseFailed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from twisted.internet.defer import Deferred
     from twisted.internet.interfaces import IAddress
     from twisted.web._newclient import Request as TxRequest
@@ -92,14 +93,26 @@ class CappedHeaderClientFactory(_LenientHTTP11ClientFactory):
         return CappedHeaderClientProtocol(self._quiescentCallback, self.max_header_bytes)
 
 
+def max_header_bytes(settings: BaseSettings) -> int:
+    """``NEWSSPIDER_MAX_HEADER_BYTES``, checked: ``scrapy crawl`` calls this before the
+    first request, so a bad value is one line and exit 2, not a handler that fails to
+    load and a run whose every request fails."""
+    raw = settings.get("NEWSSPIDER_MAX_HEADER_BYTES")
+    try:
+        cap = int(raw)
+    except (TypeError, ValueError):
+        cap = 0
+    if cap <= 0:
+        raise ValueError(f"setting NEWSSPIDER_MAX_HEADER_BYTES: expected bytes > 0, got {raw!r}")
+    return cap
+
+
 class CappedHeadersDownloadHandler(HTTP11DownloadHandler):
     """``DOWNLOAD_HANDLERS`` for http and https (``settings.py``)."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        cap = crawler.settings.getint("NEWSSPIDER_MAX_HEADER_BYTES")
-        if cap <= 0:
-            raise ValueError(f"setting NEWSSPIDER_MAX_HEADER_BYTES: expected bytes > 0, got {cap}")
+        cap = max_header_bytes(crawler.settings)
         # The pool calls its factory class with (quiescentCallback, metadata).
         self._pool._factory = partial(CappedHeaderClientFactory, max_header_bytes=cap)
 

@@ -247,6 +247,19 @@ def test_bad_threshold_setting_is_a_usage_error(tmp_path: Path, demo_site: DemoS
     )
 
 
+def test_bad_header_cap_is_a_usage_error_before_any_request(
+    tmp_path: Path, demo_site: DemoSite
+) -> None:
+    run = run_crawl(
+        tmp_path, "-a", f"base_url={demo_site.base_url}", "-s", "NEWSSPIDER_MAX_HEADER_BYTES=lots"
+    )
+    assert run.returncode == exitcodes.USAGE
+    assert run.stderr.strip() == (
+        "scrapy crawl maghress: error: setting NEWSSPIDER_MAX_HEADER_BYTES: "
+        "expected bytes > 0, got 'lots'"
+    )
+
+
 def test_front_door_logs_to_a_file_and_prints_one_line(tmp_path: Path, demo_site: DemoSite) -> None:
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsspider.settings"}
     done = subprocess.run(

@@ -13,6 +13,8 @@ import threading
 from types import TracebackType
 from typing import Any
 
+import pytest
+from scrapy.settings import Settings
 from twisted.internet.testing import StringTransport
 from twisted.web._newclient import Request as TxRequest
 from twisted.web.client import ResponseFailed
@@ -24,6 +26,7 @@ from newsspider.downloader import (
     CappedHeaderClientFactory,
     CappedHeaderParser,
     HeadersTooLarge,
+    max_header_bytes,
 )
 from tests.conftest import run_crawl
 
@@ -171,3 +174,10 @@ def test_a_server_streaming_headers_forever_costs_one_failed_request(tmp_path) -
     assert 4 * cap < bomb.sent < bomb.LIMIT // 4
     assert run.returncode == exitcodes.FAILED, "no page fetched"
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("raw", ["lots", "0", "-5", None])
+def test_a_bad_header_cap_is_refused_with_its_name(raw: object) -> None:
+    with pytest.raises(ValueError, match="setting NEWSSPIDER_MAX_HEADER_BYTES: expected bytes > 0"):
+        max_header_bytes(Settings({"NEWSSPIDER_MAX_HEADER_BYTES": raw}))
+    assert max_header_bytes(Settings({"NEWSSPIDER_MAX_HEADER_BYTES": "4096"})) == 4096
