@@ -287,6 +287,14 @@ def _page_url(value: str) -> str:
     return value
 
 
+def cmd_sites(_args: argparse.Namespace) -> int:
+    """The registry: each site's spider, sections, hosts and time zone, one line each."""
+    for site in SITES.values():
+        sections = ", ".join(f"{lang} {site.section_home(lang)}" for lang in site.langs)
+        print(f"{site.name}\t{sections}\t{', '.join(site.hosts)}\t{site.timezone}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsspider", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -335,6 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("spider", help="e.g. maghress")
         command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
         command.set_defaults(handler=cmd_state)
+
+    sites = commands.add_parser(
+        "sites", help="list the sites (one spider each): sections, hosts, time zones"
+    )
+    sites.set_defaults(handler=cmd_sites)
 
     serve = commands.add_parser(
         "serve-demo", help="serve the offline fixture site (Maghress, or several family sites)"

@@ -203,3 +203,14 @@ def test_state_commands_name_a_known_spider(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == "newsspider: error: settings are NAME=VALUE, got 'oops'\n"
     assert not (tmp_path / "data").exists(), "nothing was created"
+
+
+def test_sites_lists_each_site_with_its_sections_hosts_and_zone(capsys) -> None:
+    from newsspider.cli import main
+
+    assert main(["sites"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "maghress\tar /, fr /fr\twww.maghress.com, maghress.com\tAfrica/Casablanca"
+    assert "masress\tar /, en /en\twww.masress.com, masress.com\tAfrica/Cairo" in lines
+    assert "yemeress\tar /\twww.yemeress.com, yemeress.com\tAsia/Aden" in lines
+    assert len(lines) == 7

@@ -126,3 +126,52 @@ def test_explicit_urls_and_overwrite_output(tmp_path: Path, demo_site: DemoSite)
     kinds = sorted(r["schema"] for r in records)
     assert kinds == ["newsspider.article/1", "newsspider.headlines/1"]
     assert not run.files("**/*.jsonl"), "-O replaces the default files"
+
+
+def test_every_site_of_the_registry_has_its_spider() -> None:
+    """Spiders come from ``newsspider/sites.py``: a sister site is one line there."""
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    from newsspider.sites import SITES
+
+    loader = SpiderLoader.from_settings(get_project_settings())
+    assert (
+        sorted(loader.list())
+        == sorted(SITES)
+        == [
+            "djazairess",
+            "maghress",
+            "masress",
+            "sauress",
+            "sudaress",
+            "turess",
+            "yemeress",
+        ]
+    )
+    for name in SITES:
+        spider = loader.load(name)
+        assert (spider.name, spider.site_name) == (name, name)
+
+
+def test_a_sister_site_is_crawled_like_maghress(tmp_path: Path) -> None:
+    """``scrapy crawl djazairess`` on its fixture mirror: its own ids, files, report."""
+    from newsspider.demo_site import DemoFamily
+
+    with DemoFamily(["djazairess"]) as family:
+        base = family["djazairess"].base_url
+        run = run_crawl(tmp_path, "-a", f"base_url={base}", "-a", "lang=fr", spider="djazairess")
+    assert run.returncode == 0, run.stderr[-2000:]
+    articles = run.records("djazairess/articles-*.jsonl")
+    # The four French articles of the fixture's Djazairess, typed from its content.
+    assert sorted(article["id"] for article in articles) == [
+        "djazairess:fr:elwatan:634488",
+        "djazairess:fr:elwatan:634512",
+        "djazairess:fr:lesoirdalgerie:271044",
+        "djazairess:fr:lesoirdalgerie:271102",
+    ]
+    assert {article["site"] for article in articles} == {"djazairess"}
+    assert {article["source_name"] for article in articles} == {"El Watan", "Le Soir d'Algérie"}
+    [strip] = run.records("djazairess/headlines-*.jsonl")
+    assert strip["id"].startswith("djazairess:fr:headlines:")
+    assert len(run.files("djazairess/runs/*.json")) == 1

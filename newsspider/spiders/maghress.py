@@ -352,8 +352,23 @@ def _content_type(response: Response) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-class MaghressSpider(MaghressFamilySpider):
-    """Maghress (Morocco): Arabic at ``/``, French at ``/fr``."""
+def _spider_for(site: Site) -> type[MaghressFamilySpider]:
+    sections = ", ".join(f"{lang} at {site.section_home(lang)}" for lang in site.langs)
+    return type(
+        f"{site.name.capitalize()}Spider",
+        (MaghressFamilySpider,),
+        {
+            "name": site.name,
+            "site_name": site.name,
+            "__module__": __name__,
+            "__doc__": f"{site.name} ({site.domain}): {sections}.",
+        },
+    )
 
-    name = "maghress"
-    site_name = "maghress"
+
+# One spider per site of the registry that runs this template: a sister site is a
+# line of ``newsspider/sites.py``, not a class here.  Scrapy's spider loader finds
+# them among this module's names.
+SPIDERS = {name: _spider_for(site) for name, site in SITES.items() if site.template == "maghress"}
+globals().update({spider.__name__: spider for spider in SPIDERS.values()})
+MaghressSpider = SPIDERS["maghress"]
