@@ -198,7 +198,10 @@ def test_merge_writes_nothing_from_a_bad_file(tmp_path: Path) -> None:
 def test_state_commands_name_a_known_spider(tmp_path: Path) -> None:
     done = newsspider("state", "rebuild", "nosuchspider", cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr == "newsspider: error: no spider named 'nosuchspider' (known: maghress)\n"
+    assert done.stderr == (
+        "newsspider: error: no spider named 'nosuchspider' "
+        "(known: maghress, djazairess, turess, masress, sauress, sudaress, yemeress)\n"
+    )
     done = newsspider("state", "reset", "maghress", "-s", "oops", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr == "newsspider: error: settings are NAME=VALUE, got 'oops'\n"
