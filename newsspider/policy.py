@@ -47,6 +47,9 @@ GONE_REASONS = frozenset({"http_404", "http_410"})
 GONE = "gone"
 FAILED = "failed_requests"
 FAILED_LISTING = "failed_listing_pages"
+# An article page the run wanted and did not get (for any reason but a removal): the
+# run is unclean, so the next one walks the listings to their end and fetches it.
+LOST_ARTICLE = "lost_article_pages"
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 Origin = tuple[str, str, int]  # (scheme, host, port): another port is another server
@@ -127,10 +130,15 @@ def lost_page_counts(reason: str, *, listing: bool) -> tuple[str, ...]:
     """The stats (``newsspider/<name>``) a request that gave nothing counts under, besides
     ``dropped/<reason>``; ``listing``: a home or listing page, whose loss hides articles."""
     if reason in NOT_THE_SITES_FAULT:
-        return ()
+        # Not the site's failure, but a page sent to another server (a redirect off
+        # the site) still hides what it held: the next run must look again.  A page
+        # robots.txt forbids is forbidden on every run: looking again would not help.
+        if reason != "offsite":
+            return ()
+        return (FAILED_LISTING,) if listing else (LOST_ARTICLE,)
     if reason in GONE_REASONS and not listing:
         return (GONE,)
-    return (FAILED, FAILED_LISTING) if listing else (FAILED,)
+    return (FAILED, FAILED_LISTING) if listing else (FAILED, LOST_ARTICLE)
 
 
 def origin(url: str) -> Origin | None:

@@ -358,3 +358,20 @@ def test_a_failed_listing_page_makes_the_run_unclean(tmp_path: Path) -> None:
         run = run_crawl(tmp_path, "-a", f"base_url={server.base_url}", "-a", "lang=fr")
     assert run.stats["newsspider/failed_listing_pages"] == 1
     assert StateStore(tmp_path / "data" / "state" / "maghress.sqlite").previous_clean is False
+
+
+def test_an_article_lost_deep_in_a_listing_is_fetched_by_the_next_run(tmp_path: Path) -> None:
+    """An article page that failed (500 that lasts, a redirect to another server…) on
+    page 3 of its listing: the run is unclean, so the next run, walking the listings
+    to their end instead of stopping at known pages, writes it."""
+    with DemoSite() as server:
+        base = ("-a", f"base_url={server.base_url}", "-a", "lang=fr")
+        server.site.add_path_fault("/fr/libe/32145", "status", status=500)
+        first = run_crawl(tmp_path, *base, "-s", "RETRY_TIMES=0")
+        assert first.stats["newsspider/lost_article_pages"] == 1
+        assert StateStore(tmp_path / "data" / "state" / "maghress.sqlite").previous_clean is False
+        server.site.clear_faults()
+        second = run_crawl(tmp_path, *base)
+    assert second.returncode == exitcodes.OK, second.stderr[-2000:]
+    written = article_ids(second.files("maghress/articles-*.jsonl"))
+    assert written.count("maghress:fr:libe:32145") == 1

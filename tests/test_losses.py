@@ -133,7 +133,7 @@ def test_a_site_answering_empty_pages_is_no_success(tmp_path: Path) -> None:
         server.site.add_path_fault("/*", "content", content_type="text/html", body=b"")
         run = run_crawl(tmp_path, "-a", f"base_url={server.base_url}", "-a", "lang=fr")
     assert run.returncode == exitcodes.NO_ARTICLES, run.stderr[-2000:]
-    assert report_of(run)["exit_reason"] == "no listing page could be read (1 lost)"
+    assert report_of(run)["exit_reason"] == "no listing page could be read (2 lost)"
     assert run.stats["newsspider/failed_requests"] == 2, "the home page and the feed"
 
 

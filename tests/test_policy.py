@@ -155,25 +155,31 @@ def test_why_stop_listing(
 
 # (reason of a page that gave nothing, a listing page?, the stats it counts)
 LOST = [
-    ("http_500", False, ("failed_requests",)),
+    # An article page lost: a failed request, and the run is unclean so the next one
+    # walks the listings to their end and fetches it.
+    ("http_500", False, ("failed_requests", "lost_article_pages")),
     ("http_500", True, ("failed_requests", "failed_listing_pages")),
-    ("download_error/DownloadTimeoutError", False, ("failed_requests",)),
+    ("download_error/DownloadTimeoutError", False, ("failed_requests", "lost_article_pages")),
     # An article the site removed is gone: not a failure, not in the error rate…
     ("http_404", False, ("gone",)),
     ("http_410", False, ("gone",)),
     # …but a listing page that vanished hides articles.
     ("http_404", True, ("failed_requests", "failed_listing_pages")),
-    ("http_403", False, ("failed_requests",)),
+    ("http_403", False, ("failed_requests", "lost_article_pages")),
     # Pages answered 200 with nothing usable are lost like failed requests.
     ("unparsable", True, ("failed_requests", "failed_listing_pages")),
-    ("not_html", False, ("failed_requests",)),
-    ("bad_feed", False, ("failed_requests",)),
-    ("body_too_large", False, ("failed_requests",)),
+    ("empty_listing", True, ("failed_requests", "failed_listing_pages")),
+    ("not_html", False, ("failed_requests", "lost_article_pages")),
+    ("bad_feed", False, ("failed_requests", "lost_article_pages")),
+    ("body_too_large", False, ("failed_requests", "lost_article_pages")),
     ("undecodable_body", True, ("failed_requests", "failed_listing_pages")),
     ("ignored", True, ("failed_requests", "failed_listing_pages")),
-    # Our own choices are no failure of the site.
+    # Our own choices are no failure of the site; a page robots.txt forbids stays
+    # forbidden, but one redirected to another server hid what it held: look again.
     ("robots_disallowed", True, ()),
-    ("offsite", False, ()),
+    ("robots_disallowed", False, ()),
+    ("offsite", False, ("lost_article_pages",)),
+    ("offsite", True, ("failed_listing_pages",)),
 ]
 
 

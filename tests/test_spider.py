@@ -193,7 +193,12 @@ def test_a_broken_feed_is_dropped_with_its_reason() -> None:
     spider = spider_for()
     assert list(spider.parse_feed(XmlResponse(f"{BASE}/fr/rss", body=b"not xml"))) == []
     # A feed that gives nothing where articles were expected is a page lost.
-    assert stats(spider) == {"dropped/bad_feed": 1, "failed_requests": 1}
+    # A feed lists the newest articles: lost, it makes the run unclean like a listing.
+    assert stats(spider) == {
+        "dropped/bad_feed": 1,
+        "failed_requests": 1,
+        "failed_listing_pages": 1,
+    }
 
 
 # parse_listing
@@ -310,7 +315,11 @@ def test_a_page_that_is_not_html_is_dropped_unparsed() -> None:
     spider = spider_for()
     pdf = Response(SEED, headers={"Content-Type": "application/pdf"}, body=b"%PDF-1.4")
     assert list(spider.parse_article(pdf)) == []
-    assert stats(spider) == {"dropped/not_html": 1, "failed_requests": 1}
+    assert stats(spider) == {
+        "dropped/not_html": 1,
+        "failed_requests": 1,
+        "lost_article_pages": 1,
+    }
 
 
 EMPTY = b""
@@ -342,9 +351,19 @@ LOST_PAGES = [
         "parse_article",
         "text/html; charset=utf-8",
         EMPTY,
-        {"dropped/unparsable": 1, "failed_requests": 1, "article_pages": 1},
+        {
+            "dropped/unparsable": 1,
+            "failed_requests": 1,
+            "lost_article_pages": 1,
+            "article_pages": 1,
+        },
     ),
-    ("parse_article", "image/png", b"\x89PNG", {"dropped/not_html": 1, "failed_requests": 1}),
+    (
+        "parse_article",
+        "image/png",
+        b"\x89PNG",
+        {"dropped/not_html": 1, "failed_requests": 1, "lost_article_pages": 1},
+    ),
 ]
 
 
@@ -469,7 +488,8 @@ def test_max_pages_bounds_each_listing() -> None:
 
 # on_error
 
-FAILED = ("failed_requests",)
+# A lost article page also makes the run unclean: the next run walks to it again.
+FAILED = ("failed_requests", "lost_article_pages")
 LISTING_FAILED = ("failed_requests", "failed_listing_pages")
 BOMB = "Ignored response because its body exceeded DOWNLOAD_MAXSIZE during decompression"
 # (callback, error, reason, the stats it counts besides dropped/<reason>)
@@ -490,7 +510,9 @@ ERRORS = [
     ("parse_article", TooManyRedirects("max redirections reached"), "too_many_redirects", FAILED),
     ("parse_article", RedirectLoop("loop"), "too_many_redirects", FAILED),
     ("parse_article", RobotsDisallowed("Forbidden by robots.txt"), "robots_disallowed", ()),
-    ("parse_listing", Offsite("Filtered offsite request"), "offsite", ()),
+    # Sent to another server: no failure of the site, but what it held went unseen.
+    ("parse_listing", Offsite("Filtered offsite request"), "offsite", ("failed_listing_pages",)),
+    ("parse_article", Offsite("Filtered offsite request"), "offsite", ("lost_article_pages",)),
     # A body refused or undecodable: the page is lost, not a choice of ours.
     ("parse_listing", BodyTooLarge(BOMB), "body_too_large", LISTING_FAILED),
     ("parse_article", UndecodableBody("not gzip as announced"), "undecodable_body", FAILED),
@@ -507,3 +529,23 @@ def test_on_error_counts_why(
     request = Request(SEED, callback=getattr(spider, callback), errback=spider.on_error)
     spider.on_error(failure_of(request, error))
     assert stats(spider) == {f"dropped/{reason}": 1, **dict.fromkeys(counts, 1)}
+
+
+def test_a_listing_that_shows_nothing_of_the_site_is_a_lost_listing() -> None:
+    """A maintenance page served with 200: no teaser, no menu, no strip."""
+    spider = spider_for(sources="libe")
+    maintenance = HtmlResponse(
+        f"{BASE}/fr/libe",
+        body=b"<html><head><title>Maintenance</title></head><body><p>Back soon</p></body></html>",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    assert list(spider.parse_listing(maintenance, number=1)) == []
+    home = maintenance.replace(url=f"{BASE}/fr")
+    assert list(spider.parse_home(home)) == []
+    assert stats(spider) == {
+        "dropped/empty_listing": 2,
+        "failed_requests": 2,
+        "failed_listing_pages": 2,
+    }
+    # A broken home page read no menu: the unknown_source check does not judge it.
+    assert "newsspider/sources/menus_read" not in spider.crawler.stats.get_stats()

@@ -201,6 +201,18 @@ def test_a_new_state_is_refused_only_beside_committed_files(tmp_path: Path) -> N
         check_state(settings, "maghress")
 
 
+def test_a_state_with_tables_but_nothing_in_them_is_new(tmp_path: Path) -> None:
+    """A one-off export run after the state was lost may create its tables: still lost,
+    until a reset says it is empty on purpose."""
+    settings = settings_in(tmp_path)
+    write_outputs(tmp_path)
+    StateStore(tmp_path / "state" / "maghress.sqlite").close()  # the tables, nothing else
+    with pytest.raises(StateDamaged, match="state lost: 2 output files"):
+        check_state(settings, "maghress")
+    reset(settings, "maghress")
+    check_state(settings, "maghress")
+
+
 def test_rebuild_learns_ids_and_hashes_from_the_committed_files_only(tmp_path: Path) -> None:
     settings = settings_in(tmp_path)
     write_outputs(tmp_path)

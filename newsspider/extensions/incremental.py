@@ -167,7 +167,11 @@ class IncrementalState:
         if not self.stream:
             return  # a one-off export says nothing of the stream's last run
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        complete = reason == "finished" and not stats.get("newsspider/failed_listing_pages")
+        complete = (
+            reason == "finished"
+            and not stats.get("newsspider/failed_listing_pages")
+            and not stats.get("newsspider/lost_article_pages")
+        )
         try:
             self.store.end_run(complete)
         except Exception as error:

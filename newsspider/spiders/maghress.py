@@ -126,12 +126,15 @@ class MaghressFamilySpider(scrapy.Spider):
         page = self._page(response)
         if page is None:
             return
+        teasers, sources = page.teasers(), page.source_pages()
+        if self._empty(page, teasers, sources):
+            return
         self._count("listing_pages")
         yield from self._strip(page)
-        yield from self._article_requests(page.teasers(), newest=True)
-        sources = page.source_pages()
+        yield from self._article_requests(teasers, newest=True)
         self._count("listing/sources_in_menu", len(sources))
-        if self.args.sources and page.lang is not None:
+        # Only a menu that lists newspapers was read: a broken home page judges nothing.
+        if self.args.sources and page.lang is not None and sources:
             self._add("sources/menus_read", [page.lang])
             self._add("sources/listed", list(self.args.sources & set(sources)))
         for slug, url in sources.items():
@@ -154,7 +157,8 @@ class MaghressFamilySpider(scrapy.Spider):
             # A time printed without an offset is on the site's clock.
             items = feed_items(response.body, tz=self.site.zone)
         except BadFeed as error:
-            self._lost("bad_feed", response.url, str(error))
+            # A feed lists the newest articles: lost, it hides them like a listing page.
+            self._lost("bad_feed", response.url, str(error), listing=True)
             return
         teasers = [Teaser(urljoin(response.url, i.url), i.published, listed=True) for i in items]
         # Feed links may name the live host while we crawl a mirror: on-site links
@@ -167,9 +171,11 @@ class MaghressFamilySpider(scrapy.Spider):
         page = self._page(response)
         if page is None:
             return
+        teasers = page.teasers()
+        if self._empty(page, teasers):
+            return
         self._count("listing_pages")
         yield from self._strip(page)
-        teasers = page.teasers()
         yield from self._article_requests(teasers)
         next_url = page.next_page()
         trusted = self.skip_known and self.state is not None and self.state.previous_clean
@@ -256,6 +262,15 @@ class MaghressFamilySpider(scrapy.Spider):
         except EmptyPage as error:
             self._lost("unparsable", page.url, str(error), listing=listing)
             return False
+        return True
+
+    def _empty(self, page: MaghressPage, teasers: list[Teaser], sources: Any = ()) -> bool:
+        """A home or listing page that parses but shows nothing of the site — no
+        teaser, no newspapers menu, no headline strip (a maintenance page, an error
+        page served with 200) — is a lost listing page, not a listing at its end."""
+        if teasers or sources or page.headlines() is not None:
+            return False
+        self._lost("empty_listing", page.url, "no teaser, menu or headline strip", listing=True)
         return True
 
     def _strip(self, page: MaghressPage) -> Iterator[Headlines]:

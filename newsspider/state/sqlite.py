@@ -92,9 +92,16 @@ def check_file(path: Path) -> bool:
             problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
             if problems != ["ok"]:
                 raise StateDamaged(f"state damaged: {path}: {'; '.join(problems)}", path.stem)
-            return (
-                db.execute("SELECT 1 FROM sqlite_master WHERE name = 'written'").fetchone() is None
-            )
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'written'").fetchone() is None:
+                return True
+            # Tables but nothing in them is new too: a one-off export (which follows no
+            # state) may have created them after the state was lost.  A state emptied on
+            # purpose (``newsspider state reset``) says so in its meta table.
+            (filled,) = db.execute(
+                "SELECT EXISTS (SELECT 1 FROM written) OR EXISTS (SELECT 1 FROM runs)"
+                " OR EXISTS (SELECT 1 FROM meta WHERE key IN ('reset', 'rebuilt'))"
+            ).fetchone()
+            return not filled
         finally:
             db.close()
     except sqlite3.Error as error:
