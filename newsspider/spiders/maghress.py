@@ -7,7 +7,7 @@ plus a registry entry name (see ``newsspider.sites``).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin
@@ -264,7 +264,9 @@ class MaghressFamilySpider(scrapy.Spider):
             return False
         return True
 
-    def _empty(self, page: MaghressPage, teasers: list[Teaser], sources: Any = ()) -> bool:
+    def _empty(
+        self, page: MaghressPage, teasers: list[Teaser], sources: Mapping[str, str] | None = None
+    ) -> bool:
         """A home or listing page that parses but shows nothing of the site — no
         teaser, no newspapers menu, no headline strip (a maintenance page, an error
         page served with 200) — is a lost listing page, not a listing at its end."""
