@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
@@ -155,9 +156,59 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _mirrors(path: str | None, names: list[str]) -> dict[str, str]:
+    """``--mirrors FILE``: a JSON object mapping each site to the base URL to crawl."""
+    if path is None:
+        return {}
+    try:
+        mirrors = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"--mirrors {path!r}: {error}") from None
+    if not isinstance(mirrors, dict) or not all(isinstance(v, str) for v in mirrors.values()):
+        raise ValueError(f"--mirrors {path!r}: expected an object of site names to base URLs")
+    if unknown := sorted(set(mirrors) - set(SITES)):
+        raise ValueError(f"--mirrors {path!r}: no site named {', '.join(unknown)}")
+    return {name: mirrors[name] for name in names if name in mirrors}
+
+
+def cmd_run_sites(args: argparse.Namespace, names: list[str]) -> int:
+    """Several sites from one cron line: one ``newsspider run SITE`` process each, in
+    parallel (politeness is per host, and each site is its own host), each printing
+    its own summary line; the command exits with the most severe of their statuses."""
+    if args.log_file:
+        return _fail("--log-file names one file: with several sites each logs to its own")
+    try:
+        mirrors = _mirrors(args.mirrors, names)
+    except ValueError as error:
+        return _fail(str(error))
+    shared = [*args.arguments, *(item for a in args.a for item in ("-a", a))]
+    shared += [f"--set={setting}" for setting in args.set]
+    shared += ["--log-level", args.log_level] + (["--full"] if args.full else [])
+    children = []
+    for name in names:
+        own = [f"base_url={mirrors[name]}"] if name in mirrors else []
+        command = [sys.executable, "-m", "newsspider.cli", "run", name, *own, *shared]
+        children.append(subprocess.Popen(command))
+    return int(exitcodes.most_severe(child.wait() for child in children))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``scrapy crawl`` for crontabs: log to a file, one summary line, the run's exit status."""
     from scrapy.cmdline import execute
+
+    names = sorted(SITES) if args.spider == "all" else args.spider.split(",")
+    if len(names) > 1:
+        if unknown := [name for name in names if name not in SITES]:
+            return _fail(f"no site named {', '.join(unknown)} (known: {', '.join(SITES)})")
+        return cmd_run_sites(args, names)
+    if args.mirrors:
+        try:
+            args.arguments = [
+                *(f"base_url={url}" for url in _mirrors(args.mirrors, names).values()),
+                *args.arguments,
+            ]
+        except ValueError as error:
+            return _fail(str(error))
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsspider.settings")
     stamp = run_stamp(datetime.now(timezone.utc))
@@ -322,13 +373,18 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run a spider for cron: log to a file, one summary line, a meaningful exit status",
     )
-    run.add_argument("spider", help="e.g. maghress")
+    run.add_argument(
+        "spider", help="e.g. maghress; several sites: maghress,djazairess; every site: all"
+    )
     run.add_argument("arguments", nargs="*", metavar="NAME=VALUE", help="spider arguments")
     run.add_argument("-a", action="append", default=[], metavar="NAME=VALUE", help="as scrapy")
     run.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     run.add_argument("--full", action="store_true", help="ignore the incremental state")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     run.add_argument("--log-file", help="default: data/SPIDER/logs/START.log")
+    run.add_argument(
+        "--mirrors", metavar="FILE", help='JSON {"site": "base URL"}: crawl these mirrors'
+    )
     run.set_defaults(handler=cmd_run)
 
     state = commands.add_parser(

@@ -13,9 +13,9 @@ from newsspider.demo_site import SPECIAL, load_site
 GOLDEN = Path(__file__).parent / "golden"
 
 
-def newsspider(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+def newsspider(*args: str, timeout: int = 60, **kwargs) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "newsspider.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, **kwargs)
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
 def test_extract_prints_the_records_of_a_saved_page() -> None:
@@ -217,3 +217,49 @@ def test_sites_lists_each_site_with_its_sections_hosts_and_zone(capsys) -> None:
     assert "masress\tar /, en /en\twww.masress.com, masress.com\tAfrica/Cairo" in lines
     assert "yemeress\tar /\twww.yemeress.com, yemeress.com\tAsia/Aden" in lines
     assert len(lines) == 7
+
+
+def test_run_several_sites_one_line_each_and_the_most_severe_status(tmp_path: Path) -> None:
+    """One cron line for several sites: each runs in its own process and prints its
+    summary line; the command exits with the most severe status (a site down: 3)."""
+    from newsspider.demo_site import DemoFamily, DemoSite
+
+    with DemoSite() as gone:
+        dead = gone.base_url  # its port is closed once the server stops
+    fast = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0"]
+    with DemoFamily(["maghress", "djazairess"]) as family:
+        mirrors = {name: family[name].base_url for name in ("maghress", "djazairess")}
+        (tmp_path / "mirrors.json").write_text(json.dumps(mirrors))
+        both = newsspider(
+            "run", "djazairess,maghress", "lang=fr", "--mirrors", "mirrors.json", *fast,
+            cwd=tmp_path, timeout=300,
+        )  # fmt: skip
+        assert both.returncode == 0, both.stderr[-2000:]
+        lines = sorted(line.split()[1] for line in both.stderr.splitlines())
+        assert lines == ["djazairess", "maghress"]
+        assert all(" exit 0 (ok); " in line for line in both.stderr.splitlines())
+        (tmp_path / "mirrors.json").write_text(json.dumps({**mirrors, "djazairess": dead}))
+        one_down = newsspider(
+            "run", "maghress,djazairess", "lang=fr", "--mirrors", "mirrors.json", *fast,
+            cwd=tmp_path, timeout=300,
+        )  # fmt: skip
+    assert one_down.returncode == 3, one_down.stderr[-2000:]
+    summaries = {line.split()[1]: line for line in one_down.stderr.splitlines()}
+    assert set(summaries) == {"maghress", "djazairess"}
+    assert " exit 3 (run failed: the site did not answer" in summaries["djazairess"]
+    assert " exit 0 (ok); " in summaries["maghress"]
+
+
+def test_run_several_sites_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
+    done = newsspider("run", "maghress,nosuchsite", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "newsspider: error: no site named nosuchsite (known: maghress, djazairess, turess, "
+        "masress, sauress, sudaress, yemeress)\n",
+    )
+    done = newsspider("run", "all", "--log-file", "data/x.log", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "newsspider: error: --log-file names one file: with several sites each logs to its own\n",
+    )
+    assert not (tmp_path / "data").exists(), "nothing was crawled"
