@@ -128,9 +128,10 @@ def read_report(path: Path) -> Any:
     """A report's JSON (``.json``, or ``.json.gz`` once compressed); NotAReport if unreadable."""
     try:
         data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-        return json.loads(data)
-    except OSError as error:
-        raise NotAReport(f"cannot read it ({error.strerror or error})") from None
+        # Decoded as the report writes it: json.loads would take a stray BOM for UTF-16.
+        return json.loads(data.decode("utf-8"))
+    except (OSError, EOFError) as error:  # EOFError: a .gz file cut short
+        raise NotAReport(f"cannot read it ({getattr(error, 'strerror', None) or error})") from None
     except UnicodeDecodeError:
         raise NotAReport("not UTF-8 text") from None
     except ValueError as error:
