@@ -21,6 +21,7 @@ from newsspider.exitcodes import ExitStatus
 # viewBox units; a panel of the page is ~400 px wide, so text of 14 units reads as ~10 px.
 WIDTH, HEIGHT = 560, 200
 LEFT, RIGHT, TOP, BOTTOM = 58, 14, 14, 30
+INSET = 8
 PALETTE = ("#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#475569")
 
 
@@ -63,10 +64,11 @@ class Frame:
         self.span = (self.last - self.first).total_seconds()
 
     def x(self, moment: datetime) -> float:
-        inner = WIDTH - LEFT - RIGHT
+        # Inset by half a bar: the first and last runs' bars stay clear of the axis labels.
+        inner = WIDTH - LEFT - RIGHT - 2 * INSET
         if self.span == 0:
-            return LEFT + inner / 2
-        return LEFT + inner * (moment - self.first).total_seconds() / self.span
+            return LEFT + INSET + inner / 2
+        return LEFT + INSET + inner * (moment - self.first).total_seconds() / self.span
 
     def y(self, value: float) -> float:
         inner = self.height - TOP - BOTTOM
@@ -74,7 +76,7 @@ class Frame:
 
     def bar_width(self) -> float:
         """Narrow enough that runs ten minutes apart in a day of them do not overlap much."""
-        return max(2.0, min(14.0, (WIDTH - LEFT - RIGHT) / max(len(self.times), 1) * 0.6))
+        return max(2.0, min(2.0 * INSET, (WIDTH - LEFT - RIGHT) / max(len(self.times), 1) * 0.6))
 
     def axes(self, label: Callable[[float], str], grid: bool = True) -> list[str]:
         parts = []
@@ -87,7 +89,7 @@ class Frame:
                 )
         base = self.height - 8
         first, last = _when(self.first), _when(self.last)
-        parts.append(f'<text class="xlabel" x="{LEFT}" y="{base}">{first}</text>')
+        parts.append(f'<text class="xlabel" x="{LEFT + INSET}" y="{base}">{first}</text>')
         if self.span:
             parts.append(f'<text class="xlabel end" x="{WIDTH - RIGHT}" y="{base}">{last}</text>')
         return parts
