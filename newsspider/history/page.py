@@ -25,7 +25,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 header,section{max-width:1320px;margin:0 auto;padding:16px 24px}
 h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:24px 0 4px}
 .meta{color:#64748b}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:14px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:14px}
 .panel{margin:0;background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:10px 12px}
 figcaption{font-weight:600;margin-bottom:4px}
 svg.chart{display:block;width:100%;height:auto}
