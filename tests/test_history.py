@@ -127,6 +127,21 @@ def test_history_reads_reports_elsewhere_and_compressed(
     assert "  6  " in lines[1]
 
 
+def test_history_of_sites_sharing_one_reports_folder(tmp_path: Path, monkeypatch, capsys) -> None:
+    """``NEWSSPIDER_REPORT_DIR`` without %(name)s: each report counts for its own spider once."""
+    monkeypatch.chdir(tmp_path)
+    shared = tmp_path / "data" / "runs"
+    write_report(shared, "20261201T100000.000Z", spider="maghress", exit_code=0,
+                 started="2026-12-01T10:00:00+00:00")  # fmt: skip
+    write_report(shared, "20261201T100500.000Z", spider="djazairess", exit_code=4,
+                 started="2026-12-01T10:05:00+00:00")  # fmt: skip
+    (shared / "cut.json").write_text("{")
+    assert main(["history", "-s", "NEWSSPIDER_REPORT_DIR=data/runs"]) == 0
+    out, err = capsys.readouterr()
+    assert [line.split()[2] for line in out.splitlines()[1:]] == ["djazairess", "maghress"]
+    assert err.count("skipped data/runs/cut.json") == 1
+
+
 def test_unreadable_reports_are_one_line_each_and_the_rest_is_shown(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:

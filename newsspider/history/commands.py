@@ -50,15 +50,25 @@ def report_folders(args: argparse.Namespace) -> dict[str, Path]:
 
 
 def _load(
-    command: str, folders: dict[str, Path], count: int
+    command: str, folders: dict[str, Path], count: int, named: bool
 ) -> dict[str, tuple[list[Run], list[str]]]:
-    """Each spider's last ``count`` runs and its unreadable files, each told on stderr."""
+    """Each spider's last ``count`` runs and its unreadable files, each told once on stderr.
+
+    A ``NEWSSPIDER_REPORT_DIR`` without ``%(name)s`` puts every spider's reports in one
+    folder: each report goes to the spider it names, and a spider not asked for by
+    name is left out when it has none.
+    """
     loaded = {}
+    told: set[Path] = set()
     for name, folder in folders.items():
         runs, unreadable = load_runs(folder, name)
+        runs = [run for run in runs if run.spider == name]
+        unreadable = [bad for bad in unreadable if bad.path not in told]
         for bad in unreadable:
+            told.add(bad.path)
             sys.stderr.write(f"newsspider {command}: skipped {bad}\n")
-        loaded[name] = (last(runs, count), [str(bad) for bad in unreadable])
+        if runs or unreadable or named:
+            loaded[name] = (last(runs, count), [str(bad) for bad in unreadable])
     return loaded
 
 
@@ -70,7 +80,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         folders = report_folders(args)
     except ValueError as error:
         return _fail("history", str(error))
-    loaded = _load("history", folders, args.last)
+    loaded = _load("history", folders, args.last, bool(args.spiders))
     runs = sorted((run for runs, _ in loaded.values() for run in runs), key=started_key)
     if not runs:
         where = ", ".join(str(folder) for folder in folders.values()) or "data/*/runs"
@@ -89,7 +99,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         output = check_inside(args.output, Path("."), "--output")
     except (ValueError, UnsafePath) as error:
         return _fail("report", str(error))
-    loaded = _load("report", folders, args.last)
+    loaded = _load("report", folders, args.last, bool(args.spiders))
     if not any(runs for runs, _ in loaded.values()):
         where = ", ".join(str(folder) for folder in folders.values()) or "data/*/runs"
         sys.stderr.write(f"newsspider report: no run report in {where}\n")
