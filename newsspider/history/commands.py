@@ -130,7 +130,14 @@ def add_commands(commands: Any) -> None:
             metavar="N",
             help=f"the last N runs of each site (default: {default_last})",
         )
-        command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
+        command.add_argument(
+            "-s",
+            "--set",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="a setting, as for the crawl: NEWSSPIDER_REPORT_DIR=… reads reports elsewhere",
+        )
         if name == "report":
             command.add_argument(
                 "-o", "--output", default="report.html", help="default: report.html"
