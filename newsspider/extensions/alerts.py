@@ -93,6 +93,17 @@ def alert_text(report: dict[str, Any]) -> str:
     )
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A webhook's redirect is taken as its error: urllib would follow a 302 with a GET
+    without the body, and count as sent an alert that nobody received."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def post_json(url: str, payload: dict[str, Any], timeout: float) -> str | None:
     """POST ``payload``; why it failed, or None once the server answered 2xx.
 
@@ -114,7 +125,7 @@ def post_json(url: str, payload: dict[str, Any], timeout: float) -> str | None:
 
     def send() -> None:
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with _OPENER.open(request, timeout=timeout) as response:
                 response.read(64 * 1024)
             outcome.append(None)
         except urllib.error.HTTPError as error:
