@@ -211,3 +211,18 @@ def test_scrapy_crawl_masress_writes_english_records_and_strips(
     (english,) = [strip for strip in strips if strip["lang"] == "en"]
     assert english["id"].startswith("masress:en:headlines:")
     assert [h["title"] for h in english["headlines"]] == [t for t, _ in ENGLISH_STRIPS["masress"]]
+
+
+def test_an_added_english_article_tops_the_english_section() -> None:
+    """The test controls publish in English too (incremental crawls of an English section)."""
+    site = load_site(site="sauress")
+    added = site.add_article("en", source="arab-news")
+    assert (added.path, added.lang) == ("/en/arab-news/2058742", "en")
+    assert added.title.startswith("Dispatch no. 1: ")
+    home = Selector(text=site.render("/en").body.decode("utf-8"), type="html")
+    assert home.css("a.teasertitle::attr(href)").get() == added.path
+    assert home.css("marquee#marquee span.marquee > a::attr(href)").get() == added.path
+    arabic = Selector(text=site.render("/").body.decode("utf-8"), type="html")
+    assert arabic.css("a.teasertitle::attr(href)").get() == "/almadina/773402"  # unchanged
+    with pytest.raises(ValueError, match="no en source"):
+        load_site().add_article("en")
