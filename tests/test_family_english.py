@@ -18,6 +18,8 @@ from parsel import Selector
 
 from newsspider.demo_site import DemoFamily, load_site
 from newsspider.items import Article, Headlines
+from newsspider.params import ArgumentError, parse_args
+from newsspider.sites import SITES
 from tests.conftest import run_crawl
 from tests.inprocess import crawl
 
@@ -181,6 +183,29 @@ def test_an_in_process_crawl_writes_every_article_and_one_strip_per_section(site
         (title, f"http://127.0.0.1:8000{path}") for title, path in ENGLISH_STRIPS[site]
     ]
     assert {a.site for a in articles} == {site}
+
+
+def test_lang_en_crawls_the_english_section_alone() -> None:
+    run = crawl(site="sauress", lang="en")
+    assert {item.id for item in run.items if isinstance(item, Article)} == ARTICLES[
+        ("sauress", "en")
+    ]
+    assert [item.lang for item in run.items if isinstance(item, Headlines)] == ["en"]
+    assert not [path for path in run.paths if not path.startswith("/en")]
+
+
+def test_english_arguments_and_ids() -> None:
+    masress = SITES["masress"]
+    assert parse_args(masress, {"lang": "en"}).langs == ("en",)
+    assert parse_args(masress, {}).langs == ("ar", "en")
+    with pytest.raises(ArgumentError, match=r"expected one of ar, en or 'both', got 'fr'"):
+        parse_args(masress, {"lang": "fr"})
+    url = "http://masress.com/en/ahram-online/452310/?utm_source=x"
+    assert masress.article_id(url) == "masress:en:ahram-online:452310"
+    english = "http://masress.com/en/ahram-online/452310"
+    assert parse_args(masress, {"urls": english}).urls == (
+        "https://www.masress.com/en/ahram-online/452310",
+    )
 
 
 @pytest.fixture(scope="module")
