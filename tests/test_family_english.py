@@ -251,3 +251,12 @@ def test_an_added_english_article_tops_the_english_section() -> None:
     assert arabic.css("a.teasertitle::attr(href)").get() == "/almadina/773402"  # unchanged
     with pytest.raises(ValueError, match="no en source"):
         load_site().add_article("en")
+
+
+@pytest.mark.parametrize("site", ["masress", "sauress"])
+def test_the_fixtures_offset_is_the_sites_time_zone_on_every_article(site: str) -> None:
+    """The fixture writes one fixed offset; the product reads the site's IANA zone."""
+    fixture, zone = load_site(site=site), SITES[site].zone
+    for article in fixture.articles:
+        when = fixture.content.published_datetime(article)
+        assert when is not None and when.utcoffset() == zone.utcoffset(when.replace(tzinfo=None))
