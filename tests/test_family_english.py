@@ -17,8 +17,10 @@ import pytest
 from parsel import Selector
 
 from newsspider.demo_site import DemoFamily, load_site
+from newsspider.extract import page_from_response
 from newsspider.items import Article, Headlines
 from newsspider.params import ArgumentError, parse_args
+from newsspider.records import page_records
 from newsspider.sites import SITES
 from tests.conftest import run_crawl
 from tests.inprocess import crawl
@@ -260,3 +262,33 @@ def test_the_fixtures_offset_is_the_sites_time_zone_on_every_article(site: str) 
     for article in fixture.articles:
         when = fixture.content.published_datetime(article)
         assert when is not None and when.utcoffset() == zone.utcoffset(when.replace(tzinfo=None))
+
+
+@pytest.mark.parametrize(
+    ("site", "path", "source_url"),
+    [
+        (
+            "masress",
+            "/en/ahram-online/452287",
+            "https://english.ahram.org.eg/NewsContent/9/40/452287/Heritage/Ancient-Egypt/"
+            "Grand-Egyptian-Museum-receives-last-chariot.aspx",
+        ),
+        ("sauress", "/en/saudi-gazette/619402", "https://saudigazette.com.sa/article/619402"),
+    ],
+)
+def test_english_read_also_links_beside_the_click_here_are_not_the_source(
+    site: str, path: str, source_url: str
+) -> None:
+    """Hostile links labelled "Read also" follow the click-here link and end the body."""
+    fixture = load_site(site=site)
+    fixture.set_hostile_links(["https://evil.example/story", "javascript:alert(1)"])
+    html = fixture.render(path).body
+    assert b">Read also</a>" in html
+    url = SITES[site].default_base_url + path
+    article = page_records(page_from_response(url, html, None, SITES[site])).article
+    assert article is not None
+    assert article.source_url == source_url
+    assert "Read also" not in article.body and "evil.example" not in article.body
+    assert article.body.split("\n\n")[0].startswith(
+        {"masress": "The sixth and last", "sauress": "Test runs of the Riyadh Metro"}[site]
+    )
