@@ -15,10 +15,23 @@ from itemadapter import ItemAdapter
 
 from newsspider.cli import extract_records
 from newsspider.demo_site import SPECIAL, load_site
-from newsspider.sites import SITES
+from newsspider.sites import SITES, site_for_url
 
 HERE = Path(__file__).parent
 LIVE = "https://www.maghress.com"
+# Sister sites' pages, case name → (site, path): each section in both layouts, and the
+# English and regional Arabic month names of their published lines.
+FAMILY_CASES = {
+    "masress_en_span": ("masress", "/en/ahram-online/452310"),
+    "masress_en_span_month": ("masress", "/en/dailynews/240512"),
+    "masress_en_article": ("masress", "/en/egypt-independent/118934"),
+    "masress_ar_span_month": ("masress", "/youm7/5715402"),
+    "masress_ar_article": ("masress", "/youm7/5716820"),
+    "sauress_en_span": ("sauress", "/en/saudi-gazette/619402"),
+    "sauress_en_article": ("sauress", "/en/arab-news/2058741"),
+    "sauress_ar_span_month": ("sauress", "/alriyadh/1944980"),
+    "sauress_ar_article": ("sauress", "/almadina/773402"),
+}
 
 
 def case_paths() -> dict[str, str]:
@@ -48,7 +61,7 @@ def case_paths() -> dict[str, str]:
 
 
 def expected_records(body: bytes, url: str) -> dict[str, Any]:
-    records, reason = extract_records(body, url, SITES["maghress"])
+    records, reason = extract_records(body, url, site_for_url(url) or SITES["maghress"])
     dicts = []
     for record in records:
         data = ItemAdapter(record).asdict()
@@ -58,12 +71,13 @@ def expected_records(body: bytes, url: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    site = load_site()
-    for name, path in case_paths().items():
-        response = site.render(path)
+    cases = {name: ("maghress", path) for name, path in case_paths().items()} | FAMILY_CASES
+    sites = {name: load_site(site=name) for name, _ in cases.values()}
+    for name, (site_name, path) in cases.items():
+        response = sites[site_name].render(path)
         assert response.status == 200, (path, response.status)
         (HERE / f"{name}.html").write_bytes(response.body)
-        expected = expected_records(response.body, LIVE + path)
+        expected = expected_records(response.body, SITES[site_name].default_base_url + path)
         text = json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
         (HERE / f"{name}.json").write_text(text, encoding="utf-8")
         print(f"{name}: {path} -> {len(expected['records'])} record(s)")
