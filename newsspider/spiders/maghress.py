@@ -242,8 +242,9 @@ class MaghressFamilySpider(FeedPolling, scrapy.Spider):
             self._drop("no_article", response.url, records.reason)
             return
         self._count(f"layout/{records.layout}")
-        if feed_time := response.meta.get("feed_published"):
-            # mode=feeds: the feed's time refines a page that shows only the day.
+        # mode=feeds: the feed's time refines a page that shows only the day.
+        meta = response.request.meta if response.request is not None else {}
+        if feed_time := meta.get("feed_published"):
             refined = refined_published(article.published, feed_time, self.site.zone)
             if refined != article.published:
                 article.published = refined
