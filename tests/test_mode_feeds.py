@@ -389,4 +389,5 @@ def test_a_rerun_polls_each_feed_once_fetches_the_new_articles_and_a_lost_feed_f
     assert third.returncode == exitcodes.NO_ARTICLES, third.stderr[-2000:]
     assert third.stats["newsspider/rss/lost"] == 1
     report = json.loads(sorted((tmp_path / "data/maghress/runs").glob("*.json"))[-1].read_text())
-    assert "1 feed(s) lost" in json.dumps(report)
+    assert report["exit_reason"] == "1 feed(s) lost: failed, not a feed, or listing no item"
+    assert report["pages"]["by_status"]["304"] == third.stats["newsspider/rss/not_modified"] > 0

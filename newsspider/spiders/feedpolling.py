@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 # A feed request sent with validators handles the 304 in its callback (by default
 # Scrapy drops a response outside 2xx before the callback).
 NOT_MODIFIED = 304
-FEED_PRIORITY = 5  # after the articles already found, before nothing else: feeds only
 
 
 class FeedPolling:
@@ -77,7 +76,6 @@ class FeedPolling:
             errback=self.on_error,
             headers=headers,
             meta={"handle_httpstatus_list": [NOT_MODIFIED]},
-            priority=FEED_PRIORITY,
         )
 
     def parse_menu(self: MaghressFamilySpider, response: Response) -> Iterator[Any]:

@@ -42,7 +42,7 @@ from newsspider.policy import (
 )
 from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
-from newsspider.spiders.feedpolling import FeedPolling
+from newsspider.spiders.feedpolling import NOT_MODIFIED, FeedPolling
 from newsspider.state import State, state_for
 from newsspider.state.base import Validators
 
@@ -174,7 +174,7 @@ class MaghressFamilySpider(FeedPolling, scrapy.Spider):
         articles, with their dates."""
         feeds_mode = self.args.mode == FEEDS
         items = []
-        if response.status != 304:
+        if response.status != NOT_MODIFIED:
             try:
                 # A time printed without an offset is on the site's clock.
                 items = feed_items(response.body, tz=self.site.zone)
