@@ -17,17 +17,18 @@ feed whole and meets the articles again (known ones are still skipped).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import scrapy
 from scrapy.http import Response
 
+from newsspider.extract.maghress import MaghressPage
+from newsspider.params import CrawlArgs
 from newsspider.policy import GONE_REASONS
+from newsspider.sites import Site
+from newsspider.state import State
 from newsspider.state.base import Validators
-
-if TYPE_CHECKING:
-    from newsspider.spiders.maghress import MaghressFamilySpider
 
 # A feed request sent with validators handles the 304 in its callback (by default
 # Scrapy drops a response outside 2xx before the callback).
@@ -35,9 +36,28 @@ NOT_MODIFIED = 304
 
 
 class FeedPolling:
-    """The ``mode=feeds`` part of the family spider (``MaghressFamilySpider``)."""
+    """The ``mode=feeds`` part of the family spider (``MaghressFamilySpider``), whose
+    attributes and helpers it uses are these."""
 
-    def feed_start(self: MaghressFamilySpider) -> Iterator[scrapy.Request]:
+    site: Site
+    args: CrawlArgs
+    state: State | None
+    stream_feeds: list[str]
+    skip_known: bool
+    rss_known: dict[str, Validators]
+    rss_conditional: bool
+    rss_requested: set[str]
+    rss_menus: set[str]
+    parse_feed: Callable[[Response], Iterator[Any]]
+    on_error: Callable[[Any], None]
+    _page: Callable[[Response], MaghressPage | None]
+    _empty: Callable[..., bool]
+    _strip: Callable[[MaghressPage], Iterator[Any]]
+    _read_menu: Callable[[MaghressPage, Mapping[str, str]], None]
+    _count: Callable[..., None]
+    _lost: Callable[..., None]
+
+    def feed_start(self) -> Iterator[scrapy.Request]:
         """Each section's feed, and the newspaper feeds the state knows; a section
         whose newspaper feeds are unknown has its home page read for its menu."""
         state = self.state if self.stream_feeds else None  # the run follows the state
@@ -61,7 +81,7 @@ class FeedPolling:
                 home = self.args.base_url + self.site.section_home(lang)
                 yield scrapy.Request(home, callback=self.parse_menu, errback=self.on_error)
 
-    def feed_request(self: MaghressFamilySpider, url: str) -> scrapy.Request:
+    def feed_request(self, url: str) -> scrapy.Request:
         """A feed's request, conditional when the state holds its last answer's validators."""
         headers = {}
         known = self.rss_known.get(url) if self.rss_conditional else None
@@ -78,7 +98,7 @@ class FeedPolling:
             meta={"handle_httpstatus_list": [NOT_MODIFIED]},
         )
 
-    def parse_menu(self: MaghressFamilySpider, response: Response) -> Iterator[Any]:
+    def parse_menu(self, response: Response) -> Iterator[Any]:
         """A section's home page, read in ``mode=feeds`` for its newspapers menu only:
         each listed newspaper's feed (its articles come from the feeds)."""
         page = self._page(response)
@@ -99,7 +119,7 @@ class FeedPolling:
                 if url not in self.rss_requested:
                     yield self.feed_request(url)
 
-    def feed_answered(self: MaghressFamilySpider, response: Response, items: int) -> bool:
+    def feed_answered(self, response: Response, items: int) -> bool:
         """Count a feed's answer in ``mode=feeds`` and remember its validators; whether
         its items are to be read (not a 304, not a feed that lists nothing)."""
         if response.status == NOT_MODIFIED:
@@ -116,7 +136,7 @@ class FeedPolling:
             self.state.remember_rss(response.url, _validators(response))
         return True
 
-    def newspaper_feeds_of(self: MaghressFamilySpider, urls: list[str]) -> Iterator[scrapy.Request]:
+    def newspaper_feeds_of(self, urls: list[str]) -> Iterator[scrapy.Request]:
         """The feeds of the newspapers a section feed names that this run has not asked
         for: a newspaper added to the menu since it was read is met there first."""
         for url in urls:
@@ -131,7 +151,7 @@ class FeedPolling:
                 self._count("rss/newspapers_found")
                 yield self.feed_request(feed)
 
-    def feed_lost(self: MaghressFamilySpider, url: str, reason: str) -> bool:
+    def feed_lost(self, url: str, reason: str) -> bool:
         """A feed that failed for good in ``mode=feeds``: counted lost (the run fails), or,
         a newspaper's feed the site removed (404, 410), forgotten; whether it was gone."""
         if reason in GONE_REASONS and self.site.parse_source_feed_url(url):
