@@ -1,4 +1,5 @@
 """Spiders for the Maghress family: home → strip → articles; menu → source pages.
+With ``-a mode=feeds``, the section and newspaper feeds instead (``feedpolling``).
 
 Every sister site runs the same template, so each spider is the shared class
 plus a registry entry name (see ``newsspider.sites``).
