@@ -58,6 +58,7 @@ bench: $(STAMP) redis-server
 	$(BIN)/python -m benchmarks.incremental
 	$(BIN)/python -m benchmarks.performance
 	$(BIN)/python -m benchmarks.distributed
+	$(BIN)/python -m benchmarks.feeds
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.regenerate

@@ -141,7 +141,11 @@ def unknown_source(stats: Stats) -> str | None:
 
 def no_articles(stats: Stats, min_yield: float) -> str | None:
     """Every listing page lost (the site down, or answering pages with nothing in
-    them), listings with no article links, or article pages that gave too few articles."""
+    them), listings with no article links, or article pages that gave too few articles.
+    In ``mode=feeds`` each feed is the one way to its articles: one lost (failed, not
+    a feed, or listing no item) fails the run, as all listing pages lost do."""
+    if lost_feeds := stats.get("newsspider/rss/lost", 0):
+        return f"{lost_feeds} feed(s) lost: failed, not a feed, or listing no item"
     listings = stats.get("newsspider/listing_pages", 0)
     if (lost := stats.get("newsspider/failed_listing_pages", 0)) and not listings:
         return f"no listing page could be read ({lost} lost)"
@@ -265,6 +269,7 @@ CHECKS: tuple[Check, ...] = (
         "no_articles",
         ExitStatus.NO_ARTICLES,
         (
+            "newsspider/rss/lost",
             "newsspider/failed_listing_pages",
             "newsspider/failed_requests",
             "newsspider/listing_pages",

@@ -38,6 +38,7 @@ class CrawlArgs:
     full: bool
     incremental: bool | None  # None: the feeds decide (newsspider.feeds.stream_feeds)
     zone: tzinfo  # the site's clock: ``since`` and ``until`` are days there
+    mode: str = "listings"  # LISTINGS or FEEDS: where article links come from
 
     def in_window(self, published: str | None) -> bool:
         """Whether an ISO date (or datetime) lies inside ``since``..``until``; unknown → yes."""
@@ -59,6 +60,12 @@ class Param:
     parse: Callable[[str, Site], Any]
 
 
+# How a run finds its article links: by walking the section and newspaper listings,
+# or by polling the RSS feeds (conditional requests: cheap enough for every few minutes).
+LISTINGS = "listings"
+FEEDS = "feeds"
+MODES = (LISTINGS, FEEDS)
+
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
@@ -71,6 +78,13 @@ def _langs(value: str, site: Site) -> tuple[str, ...]:
         known = ", ".join(site.langs)
         raise ArgumentError(f"expected one of {known} or 'both', got {value!r}")
     return langs
+
+
+def _mode(value: str, _site: Site) -> str:
+    mode = value.strip().lower()
+    if mode not in MODES:
+        raise ArgumentError(f"expected {' or '.join(MODES)}, got {value!r}")
+    return mode
 
 
 def _sources(value: str, _site: Site) -> frozenset[str] | None:
@@ -166,6 +180,13 @@ PARAMS: tuple[Param, ...] = (
         _since,
     ),
     Param("until", None, "Skip articles published after this date (YYYY-MM-DD).", _date),
+    Param(
+        "mode",
+        LISTINGS,
+        "listings: walk the sections' and newspapers' listings; feeds: poll their RSS "
+        "feeds, with conditional requests (the cheap way to poll every few minutes).",
+        _mode,
+    ),
     Param("max_pages", "10", "Pages to follow in each listing (source page).", _max_pages),
     Param("urls", None, "Only these article URLs (comma-separated), or @FILE, one a line.", _urls),
     Param("base_url", None, "Crawl a mirror at this http(s)://host[:port] instead.", _base_url),
@@ -232,6 +253,7 @@ def parse_args(site: Site, raw: Mapping[str, Any], *, today: date | None = None)
         full=values["full"],
         incremental=values["incremental"],
         zone=site.zone,
+        mode=values["mode"],
     )
 
 

@@ -94,6 +94,15 @@ class Site:
         """A section's RSS feed: ``/rss``, ``/fr/rss``."""
         return f"{self.sections[lang]}/rss"
 
+    def source_feed_path(self, lang: str, slug: str) -> str:
+        """A newspaper's RSS feed: ``/hespress/rss``, ``/fr/libe/rss``."""
+        return f"{self.sections[lang]}/{slug}/rss"
+
+    def parse_source_feed_url(self, url: str) -> tuple[str, str] | None:
+        """``(lang, source_slug)`` of a newspaper's feed URL, whatever its host."""
+        path = urlsplit(url).path
+        return self.parse_source_url(path.removesuffix("/rss")) if path.endswith("/rss") else None
+
     def lang_of_prefix(self, prefix: str | None) -> str | None:
         wanted = f"/{prefix}" if prefix else ""
         for lang, section_prefix in self.sections.items():

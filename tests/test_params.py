@@ -71,8 +71,10 @@ BAD_ARGUMENTS = [
     ({"since": "auto-ish"}, "argument since: expected a date as YYYY-MM-DD, got 'auto-ish'"),
     (
         {"colour": "blue"},
-        "unknown argument 'colour' (known: lang, sources, since, until, max_pages, urls, base_url, full, incremental)",
+        "unknown argument 'colour' (known: lang, sources, since, until, mode, max_pages, urls, base_url, full, incremental)",
     ),
+    ({"mode": "rss"}, "argument mode: expected listings or feeds, got 'rss'"),
+    ({"mode": ""}, "argument mode: expected listings or feeds, got ''"),
 ]
 
 
@@ -127,6 +129,7 @@ def test_defaults_crawl_both_sections_of_the_live_site() -> None:
     assert args.max_pages == 10
     assert (args.sources, args.since, args.until, args.urls) == (None, None, None, ())
     assert not args.full and not args.since_auto
+    assert args.mode == "listings", "listings are walked unless feeds are asked for"
 
 
 def test_since_auto_and_full() -> None:
@@ -151,9 +154,11 @@ def test_good_values_are_parsed() -> None:
             "until": "2019-10-31",
             "max_pages": "3",
             "base_url": "http://127.0.0.1:8000/",
+            "mode": "Feeds",
         },
     )
     assert args.langs == ("fr",)
+    assert args.mode == "feeds"
     assert args.sources == frozenset({"libe", "hespress"})
     assert (args.since, args.until) == (date(2019, 10, 1), date(2019, 10, 31))
     assert args.max_pages == 3
@@ -177,6 +182,7 @@ def test_urls_from_file_move_to_the_mirror(tmp_path: Path) -> None:
     [
         ("lang=xx", "argument lang: expected one of ar, fr or 'both', got 'xx'"),
         ("max_pages=-1", "argument max_pages: expected a whole number ≥ 1, got '-1'"),
+        ("mode=poll", "argument mode: expected listings or feeds, got 'poll'"),
     ],
 )
 def test_scrapy_crawl_rejects_bad_argument_in_one_line(

@@ -28,11 +28,13 @@ from newsspider import exitcodes
 from newsspider.distributed import Keys
 from newsspider.state import StateStore, StateTooNew, body_hash, check_state, state_for
 from newsspider.state import sqlite as sqlite_state
+from newsspider.state.base import Validators
 from newsspider.state.redis import VERSION as REDIS_VERSION
 from newsspider.state.redis import RedisStateStore
 from tests.conftest import run_crawl
 
 V0_FILE = Path(__file__).parent / "data" / "state-v0.sqlite"
+V1_FILE = Path(__file__).parent / "data" / "state-v1.sqlite"
 LIBE, HESPRESS, LEMATIN = (
     "maghress:fr:libe:1001",
     "maghress:ar:hespress:2002",
@@ -86,13 +88,42 @@ def test_a_state_file_written_before_versions_is_migrated_in_place(tmp_path: Pat
     assert revisions == {LIBE: 2, HESPRESS: 1, LEMATIN: 1}
     staged = store.db.execute("SELECT id, body_hash, file FROM staged").fetchall()
     assert staged == [(PENDING, PENDING_HASH, PENDING_FILE)]
+    assert store.rss_validators() == {}, "no feed polled yet"
     store.close()
-    assert user_version(path) == sqlite_state.VERSION == 1
+    assert user_version(path) == sqlite_state.VERSION == 2
 
     again = StateStore(path)  # already current: opened as is
     assert again.hashes == {LIBE: LIBE_HASH, HESPRESS: HESPRESS_HASH, LEMATIN: None}
     again.close()
+    assert user_version(path) == 2
+
+
+def test_a_state_file_of_version_1_gets_the_feeds_table(tmp_path: Path) -> None:
+    """``tests/data/state-v1.sqlite`` was written by the SQLite store of the release
+    before feed polling (commit 3edd9b2), with:
+
+        store = StateStore(path); store.begin_run()
+        store.mark_written([(LIBE, body_hash("Le conseil a voté le budget.")),
+                            (HESPRESS, body_hash(HESPRESS_BODY)), (LEMATIN, None)])
+        store.record_run("2026-11-30T05:00:00Z", 0); store.end_run(True); store.close()
+    """
+    path = tmp_path / "maghress.sqlite"
+    shutil.copyfile(V1_FILE, path)
     assert user_version(path) == 1
+    store = StateStore(path)
+    assert store.hashes == {LIBE: "0304337f30449b6802f6", HESPRESS: HESPRESS_HASH, LEMATIN: None}
+    assert store.previous_clean is True, (
+        "the last run was complete: feeds may be asked conditionally"
+    )
+    assert store.last_success() == "2026-11-30T05:00:00Z"
+    assert store.rss_validators() == {}
+    feed = "http://127.0.0.1:8000/fr/libe/rss"
+    store.remember_rss(feed, Validators('"abc"', "Wed, 13 Nov 2019 08:15:00 GMT"))
+    store.close()
+    assert user_version(path) == 2
+    again = StateStore(path)
+    assert again.rss_validators() == {feed: ('"abc"', "Wed, 13 Nov 2019 08:15:00 GMT")}
+    again.close()
 
 
 def test_a_new_state_file_starts_at_the_current_version(tmp_path: Path) -> None:
@@ -112,14 +143,14 @@ def test_each_migration_step_commits_with_its_version(
     monkeypatch.setattr(sqlite_state, "VERSION", len(steps))
     with pytest.raises(sqlite3.OperationalError, match="nowhere"):
         StateStore(path)
-    assert user_version(path) == 2, "stopped after the last complete step"
+    assert user_version(path) == len(steps) - 1, "stopped after the last complete step"
     db = sqlite3.connect(path)
     columns = [row[1] for row in db.execute("PRAGMA table_info(runs)")]
     db.close()
     assert columns == ["started", "finished", "exit_code", "note"], "the broken step left nothing"
 
-    monkeypatch.setattr(sqlite_state, "MIGRATIONS", steps[:2])
-    monkeypatch.setattr(sqlite_state, "VERSION", 2)
+    monkeypatch.setattr(sqlite_state, "MIGRATIONS", steps[:-1])
+    monkeypatch.setattr(sqlite_state, "VERSION", len(steps) - 1)
     store = StateStore(path)
     assert store.hashes[LIBE] == LIBE_HASH
     store.close()
@@ -133,7 +164,7 @@ def test_a_state_file_of_a_newer_version_is_refused_untouched(tmp_path: Path) ->
     db.execute(f"PRAGMA user_version = {sqlite_state.VERSION + 1}")
     db.close()
     before = path.read_bytes()
-    with pytest.raises(StateTooNew, match=r"has version 2, newer than this newsspider knows \(1\)"):
+    with pytest.raises(StateTooNew, match=r"has version 3, newer than this newsspider knows \(2\)"):
         StateStore(path)
     assert path.read_bytes() == before
     crawler = get_crawler(

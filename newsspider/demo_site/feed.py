@@ -1,8 +1,15 @@
-"""The RSS feeds (a section's, a newspaper's) and robots.txt."""
+"""The RSS feeds (a section's, a newspaper's) and robots.txt.
+
+Feeds carry ``ETag`` and ``Last-Modified`` and answer a conditional request for the
+version the client has with 304, as the real site's front end does for its feeds.
+"""
 
 from __future__ import annotations
 
-from email.utils import format_datetime
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 
 from .chrome import rss_path, shown_datetime
 from .content import Content, teaser_text
@@ -17,9 +24,54 @@ def feed(content: Content, snapshot: Snapshot, lang: str, slug: str | None, base
     """The feed of section ``lang`` (or of newspaper ``slug``), its links on ``base``
     (``http://127.0.0.1:8000``, or the real site when the request named no host)."""
     if slug is None and lang in snapshot.rss:
-        return response(200, "application/rss+xml", snapshot.rss[lang])
+        return _validated(response(200, "application/rss+xml", snapshot.rss[lang]), None)
     body = _rss(content, snapshot, lang, slug, base)
-    return response(200, "application/rss+xml; charset=UTF-8", body.encode("utf-8"))
+    served = response(200, "application/rss+xml; charset=UTF-8", body.encode("utf-8"))
+    return _validated(served, _newest(content, snapshot, lang, slug))
+
+
+def _newest(content: Content, snapshot: Snapshot, lang: str, slug: str | None) -> datetime | None:
+    articles = content.newest(lang, slug, None)[:RSS_COUNT]
+    dated = [w for a in articles if (w := shown_datetime(content, snapshot, a))]
+    return max(dated) if dated else None
+
+
+def _validated(served: Response, modified: datetime | None) -> Response:
+    """The feed with its validators: an ``ETag`` from its bytes, and ``Last-Modified``,
+    the newest item's time, when an item is dated."""
+    headers = dict(served.headers)
+    headers["ETag"] = f'"{hashlib.sha1(served.body).hexdigest()[:16]}"'
+    if modified is not None:
+        headers["Last-Modified"] = format_datetime(modified.astimezone(timezone.utc), usegmt=True)
+    return Response(served.status, headers, served.body)
+
+
+def conditional(served: Response, request_headers: Mapping[str, str]) -> Response:
+    """304, headers only, when the client holds the version ``served`` is (RFC 9110 §13:
+    ``If-None-Match`` decides when sent, else ``If-Modified-Since``); else ``served``."""
+    etag = served.headers.get("ETag")
+    if served.status != 200 or etag is None:
+        return served
+    if (wanted := request_headers.get("If-None-Match")) is not None:
+        fresh = etag in [tag.strip() for tag in wanted.split(",")] or wanted.strip() == "*"
+    else:
+        fresh = _not_modified_since(served.headers.get("Last-Modified"), request_headers)
+    if not fresh:
+        return served
+    kept = {
+        name: served.headers[name] for name in ("ETag", "Last-Modified") if name in served.headers
+    }
+    return Response(304, kept, b"")
+
+
+def _not_modified_since(modified: str | None, request_headers: Mapping[str, str]) -> bool:
+    since = request_headers.get("If-Modified-Since")
+    if modified is None or since is None:
+        return False
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError, IndexError):  # an unreadable date: the whole feed
+        return False
 
 
 def _rss(content: Content, snapshot: Snapshot, lang: str, slug: str | None, base: str) -> str:

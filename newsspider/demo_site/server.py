@@ -138,7 +138,8 @@ def _handler_for(demo: DemoSite) -> type[BaseHTTPRequestHandler]:
             network = demo.site.take_network_faults(self.path)
             # Recorded on arrival, even when a ``slow`` fault then keeps the client waiting
             # (a crawl that gave up on it still finds the request here when it ends).
-            response = None if network.reset else demo.site.render(self.path, host=host)
+            asked = {name.title(): value for name, value in self.headers.items()}
+            response = None if network.reset else demo.site.render(self.path, host, asked)
             demo.record(self.command, self.path, 0 if response is None else response.status)
             if network.delay > 0 and demo._stopping.wait(network.delay):
                 self._reset()  # the server is stopping: do not answer late

@@ -32,7 +32,7 @@ from .content import (
 )
 from .controls import Controls, Faults, Snapshot
 from .faults import NetworkFaults, PathFault, error_response, replacement, transform
-from .feed import feed, robots
+from .feed import conditional, feed, robots
 from .listing import listing_page
 from .loading import DEFAULT_SITE, SPECIAL, load_content
 from .response import Response
@@ -272,10 +272,16 @@ class FixtureSite:
         """(pages, bytes) held by the render cache (bounded by ``cache.CACHE_PAGES``/``_BYTES``)."""
         return self._cache.stats
 
-    def render(self, path: str, host: str | None = None) -> Response:
+    def render(
+        self,
+        path: str,
+        host: str | None = None,
+        request_headers: Mapping[str, str] | None = None,
+    ) -> Response:
         """The response for a request path (query string allowed). ``host`` only shapes the
         absolute links of the RSS feeds (and the ``localhost`` variants of
         :meth:`set_duplicate_links`); without it they point at the real site.
+        ``request_headers`` (names in title case) may make a feed's answer a 304.
 
         Content-level path faults apply here, and each one that applies counts against its
         ``times``: a direct call of render() is a request like any other.
@@ -286,7 +292,7 @@ class FixtureSite:
         response = self._page(faults.snapshot, path, host)
         for fault in faults.transforms:
             response = transform(response, fault)
-        return response
+        return conditional(response, request_headers) if request_headers else response
 
     def _page(self, snapshot: Snapshot, path: str, host: str | None) -> Response:
         """The page itself, from the cache when it can."""

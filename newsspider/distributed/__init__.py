@@ -103,6 +103,10 @@ class Keys:
         return self._key("staged", worker)
 
     @property
+    def rss(self) -> str:  # feed URL → [ETag, Last-Modified] of its last answer (a hash)
+        return self._key("rss")
+
+    @property
     def clean(self) -> str:  # "0" once the current frontier lost work (a death, an early end)
         return self._key("clean")
 

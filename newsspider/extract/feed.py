@@ -12,7 +12,7 @@ Three dialects are read: RSS 2.0 (``item``, ``pubDate`` or ``dc:date``), RSS 1.0
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 
 from lxml import etree
@@ -104,3 +104,22 @@ def _feed_date(text: str | None, now: datetime | None, tz: tzinfo | None) -> str
         return parse_date(text, now=now, tz=tz)
     # A naive result is RFC 822's "-0000", a time in an unknown zone: ``tz`` or no time.
     return parse_date(moment.isoformat(), now=now, tz=tz)
+
+
+def refined_published(page: str | None, feed: str | None, zone: tzinfo) -> str | None:
+    """The article's ``published``: the page's, or the feed item's datetime when the page
+    shows only the day (the older layout prints «13 - 11 - 2019», no time) and the feed's
+    time falls on that day on the site's clock (``zone``).  A feed that says another day
+    (an edit, a republication) does not overrule the page.  The result is on the site's
+    clock, as the pages that print a time give it."""
+    if page is None or feed is None or len(page) != 10 or len(feed) <= 10:
+        return page
+    try:
+        day = date.fromisoformat(page)
+        moment = datetime.fromisoformat(feed)
+    except ValueError:
+        return page
+    if moment.tzinfo is None:  # a time without an offset says nothing certain
+        return page
+    local = moment.astimezone(zone)
+    return local.isoformat(timespec="seconds") if local.date() == day else page

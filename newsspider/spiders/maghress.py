@@ -1,4 +1,5 @@
 """Spiders for the Maghress family: home → strip → articles; menu → source pages.
+With ``-a mode=feeds``, the section and newspaper feeds instead (``feedpolling``).
 
 Every sister site runs the same template, so each spider is the shared class
 plus a registry entry name (see ``newsspider.sites``).
@@ -21,13 +22,13 @@ from twisted.python.failure import Failure
 from newsspider.distributed import run_suffix
 from newsspider.exceptions import failure_reason
 from newsspider.extract import page_from_response
-from newsspider.extract.feed import BadFeed, feed_items
+from newsspider.extract.feed import BadFeed, feed_items, refined_published
 from newsspider.extract.html import EmptyPage
 from newsspider.extract.maghress import MaghressPage, Teaser
 from newsspider.extract.text import printable
 from newsspider.feeds import run_stamp, stream_feeds, unused_run_id
 from newsspider.items import Headlines
-from newsspider.params import CrawlArgs, parse_args
+from newsspider.params import FEEDS, CrawlArgs, parse_args
 from newsspider.policy import (
     COUNTED_LINK_SKIPS,
     COUNTED_LISTING_STOPS,
@@ -42,13 +43,16 @@ from newsspider.policy import (
 )
 from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
+from newsspider.spiders.feedpolling import NOT_MODIFIED, FeedPolling
 from newsspider.state import State, state_for
+from newsspider.state.base import Validators
 
 ARTICLE_PRIORITY = 10
 
 
-class MaghressFamilySpider(scrapy.Spider):
-    """Crawl one Maghress-family aggregator, section by section."""
+class MaghressFamilySpider(FeedPolling, scrapy.Spider):
+    """Crawl one Maghress-family aggregator, section by section: its listings, or
+    (``mode=feeds``) its RSS feeds."""
 
     site_name = "maghress"
 
@@ -64,6 +68,12 @@ class MaghressFamilySpider(scrapy.Spider):
         self._requested: set[ArticleLink] = set()  # articles already requested this run
         self._last_strip: dict[str, str] = {}  # section → id of the last strip yielded
         self._logged_reasons: set[str] = set()
+        # mode=feeds: the feeds the state knows (with their validators), whether to send
+        # those, the feeds requested this run (see ``feedpolling``).
+        self.rss_known: dict[str, Validators] = {}
+        self.rss_conditional = False
+        self.rss_requested: set[str] = set()
+        self.rss_menus: set[str] = set()  # sections whose menu this run reads
         # Names this run's files (FEEDS use %(run_id)s): UTC start, sortable, no ':'.
         self.run_id = run_stamp(datetime.now(timezone.utc))
         super().__init__(name)
@@ -71,7 +81,8 @@ class MaghressFamilySpider(scrapy.Spider):
         # object (weakly), whether a generator callback returns a value, which it
         # tells by parsing the callback's source.  A fresh bound method per request
         # missed that cache on most responses, at ~1 ms each.
-        for callback in ("parse_home", "parse_feed", "parse_listing", "parse_article"):
+        callbacks = ("parse_home", "parse_menu", "parse_feed", "parse_listing", "parse_article")
+        for callback in callbacks:
             setattr(self, callback, getattr(self, callback))
         # The server this crawl reads (scheme, host, port): the offsite middleware
         # sends no request elsewhere (``policy.fetchable``).
@@ -113,6 +124,10 @@ class MaghressFamilySpider(scrapy.Spider):
             # What the unknown_source check judges once every section's menu is read.
             self._set("sources/requested", sorted(self.args.sources))
             self._set("sources/sections", list(self.args.langs))
+        if self.args.mode == FEEDS:
+            for request in self.feed_start():
+                yield request
+            return
         for lang in self.args.langs:
             home = self.args.base_url + self.site.section_home(lang)
             yield scrapy.Request(home, callback=self.parse_home, errback=self.on_error)
@@ -132,11 +147,7 @@ class MaghressFamilySpider(scrapy.Spider):
         self._count("listing_pages")
         yield from self._strip(page)
         yield from self._article_requests(teasers, newest=True)
-        self._count("listing/sources_in_menu", len(sources))
-        # Only a menu that lists newspapers was read: a broken home page judges nothing.
-        if self.args.sources and page.lang is not None and sources:
-            self._add("sources/menus_read", [page.lang])
-            self._add("sources/listed", list(self.args.sources & set(sources)))
+        self._read_menu(page, sources)
         for slug, url in sources.items():
             if self.args.sources is None or slug in self.args.sources:
                 yield scrapy.Request(
@@ -145,6 +156,14 @@ class MaghressFamilySpider(scrapy.Spider):
                     errback=self.on_error,
                     cb_kwargs={"number": 1},
                 )
+
+    def _read_menu(self, page: MaghressPage, sources: Mapping[str, str]) -> None:
+        """What the unknown_source check needs of a section's newspapers menu."""
+        self._count("listing/sources_in_menu", len(sources))
+        # Only a menu that lists newspapers was read: a broken home page judges nothing.
+        if self.args.sources and page.lang is not None and sources:
+            self._add("sources/menus_read", [page.lang])
+            self._add("sources/listed", list(self.args.sources & set(sources)))
         if self.args.sources:
             for slug in sorted(self.args.sources - set(sources)):
                 self.logger.warning(
@@ -152,19 +171,29 @@ class MaghressFamilySpider(scrapy.Spider):
                 )
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        """A section's RSS feed: the newest articles, with their dates."""
-        try:
-            # A time printed without an offset is on the site's clock.
-            items = feed_items(response.body, tz=self.site.zone)
-        except BadFeed as error:
-            # A feed lists the newest articles: lost, it hides them like a listing page.
-            self._lost("bad_feed", response.url, str(error), listing=True)
+        """An RSS feed (a section's; in ``mode=feeds`` a newspaper's too): the newest
+        articles, with their dates."""
+        feeds_mode = self.args.mode == FEEDS
+        items = []
+        if response.status != NOT_MODIFIED:
+            try:
+                # A time printed without an offset is on the site's clock.
+                items = feed_items(response.body, tz=self.site.zone)
+            except BadFeed as error:
+                # A feed lists the newest articles: lost, it hides them like a listing page.
+                if feeds_mode:
+                    self._count("rss/lost")
+                self._lost("bad_feed", response.url, str(error), listing=True)
+                return
+        if feeds_mode and not self.feed_answered(response, len(items)):
             return
         teasers = [Teaser(urljoin(response.url, i.url), i.published, listed=True) for i in items]
         # Feed links may name the live host while we crawl a mirror: on-site links
         # are fetched from the crawl's own host; links elsewhere are never followed.
         on_site = [t for t in teasers if of_the_site(t.url, self.crawl_origin, self.site)]
-        yield from self._article_requests(on_site, newest=True)
+        yield from self._article_requests(on_site, newest=True, from_feed=feeds_mode)
+        if feeds_mode and not self.site.parse_source_feed_url(response.url):
+            yield from self.newspaper_feeds_of([teaser.url for teaser in on_site])
 
     def parse_listing(self, response: Response, number: int) -> Iterator[Any]:
         """A newspaper's listing page: its teasers, then the next page within limits."""
@@ -214,6 +243,13 @@ class MaghressFamilySpider(scrapy.Spider):
             self._drop("no_article", response.url, records.reason)
             return
         self._count(f"layout/{records.layout}")
+        # mode=feeds: the feed's time refines a page that shows only the day.
+        meta = response.request.meta if response.request is not None else {}
+        if feed_time := meta.get("feed_published"):
+            refined = refined_published(article.published, feed_time, self.site.zone)
+            if refined != article.published:
+                article.published = refined
+                self._count("rss/published_refined")
         if not self.args.in_window(article.published):
             self._count("skipped/out_of_window")
             return
@@ -224,8 +260,18 @@ class MaghressFamilySpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """A request that failed for good (after its retries): count why, never silently."""
         request = failure.request  # type: ignore[attr-defined]
-        listing = request.callback in (self.parse_home, self.parse_listing)
+        # A lost feed hides its articles like a lost listing page.
+        listing = request.callback in (
+            self.parse_home,
+            self.parse_menu,
+            self.parse_feed,
+            self.parse_listing,
+        )
         reason = failure_reason(failure.value)
+        feed = self.args.mode == FEEDS and request.callback == self.parse_feed
+        if feed and self.feed_lost(request.url, reason):
+            self._drop(reason, request.url, "the newspaper's feed is gone")
+            return
         self._lost(reason, request.url, str(failure.value), listing=listing)
 
     def _lost(self, reason: str, url: str, detail: str | None, *, listing: bool = False) -> None:
@@ -295,12 +341,14 @@ class MaghressFamilySpider(scrapy.Spider):
         return self.state is not None and self.state.is_known(self.site.article_id(url) or "")
 
     def _article_requests(
-        self, teasers: list[Teaser], *, newest: bool = False
+        self, teasers: list[Teaser], *, newest: bool = False, from_feed: bool = False
     ) -> Iterator[scrapy.Request]:
         """Requests for the wanted articles that no earlier run wrote.
 
         With ``NEWSSPIDER_EMIT_REVISIONS`` on, the newest articles (home page and
         feed) are fetched even when known, so that an edit at the source is seen.
+        ``from_feed`` (``mode=feeds``): the feed item's datetime goes with the request,
+        to refine a page that shows only the day.
         """
         refetch = newest and self.settings.getbool("NEWSSPIDER_EMIT_REVISIONS")
         links = [(teaser, self.site.parse_article_url(teaser.url)) for teaser in teasers]
@@ -324,11 +372,13 @@ class MaghressFamilySpider(scrapy.Spider):
             url = self.site.canonical_article_url(teaser.url, self.args.base_url)
             # Articles before further listing pages: the queue stays one page deep,
             # so memory does not grow with the archive.
+            timed = from_feed and teaser.published is not None and len(teaser.published) > 10
             yield scrapy.Request(
                 url,  # type: ignore[arg-type]
                 callback=self.parse_article,
                 errback=self.on_error,
                 priority=ARTICLE_PRIORITY,
+                meta={"feed_published": teaser.published} if timed else None,
             )
 
     def _resolve_since_auto(self) -> None:

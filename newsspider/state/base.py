@@ -9,12 +9,22 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 def body_hash(body: str | None) -> str | None:
     """Fingerprint of an article's text: a change at the source changes it."""
     return hashlib.sha1(body.encode()).hexdigest()[:20] if body else None
+
+
+class Validators(NamedTuple):
+    """What a feed's last answer said of its version (``ETag``, ``Last-Modified``): sent
+    back as ``If-None-Match`` / ``If-Modified-Since``, they let an unchanged feed answer
+    304, headers only.  Either may be None (a server that sends neither still has its
+    feed remembered: ``mode=feeds`` polls the newspaper feeds the state knows)."""
+
+    etag: str | None
+    last_modified: str | None
 
 
 class StateTooNew(ValueError):
@@ -92,4 +102,7 @@ class State(Protocol):
     def end_run(self, complete: bool) -> None: ...
     def record_run(self, started: str, exit_code: int) -> None: ...
     def last_success(self) -> str | None: ...
+    def rss_validators(self) -> dict[str, Validators]: ...
+    def remember_rss(self, url: str, validators: Validators) -> None: ...
+    def forget_rss(self, url: str) -> None: ...
     def close(self) -> None: ...

@@ -21,7 +21,7 @@ import redis
 
 from newsspider.distributed import REDIS_PARAMS, Keys
 from newsspider.feeds import article_entry
-from newsspider.state.base import KnownIds, StateTooNew
+from newsspider.state.base import KnownIds, StateTooNew, Validators
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +178,22 @@ class RedisStateStore(KnownIds):
             return None
         return started
 
+    # The feeds ``mode=feeds`` polls, shared by the workers: whichever fetched a feed
+    # remembers its answer's validators.  A key of its own, which an older newsspider
+    # never reads: no new state version.
+
+    def rss_validators(self) -> dict[str, Validators]:
+        return {
+            url.decode(): Validators(*json.loads(value))
+            for url, value in self.server.hscan_iter(self.keys.rss, count=1000)
+        }
+
+    def remember_rss(self, url: str, validators: Validators) -> None:
+        self.server.hset(self.keys.rss, url, json.dumps(list(validators)))
+
+    def forget_rss(self, url: str) -> None:
+        self.server.hdel(self.keys.rss, url)
+
     def reset(self) -> None:
         """Forget every id, run and staging of the spider (its version stays: the
         state is not new, so a run does not take it for one lost)."""
@@ -187,6 +203,7 @@ class RedisStateStore(KnownIds):
             self.keys.last_success,
             self.keys.clean,
             self.keys.previous_clean,
+            self.keys.rss,
             *staged,
         )
         self.hashes.clear()

@@ -13,7 +13,13 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newsspider.state.base import KnownIds, StateDamaged, StateTooNew, StateUnavailable
+from newsspider.state.base import (
+    KnownIds,
+    StateDamaged,
+    StateTooNew,
+    StateUnavailable,
+    Validators,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +50,15 @@ MIGRATIONS: tuple[str, ...] = (
         started TEXT PRIMARY KEY,
         finished TEXT NOT NULL,
         exit_code INTEGER NOT NULL
+    );
+    """,
+    # 1 → 2: the feeds mode=feeds polls, with the validators of their last answer.
+    """
+    CREATE TABLE rss_feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        checked TEXT NOT NULL
     );
     """,
 )
@@ -243,6 +258,25 @@ class StateStore(KnownIds):
             )
         (latest,) = self.db.execute(query.format("<="), (now,)).fetchone()
         return latest
+
+    # The feeds ``mode=feeds`` polls: which (the newspaper feeds a menu listed) and what
+    # their last answer's validators were.
+
+    def rss_validators(self) -> dict[str, Validators]:
+        rows = self.db.execute("SELECT url, etag, last_modified FROM rss_feeds")
+        return {url: Validators(etag, modified) for url, etag, modified in rows}
+
+    def remember_rss(self, url: str, validators: Validators) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO rss_feeds (url, etag, last_modified, checked)"
+                " VALUES (?, ?, ?, ?)",
+                (url, validators.etag, validators.last_modified, _now()),
+            )
+
+    def forget_rss(self, url: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM rss_feeds WHERE url = ?", (url,))
 
     def close(self) -> None:
         self.db.close()
