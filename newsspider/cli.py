@@ -20,6 +20,7 @@ from typing import Any
 from newsspider import exitcodes
 from newsspider.atomic import atomic_writer
 from newsspider.feeds import run_stamp
+from newsspider.lines import DamagedFile, read_lines
 from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES, Site, site_for_url
 
@@ -104,22 +105,21 @@ def unique_lines(paths: Sequence[Path], repeats: list[int]) -> Iterator[bytes]:
     """
     seen: set[tuple[str, str]] = set()
     for path in paths:
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, 1):
-                try:
-                    record = json.loads(line)
-                    key = (str(record["schema"]), str(record["id"]))
-                except (ValueError, TypeError, KeyError):
-                    raise MergeError(f"{path}:{number}: not a newsspider record") from None
-                if key in seen:
-                    repeats[0] += 1
-                    continue
-                seen.add(key)
-                yield line if line.endswith(b"\n") else line + b"\n"
+        for number, line in enumerate(read_lines(path), 1):  # gzipped or not
+            try:
+                record = json.loads(line)
+                key = (str(record["schema"]), str(record["id"]))
+            except (ValueError, TypeError, KeyError):
+                raise MergeError(f"{path}:{number}: not a newsspider record") from None
+            if key in seen:
+                repeats[0] += 1
+                continue
+            seen.add(key)
+            yield line if line.endswith(b"\n") else line + b"\n"
 
 
 class MergeError(ValueError):
-    """An input line that is no record: merge writes nothing."""
+    """An input line that is no record: merge writes nothing (nor for a ``DamagedFile``)."""
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -134,7 +134,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
             for line in unique_lines(paths, repeats):
                 sys.stdout.buffer.write(line)
                 kept += 1
-        except MergeError as error:
+        except (MergeError, DamagedFile) as error:
             return _fail(str(error))
         sys.stdout.flush()
     else:
@@ -150,7 +150,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 for line in unique_lines(paths, repeats):
                     target.write(line)
                     kept += 1
-        except MergeError as error:
+        except (MergeError, DamagedFile) as error:
             return _fail(str(error))
     print(f"{kept} record(s) kept, {repeats[0]} repeat(s) dropped", file=sys.stderr)
     return EXIT_OK

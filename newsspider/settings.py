@@ -141,6 +141,9 @@ ADDONS = {"newsspider.addon.NewsspiderAddon": 0}
 # a reader never sees a half-written line under the final name.  `-o`/`-O` on the
 # command line replace these, as in any Scrapy project.
 FEED_EXPORT_ENCODING = "utf-8"  # Arabic and French as text, never \u-escaped
+# Gzip every file feed (NAME.jsonl.gz), record by record so that a killed run loses none;
+# a feed whose name ends in .gz is gzipped anyway.
+NEWSSPIDER_GZIP = False
 FEED_STORE_EMPTY = False  # a run that found nothing new leaves no empty file behind
 FEED_STORAGES = {
     "": "newsspider.feeds.AtomicFileFeedStorage",
