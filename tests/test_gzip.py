@@ -85,7 +85,7 @@ def test_each_exported_record_reaches_the_disk_before_the_file_is_complete(
     Every record exported so far decompresses from it, and salvage keeps them all."""
     final = tmp_path / "data" / "maghress" / "articles-20260101T000000Z.jsonl.gz"
     crawler = make_crawler(tmp_path, FEEDS={str(final): {"format": "jsonlines"}})
-    extension, spider = opened(crawler)
+    _state, spider = opened(crawler)
     storage = AtomicFileFeedStorage.from_crawler(
         crawler, str(final), feed_options={"overwrite": True}
     )
