@@ -1,5 +1,5 @@
-"""``newsspider``: extract one saved page, validate or merge output files, repair the
-state, serve the demo site.
+"""``newsspider``: extract one saved page, validate, merge or compact output files,
+repair the state, serve the demo site.
 
 Crawling itself is ``scrapy crawl maghress``; these commands are the tools
 around it.  User mistakes end with one line on stderr and a non-zero status.
@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsspider import exitcodes
+from newsspider import compact, exitcodes
 from newsspider.atomic import atomic_writer
 from newsspider.feeds import run_stamp
 from newsspider.lines import DamagedFile, read_lines
@@ -399,6 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("spider", help="e.g. maghress")
         command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
         command.set_defaults(handler=cmd_state)
+
+    compact.add_command(commands)
 
     sites = commands.add_parser(
         "sites", help="list the sites (one spider each): sections, hosts, time zones"
