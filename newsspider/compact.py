@@ -51,10 +51,9 @@ from newsspider.feeds import (
     RUN_STAMP,
     URI_PARAM,
     feed_file_template,
-    split_name,
     stream_feeds,
 )
-from newsspider.lines import GZ_SUFFIX, DamagedFile, read_lines, writer_for
+from newsspider.lines import GZ_SUFFIX, DamagedFile, read_lines, split_name, writer_for
 from newsspider.runlock import RunLock, RunLocked, lock_path
 from newsspider.state import (
     StateDamaged,

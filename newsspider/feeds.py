@@ -45,7 +45,7 @@ from scrapy.settings import BaseSettings
 
 from newsspider.atomic import create_fresh, create_new, fsync_dir
 from newsspider.items import ARTICLE_SCHEMA
-from newsspider.lines import GZ_SUFFIX, GzipLines, salvage_lines, writer_for
+from newsspider.lines import GZ_SUFFIX, GzipLines, gzipped, salvage_lines, split_name, writer_for
 from newsspider.state.base import body_hash
 
 PART_SUFFIX = ".part"
@@ -130,14 +130,9 @@ class AtomicFileFeedStorage(FileFeedStorage):
         self.crawler = crawler
         self.committed = False
         self.feed_options = feed_options or {}
-        # Gzipped by its name or the setting, unless a postprocessing plugin of the
-        # feed's own options compresses already.
         asked = crawler is not None and crawler.settings.getbool("NEWSSPIDER_GZIP")
-        self.gzip = "postprocessing" not in self.feed_options and (
-            self.path.endswith(GZ_SUFFIX) or asked
-        )
-        if self.gzip and not self.path.endswith(GZ_SUFFIX):
-            self.path += GZ_SUFFIX
+        self.gzip = gzipped(self.path, self.feed_options, asked)
+        self.path += GZ_SUFFIX if self.gzip and not self.path.endswith(GZ_SUFFIX) else ""
 
     @classmethod
     def from_crawler(
@@ -211,13 +206,6 @@ def _claim(staging: Path, final: Path) -> Path:
         staging.unlink()
         return candidate
     raise FileExistsError(f"no free name beside {final}")
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """``articles-X.jsonl.gz`` → ``articles-X``, ``.jsonl.gz``: where ``.salvaged-N`` goes."""
-    gz = GZ_SUFFIX if name.endswith(GZ_SUFFIX) else ""
-    path = Path(name.removesuffix(gz))
-    return path.stem, path.suffix + gz
 
 
 def _open_part(part: Path) -> IO[bytes]:

@@ -25,6 +25,19 @@ GZIP_MAGIC = b"\x1f\x8b"
 GZ_SUFFIX = ".gz"
 
 
+def gzipped(path: str, feed_options: dict[str, Any], asked: bool) -> bool:
+    """Whether a file feed is gzipped: by its name or ``NEWSSPIDER_GZIP`` (``asked``),
+    unless the feed's own postprocessing plugins compress it already."""
+    return "postprocessing" not in feed_options and (path.endswith(GZ_SUFFIX) or asked)
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """``articles-X.jsonl.gz`` → ``articles-X``, ``.jsonl.gz``: where ``.salvaged-N`` goes."""
+    gz = GZ_SUFFIX if name.endswith(GZ_SUFFIX) else ""
+    path = Path(name.removesuffix(gz))
+    return path.stem, path.suffix + gz
+
+
 class GzipLines(io.IOBase):
     """A binary file that gzips each write (one exported JSON line) into ``raw`` and
     flushes it there at once; ``finish`` writes the gzip trailer.
