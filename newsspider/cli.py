@@ -20,7 +20,7 @@ from typing import Any
 from newsspider import compact, exitcodes
 from newsspider.atomic import atomic_writer
 from newsspider.feeds import run_stamp
-from newsspider.lines import DamagedFile, read_lines
+from newsspider.lines import DamagedFile, read_lines, writer_for
 from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES, Site, site_for_url
 
@@ -146,7 +146,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
             return _fail(f"--output {args.output!r} is one of the input files")
         # Written as OUTPUT.part and renamed: a reader never sees half a merge.
         try:
-            with atomic_writer(output) as target:
+            with atomic_writer(output) as file, writer_for(output, file) as target:  # OUT.gz: gzip
                 for line in unique_lines(paths, repeats):
                     target.write(line)
                     kept += 1

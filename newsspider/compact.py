@@ -251,6 +251,11 @@ def cmd_compact(args: argparse.Namespace) -> int:
     before = args.before or today
     if before > today:
         return _error(f"--before {before}: after today, whose files are still being written")
+    failures: tuple[type[Exception], ...] = (OSError, DamagedFile, StateUnavailable)
+    if redis_url(settings):
+        from redis import RedisError
+
+        failures += (RedisError,)
     statuses = []
     for spider in args.spider or known:
         try:
@@ -266,7 +271,7 @@ def cmd_compact(args: argparse.Namespace) -> int:
         except StateTooNew as error:
             statuses.append(_error(f"{spider}: {error}", exitcodes.USAGE))
             continue
-        except (OSError, DamagedFile, StateUnavailable, ValueError) as error:
+        except failures as error:
             statuses.append(_error(f"{spider}: {error}", exitcodes.FAILED))
             continue
         finished = f"; {done.finished} interrupted compaction(s) finished" if done.finished else ""

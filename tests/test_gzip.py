@@ -146,6 +146,9 @@ def test_a_gzip_crawl_killed_mid_write_loses_and_doubles_nothing(tmp_path: Path)
     assert merged.stderr == f"{len(union)} record(s) kept, 0 repeat(s) dropped\n"
     merged_ids = [json.loads(line)["id"] for line in (tmp_path / "all.jsonl").open()]
     assert merged_ids == union
+    # A .gz output name: merged gzipped.
+    assert newsspider("merge", *names, "-o", "all.jsonl.gz", cwd=tmp_path).returncode == 0
+    assert gunzipped_ids(tmp_path / "all.jsonl.gz") == union
 
 
 def test_validate_and_merge_refuse_a_gzip_file_cut_short(tmp_path: Path) -> None:
