@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from scrapy.settings import Settings
 
 from newsspider import exitcodes
 from newsspider.extensions.prune import keep_runs
+from newsspider.paths import UnsafePath, check_outputs, check_settings_paths
 from tests.conftest import run_crawl
 from tests.inprocess import RecordsSpider, crawl_records
 from tests.test_feedaudit import RECORDS
@@ -140,3 +142,19 @@ def test_newsspider_run_prunes_its_own_old_logs(tmp_path: Path, demo_site) -> No
     assert len(current) == 1 and "Spider closed (finished)" in (logs / current[0]).read_text()
     assert _files(logs) == {f"{OLD[3]}.log", current[0]}
     assert len(_files(runs)) == 2 and f"{OLD[3]}.json" in _files(runs)
+
+
+def test_the_stats_file_may_be_one_per_run(tmp_path: Path, monkeypatch) -> None:
+    """``%(run_id)s`` names a stats file per run (checked and probed before the run);
+    any other parameter is still refused."""
+    monkeypatch.chdir(tmp_path)
+    per_run = Settings({"NEWSSPIDER_STATS_FILE": "data/stats/%(name)s-%(run_id)s.json"})
+    check_settings_paths(per_run, "maghress")
+    check_outputs(per_run, "maghress")
+    assert (tmp_path / "data" / "stats").is_dir() and not list(tmp_path.glob("data/stats/*"))
+    for setting in ("NEWSSPIDER_STATS_FILE", "LOG_FILE"):
+        other = "%(run_id)s" if setting == "LOG_FILE" else "%(time)s"
+        bad = Settings({setting: f"data/{other}.json"})
+        allowed = "%(name)s" if setting == "LOG_FILE" else "%(name)s and %(run_id)s"
+        with pytest.raises(UnsafePath, match=rf"^setting {setting}: only {re.escape(allowed)} "):
+            check_settings_paths(bad, "maghress")
