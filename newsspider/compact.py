@@ -166,8 +166,11 @@ def compact_day(day: Day, checkpoint: Checkpoint = _no_checkpoint) -> int:
         staging.unlink(missing_ok=True)
         raise
     checkpoint("staged")
-    entry = {"output": day.output.name, "sha256": sha256(staging)}
-    entry["inputs"] = [path.name for path in day.inputs]  # type: ignore[assignment]
+    entry = {
+        "output": day.output.name,
+        "sha256": sha256(staging),
+        "inputs": [path.name for path in day.inputs],
+    }
     write_atomically(journal, json.dumps(entry, indent=1).encode())
     checkpoint("journaled")
     os.replace(staging, day.output)
@@ -288,7 +291,7 @@ def _error(message: str, status: int = exitcodes.USAGE) -> int:
     return int(status)
 
 
-def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(commands: argparse._SubParsersAction) -> None:
     compact = commands.add_parser(
         "compact",
         help="past days' committed files as one file per day and kind (crash-safe)",
