@@ -11,8 +11,11 @@ import signal
 from pathlib import Path
 
 from scrapy import signals
+from scrapy.settings import Settings
+from scrapy.utils.conf import feed_process_params_from_cli
 
 from newsspider import exitcodes
+from newsspider.commands.crawl import gz_format
 from newsspider.demo_site import DemoSite
 from newsspider.feeds import AtomicFileFeedStorage, JsonLinesExporter, committed_files, salvage
 from newsspider.lines import salvage_lines
@@ -165,3 +168,12 @@ def test_validate_and_merge_refuse_a_gzip_file_cut_short(tmp_path: Path) -> None
     assert merged.returncode == exitcodes.USAGE
     assert merged.stderr.startswith("newsspider: error: cut.jsonl.gz: gzip data damaged or cut")
     assert not (tmp_path / "out.jsonl").exists(), "merge writes nothing from a bad input"
+
+
+def test_an_output_named_gz_is_json_lines_gzipped() -> None:
+    """``scrapy crawl maghress -O out.jsonl.gz``: Scrapy alone would refuse a "gz" format."""
+    outputs = gz_format(["out.jsonl.gz", "out.jsonl", "s.jl.gz:jsonlines", "x.csv.gz"])
+    assert outputs == ["out.jsonl.gz:jsonl", "out.jsonl", "s.jl.gz:jsonlines", "x.csv.gz:csv"]
+    feeds = feed_process_params_from_cli(Settings(), outputs[:1])
+    assert feeds == {"out.jsonl.gz": {"format": "jsonl"}}
+    assert gz_format(None) is None

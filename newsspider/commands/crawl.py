@@ -46,6 +46,8 @@ from newsspider.stopsignals import StopSignals
 
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        opts.output = gz_format(opts.output)
+        opts.overwrite_output = gz_format(opts.overwrite_output)
         super().process_options(args, opts)
         assert self.settings is not None
         if opts.output or opts.overwrite_output:
@@ -144,3 +146,12 @@ def check_setting_names(settings: BaseSettings) -> None:
         close = difflib.get_close_matches(name.removeprefix(prefix), known, n=1)
         hint = f"did you mean {prefix}{close[0]}?" if close else "see newsspider/settings.py"
         raise ValueError(f"unknown setting {name} ({hint})")
+
+
+def gz_format(outputs: list[str] | None) -> list[str] | None:
+    """``-o out.jsonl.gz`` is JSON Lines, gzipped (by its name, ``newsspider.lines``):
+    Scrapy would take ``gz`` for the format; the name before ``.gz`` says it."""
+    return [
+        f"{uri}:{uri.removesuffix('.gz').rpartition('.')[2]}" if uri.endswith(".gz") else uri
+        for uri in outputs or []
+    ] or outputs
