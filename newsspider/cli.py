@@ -1,5 +1,5 @@
-"""``newsspider``: extract one saved page, validate or merge output files, repair the
-state, serve the demo site.
+"""``newsspider``: extract one saved page, validate, merge or compact output files,
+repair the state, serve the demo site.
 
 Crawling itself is ``scrapy crawl maghress``; these commands are the tools
 around it.  User mistakes end with one line on stderr and a non-zero status.
@@ -17,10 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsspider import exitcodes
+from newsspider import compact, exitcodes
 from newsspider.atomic import atomic_writer
 from newsspider.feeds import run_stamp
 from newsspider.history.commands import add_commands as add_history_commands
+from newsspider.lines import DamagedFile, read_lines, writer_for
 from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES, Site, site_for_url
 
@@ -105,22 +106,21 @@ def unique_lines(paths: Sequence[Path], repeats: list[int]) -> Iterator[bytes]:
     """
     seen: set[tuple[str, str]] = set()
     for path in paths:
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, 1):
-                try:
-                    record = json.loads(line)
-                    key = (str(record["schema"]), str(record["id"]))
-                except (ValueError, TypeError, KeyError):
-                    raise MergeError(f"{path}:{number}: not a newsspider record") from None
-                if key in seen:
-                    repeats[0] += 1
-                    continue
-                seen.add(key)
-                yield line if line.endswith(b"\n") else line + b"\n"
+        for number, line in enumerate(read_lines(path), 1):  # gzipped or not
+            try:
+                record = json.loads(line)
+                key = (str(record["schema"]), str(record["id"]))
+            except (ValueError, TypeError, KeyError):
+                raise MergeError(f"{path}:{number}: not a newsspider record") from None
+            if key in seen:
+                repeats[0] += 1
+                continue
+            seen.add(key)
+            yield line if line.endswith(b"\n") else line + b"\n"
 
 
 class MergeError(ValueError):
-    """An input line that is no record: merge writes nothing."""
+    """An input line that is no record: merge writes nothing (nor for a ``DamagedFile``)."""
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -135,7 +135,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
             for line in unique_lines(paths, repeats):
                 sys.stdout.buffer.write(line)
                 kept += 1
-        except MergeError as error:
+        except (MergeError, DamagedFile) as error:
             return _fail(str(error))
         sys.stdout.flush()
     else:
@@ -147,11 +147,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
             return _fail(f"--output {args.output!r} is one of the input files")
         # Written as OUTPUT.part and renamed: a reader never sees half a merge.
         try:
-            with atomic_writer(output) as target:
+            with atomic_writer(output) as file, writer_for(output, file) as target:  # OUT.gz: gzip
                 for line in unique_lines(paths, repeats):
                     target.write(line)
                     kept += 1
-        except MergeError as error:
+        except (MergeError, DamagedFile) as error:
             return _fail(str(error))
     print(f"{kept} record(s) kept, {repeats[0]} repeat(s) dropped", file=sys.stderr)
     return EXIT_OK
@@ -400,6 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("spider", help="e.g. maghress")
         command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
         command.set_defaults(handler=cmd_state)
+
+    compact.add_command(commands)
 
     sites = commands.add_parser(
         "sites", help="list the sites (one spider each): sections, hosts, time zones"

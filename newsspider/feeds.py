@@ -10,6 +10,9 @@ them written after it.  The ids are the ones the JSON Lines exporter noted as it
 wrote each record: the file is never read back for them.  ``salvage`` turns the
 ``.part`` file a killed run left into a final file of its complete lines (and
 is the one place that learns ids by reading a file: that run's memory is gone).
+A feed whose name ends in ``.gz``, or every file feed with ``NEWSSPIDER_GZIP``,
+is gzipped record by record on its way to the ``.part`` file
+(``newsspider.lines``); the rest is the same.
 
 A feed's URI is a template (``%(name)s``, ``%(run_id)s``, Scrapy's
 ``%(batch_id)d`` and ``%(batch_time)s``, one file per batch): the same
@@ -42,9 +45,12 @@ from scrapy.settings import BaseSettings
 
 from newsspider.atomic import create_fresh, create_new, fsync_dir
 from newsspider.items import ARTICLE_SCHEMA
+from newsspider.lines import GZ_SUFFIX, GzipLines, gzipped, salvage_lines, split_name, writer_for
 from newsspider.state.base import body_hash
 
 PART_SUFFIX = ".part"
+# Any file of a feed may be gzipped (``NEWSSPIDER_GZIP`` on for some runs only).
+MAYBE_GZ = r"(?:\.gz)?"
 
 # Sent from ``store()``: the .part file is complete and fsynced, not yet renamed
 # (``final``, and ``articles``: the ``(id, body hash)`` of each article record in
@@ -101,7 +107,7 @@ class JsonLinesExporter(JsonLinesItemExporter):
     def __init__(self, file: Any, **kwargs: Any) -> None:
         super().__init__(file, **kwargs)
         self.articles: list[ArticleEntry] | None = None
-        if isinstance(file, LineFlushedFile):
+        if isinstance(file, (LineFlushedFile, GzipLines)):
             self.articles = file.articles = []
 
     def export_item(self, item: Any) -> None:
@@ -123,6 +129,10 @@ class AtomicFileFeedStorage(FileFeedStorage):
         super().__init__(uri, feed_options=feed_options)
         self.crawler = crawler
         self.committed = False
+        self.feed_options = feed_options or {}
+        asked = crawler is not None and crawler.settings.getbool("NEWSSPIDER_GZIP")
+        self.gzip = gzipped(self.path, self.feed_options, asked)
+        self.path += GZ_SUFFIX if self.gzip and not self.path.endswith(GZ_SUFFIX) else ""
 
     @classmethod
     def from_crawler(
@@ -135,9 +145,12 @@ class AtomicFileFeedStorage(FileFeedStorage):
         final.parent.mkdir(parents=True, exist_ok=True)
         # Only this run's records go to the .part file, in both modes: a salvage
         # of it never repeats what an earlier run appended to NAME.
-        return LineFlushedFile(part_path(final))
+        raw = LineFlushedFile(part_path(final))
+        return GzipLines(raw, self.feed_options) if self.gzip else raw  # type: ignore[return-value]
 
     def store(self, file: IO[bytes]) -> None:
+        if isinstance(file, GzipLines):
+            file.finish()
         file.flush()
         os.fsync(file.fileno())
         file.close()
@@ -162,7 +175,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
 
     @staticmethod
     def _articles(file: IO[bytes]) -> list[ArticleEntry] | None:
-        return file.articles if isinstance(file, LineFlushedFile) else None
+        return file.articles if isinstance(file, (LineFlushedFile, GzipLines)) else None
 
     def _send(self, signal: object, **kwargs: Any) -> None:
         if self.crawler is not None:
@@ -183,9 +196,8 @@ def _claim(staging: Path, final: Path) -> Path:
 
     ``os.link`` fails when the name exists, so an earlier file is never replaced.
     """
-    candidates = [final] + [
-        final.with_name(f"{final.stem}.salvaged-{n}{final.suffix}") for n in range(1, 1000)
-    ]
+    stem, suffix = split_name(final.name)
+    candidates = [final] + [final.with_name(f"{stem}.salvaged-{n}{suffix}") for n in range(1, 1000)]
     for candidate in candidates:
         try:
             os.link(staging, candidate)
@@ -209,14 +221,15 @@ def _open_part(part: Path) -> IO[bytes]:
 def salvage(part: Path) -> Salvaged:
     """Keep the complete JSON lines of a killed run's ``.part`` file, under a final name.
 
-    A line cut by the kill (no newline, or not JSON) is dropped.  An existing
-    file is never overwritten: the salvaged one then gets ``.salvaged-N``.
+    A line cut by the kill (no newline, or not JSON) is dropped; a gzipped one is
+    read as far as its data goes, and salvaged gzipped.  An existing file is never
+    overwritten: the salvaged one then gets ``.salvaged-N``.
     """
     kept_lines: list[bytes] = []
     articles: list[ArticleEntry] = []
     dropped = 0
     with _open_part(part) as handle:
-        for line in handle:
+        for line in salvage_lines(handle):
             try:
                 record = json.loads(line) if line.endswith(b"\n") else None
             except ValueError:
@@ -230,11 +243,13 @@ def salvage(part: Path) -> Salvaged:
     final: Path | None = None
     if kept_lines:
         staging = part.with_name(part.name + ".salvage")
+        named = part.with_name(part.name.removesuffix(PART_SUFFIX))
         with create_fresh(staging) as handle:
-            handle.writelines(kept_lines)
+            with writer_for(named, handle) as lines:
+                lines.writelines(kept_lines)
             handle.flush()
             os.fsync(handle.fileno())
-        final = _claim(staging, part.with_name(part.name.removesuffix(PART_SUFFIX)))
+        final = _claim(staging, named)
     part.unlink()
     fsync_dir(part.parent)
     return Salvaged(part, final, len(kept_lines), dropped, articles)
@@ -244,6 +259,8 @@ def salvage(part: Path) -> Salvaged:
 # ``-<worker>`` in distributed mode: ``20261124T081502.123Z``, sortable, no ':'.
 RUN_STAMP = r"\d{8}T\d{6}(?:\.\d{3})?Z"
 SAMPLE_RUN_ID = "20000101T000000.000Z"
+# The UTC day of the runs a compacted file holds (``articles-20261124.jsonl``).
+DAY_STAMP = r"\d{8}"
 # Scrapy's feed URI parameters, printf style: ``%(name)s``, ``%(batch_id)05d``…
 URI_PARAM = re.compile(r"%\((\w+)\)([-+ #0]*\d*(?:\.\d+)?)([diouxXeEfFgGcrsa])")
 # ``%(time)s`` and ``%(batch_time)s``: UTC ISO time with "-" for ":", as Scrapy writes them.
@@ -306,16 +323,21 @@ def feed_file_patterns(
             continue
         path = Path(template)
         folder = Path(str(path.parent).replace("%(name)s", spider_name))
-        found.append((folder, re.compile(_name_regex(path.name, spider_name, run_suffix))))
+        regex = _name_regex(path.name, spider_name, run_suffix) + MAYBE_GZ
+        found.append((folder, re.compile(regex)))
     return found
 
 
-def _name_regex(template: str, spider_name: str, run_suffix: str) -> str:
-    """A regex of the file names a feed's name template gives."""
+def _name_regex(template: str, spider_name: str, run_suffix: str, days: bool = False) -> str:
+    """A regex of the file names a feed's name template gives; with ``days``, the
+    compacted files of a day too (``%(run_id)s`` a day: ``newsspider.compact``)."""
     regex, last = "", 0
     for match in URI_PARAM.finditer(template):
         regex += re.escape(template[last : match.start()])
-        regex += _param_regex(match, spider_name, run_suffix)
+        if days and match.group(1) == "run_id":
+            regex += f"(?:{RUN_STAMP}|{DAY_STAMP}){re.escape(run_suffix)}"
+        else:
+            regex += _param_regex(match, spider_name, run_suffix)
         last = match.end()
     return regex + re.escape(template[last:])
 
@@ -386,9 +408,9 @@ def stream_feeds(settings: BaseSettings, incremental: bool | None = None) -> lis
 
 
 def committed_files(feed_uris: Iterable[str], spider_name: str, run_suffix: str = "") -> list[Path]:
-    """The final files of this spider's (or this worker's) runs, salvaged ones included:
-    the feeds named by ``%(run_id)s`` (a fixed ``-o`` file is no run's).  What its
-    state must know, and what ``newsspider state rebuild`` reads."""
+    """The final files of this spider's (or this worker's) runs, salvaged, gzipped and
+    compacted ones included: the feeds named by ``%(run_id)s`` (a fixed ``-o`` file is
+    no run's).  What its state must know, and what ``newsspider state rebuild`` reads."""
     found: set[Path] = set()
     for uri in feed_uris:
         template = feed_file_template(str(uri))
@@ -398,11 +420,12 @@ def committed_files(feed_uris: Iterable[str], spider_name: str, run_suffix: str 
         folder = Path(str(path.parent).replace("%(name)s", spider_name))
         if not folder.is_dir():
             continue
-        name = Path(path.name)
+        stem, suffix = split_name(path.name)
         pattern = re.compile(
-            _name_regex(name.stem, spider_name, run_suffix)
+            _name_regex(stem, spider_name, run_suffix, days=True)
             + r"(?:\.salvaged-\d+)?"
-            + re.escape(name.suffix)
+            + re.escape(suffix.removesuffix(GZ_SUFFIX))
+            + MAYBE_GZ
         )
         found.update(
             path

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
-from newsspider.feeds import part_path, sample_feed_path
+from newsspider.feeds import SAMPLE_RUN_ID, part_path, sample_feed_path
 
 DATA_DIR = Path("data")
 # Settings that name files or folders; values may hold %(name)s (the spider).
@@ -27,7 +27,14 @@ PATH_SETTINGS = (
     "LOG_FILE",
 )
 FOLDER_SETTINGS = ("NEWSSPIDER_STATE_DIR", "NEWSSPIDER_REPORT_DIR")
-BOOLEAN_SETTINGS = ("NEWSSPIDER_STATE_ENABLED", "NEWSSPIDER_EMIT_REVISIONS", "NEWSSPIDER_PROGRESS")
+# The stats file may be one per run (pruned with the run's report).
+RUN_ID_SETTINGS = ("NEWSSPIDER_STATS_FILE",)
+BOOLEAN_SETTINGS = (
+    "NEWSSPIDER_STATE_ENABLED",
+    "NEWSSPIDER_EMIT_REVISIONS",
+    "NEWSSPIDER_PROGRESS",
+    "NEWSSPIDER_GZIP",
+)
 
 
 class UnsafePath(ValueError):
@@ -54,12 +61,13 @@ def check_settings_paths(settings: BaseSettings, spider_name: str) -> None:
         value = settings.get(name)
         if not value:
             continue
+        allowed = "%(name)s and %(run_id)s" if name in RUN_ID_SETTINGS else "%(name)s"
         try:
-            path = check_inside(str(value) % {"name": spider_name}, DATA_DIR, f"setting {name}")
+            path = check_inside(_filled(name, value, spider_name), DATA_DIR, f"setting {name}")
         except (KeyError, ValueError, TypeError) as error:
             if isinstance(error, UnsafePath):
                 raise
-            raise UnsafePath(f"setting {name}: only %(name)s may be used in {value!r}") from None
+            raise UnsafePath(f"setting {name}: only {allowed} may be used in {value!r}") from None
         folder = path if name in FOLDER_SETTINGS else path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -81,7 +89,16 @@ def check_outputs(settings: BaseSettings, spider_name: str) -> None:
             probe_file(path, f"output {uri}", written=part_path(path))
     for name in ("LOG_FILE", "NEWSSPIDER_STATS_FILE"):
         if value := settings.get(name):
-            probe_file(Path(str(value) % {"name": spider_name}), f"setting {name}")
+            probe_file(Path(_filled(name, value, spider_name)), f"setting {name}")
+
+
+def _filled(setting: str, value: object, spider_name: str) -> str:
+    """A path setting's value with the spider's name (and a sample run id, where one
+    may be used) in place."""
+    names = {"name": spider_name}
+    if setting in RUN_ID_SETTINGS:
+        names["run_id"] = SAMPLE_RUN_ID
+    return str(value) % names
 
 
 def probe_file(path: Path, what: str, written: Path | None = None) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from newsspider.lines import DamagedFile, read_lines
+
 # A \u escape (\u00e9) of a printable non-ASCII character: the contract wants UTF-8 text.
 _ESCAPED_TEXT = re.compile(rb"(?<!\\)\\u(?!00[01])[0-9a-fA-F]{4}")
 
@@ -50,20 +52,28 @@ def record_errors(record: Any) -> list[str]:
 
 
 def file_errors(path: Path) -> Iterator[tuple[int, str]]:
-    """``(line number, problem)`` for every bad line of a JSON Lines file."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.endswith(b"\n"):
-                yield number, "<line>: torn last line (no newline at the end)"
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield number, "<line>: not UTF-8"
-                continue
-            except ValueError as error:
-                yield number, f"<line>: not JSON ({error})"
-                continue
-            if _ESCAPED_TEXT.search(raw):
-                yield number, "<line>: text escaped as \\u sequences instead of UTF-8"
-            for problem in record_errors(record):
+    """``(line number, problem)`` for every bad line of a JSON Lines file, gzipped or not."""
+    number = 0
+    try:
+        for number, raw in enumerate(read_lines(path), start=1):
+            for problem in line_errors(raw):
                 yield number, problem
+    except DamagedFile as error:
+        yield number + 1, f"<file>: {str(error).removeprefix(f'{path}: ')}"
+
+
+def line_errors(raw: bytes) -> Iterator[str]:
+    """Every problem of one line of a JSON Lines file."""
+    if not raw.endswith(b"\n"):
+        yield "<line>: torn last line (no newline at the end)"
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        yield "<line>: not UTF-8"
+        return
+    except ValueError as error:
+        yield f"<line>: not JSON ({error})"
+        return
+    if _ESCAPED_TEXT.search(raw):
+        yield "<line>: text escaped as \\u sequences instead of UTF-8"
+    yield from record_errors(record)

@@ -115,10 +115,15 @@ NEWSSPIDER_MAX_MISSING_SOURCE_NAME = 0.1
 NEWSSPIDER_MAX_MISSING_SOURCE_URL = 0.1
 NEWSSPIDER_COVERAGE_MIN_ARTICLES = 10  # fewer validated articles in a run: coverage not judged
 
+# Runs whose report, log (of `newsspider run`) and stats file (when NEWSSPIDER_STATS_FILE
+# names %(run_id)s) are kept; older ones are deleted as a run ends (0: keep all).
+NEWSSPIDER_KEEP_RUNS = 100
+
 # The report reads what the others put in the stats: they come first, so that
 # their handlers of the same signal (feed_exporter_closed) run before its own.
 EXTENSIONS = {
     "newsspider.extensions.incremental.IncrementalState": 400,
+    "newsspider.extensions.prune.PruneRuns": 450,  # before the files that count what it did
     "newsspider.extensions.statsfile.StatsFile": 500,
     "newsspider.extensions.feedaudit.FeedAudit": 550,
     "newsspider.extensions.runreport.RunReport": 600,
@@ -144,6 +149,9 @@ ADDONS = {"newsspider.addon.NewsspiderAddon": 0}
 # a reader never sees a half-written line under the final name.  `-o`/`-O` on the
 # command line replace these, as in any Scrapy project.
 FEED_EXPORT_ENCODING = "utf-8"  # Arabic and French as text, never \u-escaped
+# Gzip every file feed (NAME.jsonl.gz), record by record so that a killed run loses none;
+# a feed whose name ends in .gz is gzipped anyway.
+NEWSSPIDER_GZIP = False
 FEED_STORE_EMPTY = False  # a run that found nothing new leaves no empty file behind
 FEED_STORAGES = {
     "": "newsspider.feeds.AtomicFileFeedStorage",

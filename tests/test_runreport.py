@@ -254,3 +254,20 @@ def test_state_and_feed_stats_reach_the_report(tmp_path: Path) -> None:
     assert report["records"] == {"article": 5, "headlines": 2}
     assert report["files"] == [str(out / f"articles-{RUN}.jsonl")]
     assert crawler.stats.get_value("newsspider/state/known_before") == 3
+
+
+def test_a_run_that_wrote_nothing_counts_zero_records(tmp_path: Path) -> None:
+    """The README's `jq '.records.article'` prints 0 for a run with nothing new, and the
+    stats file holds `newsspider/records/article: 0`, not nothing."""
+    stats_file = tmp_path / "stats.json"
+    settings = {
+        "NEWSSPIDER_STATE_ENABLED": False,
+        "NEWSSPIDER_REPORT_DIR": str(tmp_path / "runs"),
+        "NEWSSPIDER_STATS_FILE": str(stats_file),
+        "FEEDS": {str(tmp_path / "articles-%(run_id)s.jsonl"): {"format": "jsonlines"}},
+    }
+    crawl_records([], settings)
+    report = json.loads((tmp_path / "runs" / f"{RUN}.json").read_text())
+    assert report["records"] == {"article": 0, "headlines": 0}
+    stats = json.loads(stats_file.read_text())
+    assert (stats["newsspider/records/article"], stats["newsspider/records/headlines"]) == (0, 0)

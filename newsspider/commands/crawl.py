@@ -35,6 +35,7 @@ from newsspider.checks import thresholds
 from newsspider.distributed import RedisUnreachable, check_redis
 from newsspider.downloader import max_header_bytes
 from newsspider.extensions.alerts import alert_config
+from newsspider.extensions.prune import keep_runs
 from newsspider.extensions.runreport import report_for
 from newsspider.params import ArgumentError, parse_args
 from newsspider.paths import check_flags, check_outputs, check_settings_paths
@@ -46,6 +47,8 @@ from newsspider.stopsignals import StopSignals
 
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        opts.output = gz_format(opts.output)
+        opts.overwrite_output = gz_format(opts.overwrite_output)
         super().process_options(args, opts)
         assert self.settings is not None
         if opts.output or opts.overwrite_output:
@@ -77,6 +80,7 @@ class Command(ScrapyCrawlCommand):
             thresholds(self.settings)
             max_header_bytes(self.settings)
             alert_config(self.settings)
+            keep_runs(self.settings)
             check_settings_paths(self.settings, spider_class.name)
             check_outputs(self.settings, spider_class.name)
             check_flags(self.settings)
@@ -144,3 +148,12 @@ def check_setting_names(settings: BaseSettings) -> None:
         close = difflib.get_close_matches(name.removeprefix(prefix), known, n=1)
         hint = f"did you mean {prefix}{close[0]}?" if close else "see newsspider/settings.py"
         raise ValueError(f"unknown setting {name} ({hint})")
+
+
+def gz_format(outputs: list[str] | None) -> list[str] | None:
+    """``-o out.jsonl.gz`` is JSON Lines, gzipped (by its name, ``newsspider.lines``):
+    Scrapy would take ``gz`` for the format; the name before ``.gz`` says it."""
+    return [
+        f"{uri}:{uri.removesuffix('.gz').rpartition('.')[2]}" if uri.endswith(".gz") else uri
+        for uri in outputs or []
+    ] or outputs

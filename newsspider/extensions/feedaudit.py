@@ -66,10 +66,17 @@ class FeedAudit:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FeedAudit:
         extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.feed_slot_closed, signal=signals.feed_slot_closed)
         crawler.signals.connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
         return extension
+
+    def spider_opened(self) -> None:
+        # A run that wrote nothing says 0, not nothing: the stats file and the report
+        # answer `newsspider/records/article` for every run.
+        for kind in RECORD_KINDS.values():
+            self.stats.set_value(f"newsspider/records/{kind}", 0)
 
     def item_scraped(self, item: Any) -> None:
         kind = type(item)

@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from newsspider.atomic import write_atomically
 from newsspider.checks import evaluate, thresholds
 from newsspider.exitcodes import ExitStatus
+from newsspider.extensions.feedaudit import RECORD_KINDS
 from newsspider.state import state_for
 
 logger = logging.getLogger(__name__)
@@ -164,7 +165,11 @@ class RunReport:
                 "listing_pages": stats.get("newsspider/listing_pages", 0),
                 "article_pages": stats.get("newsspider/article_pages", 0),
             },
-            "records": _by_prefix(stats, "newsspider/records/"),
+            # Every kind, 0 included: `jq .records.article` prints 0 for a run that found none.
+            "records": {
+                **dict.fromkeys(sorted(RECORD_KINDS.values()), 0),
+                **_by_prefix(stats, "newsspider/records/"),
+            },
             "dropped": _by_prefix(stats, "newsspider/dropped/"),
             "errors": {
                 **_by_prefix(stats, "downloader/exception_type_count/"),

@@ -21,6 +21,7 @@ import redis
 
 from newsspider.distributed import REDIS_PARAMS, Keys
 from newsspider.feeds import article_entry
+from newsspider.lines import read_lines
 from newsspider.state.base import KnownIds, StateTooNew, Validators
 
 logger = logging.getLogger(__name__)
@@ -81,14 +82,13 @@ def remark(server: redis.Redis, keys: Keys, files: Iterable[Path]) -> int:
     """
     entries: dict[str, str | None] = {}
     for path in files:
-        with path.open("rb") as lines:
-            for line in lines:
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict) and (entry := article_entry(record)):
-                    entries[entry[0]] = entry[1]  # files in run order: the latest revision wins
+        for line in read_lines(path):  # gzipped or not
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and (entry := article_entry(record)):
+                entries[entry[0]] = entry[1]  # files in run order: the latest revision wins
     added, rows = 0, list(entries.items())
     for start in range(0, len(rows), 1000):
         batch = server.pipeline(transaction=False)

@@ -19,6 +19,7 @@ from scrapy.settings import BaseSettings
 
 from newsspider.distributed import redis_url, run_suffix
 from newsspider.feeds import article_entry, committed_files, run_stamp, stream_feeds
+from newsspider.lines import read_lines
 from newsspider.runlock import RunLock, lock_path
 from newsspider.state import StateStore, open_state, state_path
 from newsspider.state.base import State
@@ -44,17 +45,16 @@ def read_ids(files: list[Path]) -> tuple[dict[str, str | None], int, int]:
     entries: dict[str, str | None] = {}
     lines = unreadable = 0
     for path in files:
-        with path.open("rb") as handle:
-            for line in handle:
-                lines += 1
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    record = None
-                if not isinstance(record, dict):
-                    unreadable += 1
-                elif entry := article_entry(record):
-                    entries[entry[0]] = entry[1]
+        for line in read_lines(path):
+            lines += 1
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            if not isinstance(record, dict):
+                unreadable += 1
+            elif entry := article_entry(record):
+                entries[entry[0]] = entry[1]
     return entries, lines, unreadable
 
 
