@@ -230,22 +230,28 @@ def test_at_open_a_crash_is_settled_and_killed_files_salvaged(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    ("reason", "failed_listing_pages", "clean"),
+    ("reason", "lost", "clean"),
     [
-        ("finished", 0, True),
-        ("finished", 1, False),  # a listing page lost: the next run walks listings to the end
-        ("shutdown", 0, False),
-        ("redis_unavailable", 0, False),
+        ("finished", None, True),
+        # A listing page lost: the next run walks listings to the end.
+        ("finished", "newsspider/failed_listing_pages", False),
+        ("finished", "newsspider/lost_article_pages", False),
+        # Records a feed could not store: with a clean run, the next one would stop at
+        # known listing pages or take a feed's 304, and they would never be written.
+        ("finished", "newsspider/feeds/lost_records", False),
+        ("shutdown", None, False),
+        ("redis_unavailable", None, False),
     ],
 )
 def test_a_run_is_clean_only_when_finished_with_every_listing(
-    tmp_path: Path, reason: str, failed_listing_pages: int, clean: bool
+    tmp_path: Path, reason: str, lost: str | None, clean: bool
 ) -> None:
     crawler = make_crawler(tmp_path)
     _extension, spider = opened(crawler)
-    if failed_listing_pages:
-        crawler.stats.set_value("newsspider/failed_listing_pages", failed_listing_pages)
     crawler.signals.send_catch_log(signals.spider_closed, spider=spider, reason=reason)
+    if lost:
+        # Counted after spider_closed, as a feed slot that fails to store is.
+        crawler.stats.set_value(lost, 1)
     crawler.signals.send_catch_log(signals.engine_stopped)
     store = StateStore(tmp_path / "state" / "maghress.sqlite")
     assert store.previous_clean is clean

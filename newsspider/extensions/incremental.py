@@ -10,8 +10,8 @@
   staged once the file is complete, before its rename, and written after it.
   So an id counts as written exactly when a final file holds it — no more (a
   feed that failed) and no less (a crash between rename and marking).
-- The run is marked clean when it finished with every listing page fetched;
-  otherwise the next run walks listings to their end instead of stopping at
+- The run is marked clean when it finished with every listing page and article
+  page fetched and every record stored; otherwise the next run walks listings to their end instead of stopping at
   known pages.
 - All of this follows the cron stream only (``newsspider.feeds.stream_feeds``):
   a one-off export (``-o``/``-O``) neither marks what it writes nor counts as a
@@ -58,6 +58,7 @@ class IncrementalState:
         self.stream_patterns: list[tuple[Path, re.Pattern[str]]] = []
         self.recovered = 0
         self.new = 0
+        self.close_reason: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalState:
@@ -158,19 +159,27 @@ class IncrementalState:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("newsspider/state/errors")
 
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.close_reason = reason
+
     def engine_stopped(self) -> None:
-        """Free the lock and the database for whatever runs next in this process."""
+        """Record how the run ended, then free the lock and the database for whatever
+        runs next in this process.  Decided here, not at ``spider_closed``: the feed
+        slots close (and may lose records) after the other ``spider_closed`` handlers."""
+        if self.stream and self.close_reason is not None:
+            self._end_run(self.close_reason)
         self.store.close()
         self.lock.release()
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        if not self.stream:
-            return  # a one-off export says nothing of the stream's last run
+    def _end_run(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        # Records a feed lost are not in the state, but a clean run would let the next
+        # one stop at known listing pages or take a feed's 304: they would never return.
         complete = (
             reason == "finished"
             and not stats.get("newsspider/failed_listing_pages")
             and not stats.get("newsspider/lost_article_pages")
+            and not stats.get("newsspider/feeds/lost_records")
         )
         try:
             self.store.end_run(complete)
