@@ -44,7 +44,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except OSError as error:
         return _fail(f"cannot read {args.file!r}: {error.strerror}")
     extracted = extract_page(body, args.url, site=args.site)
-    exporter = JsonLinesItemExporter(sys.stdout.buffer, encoding="utf-8")
+    # Scrapy annotates the file as BytesIO; any binary file object does.
+    exporter = JsonLinesItemExporter(sys.stdout.buffer, encoding="utf-8")  # type: ignore[arg-type]
     for record in extracted.records:
         exporter.export_item(record)
     sys.stdout.flush()

@@ -75,6 +75,7 @@ def extract_page(
     Maghress).  ``now``: the crawl time relative dates ("il y a 2 heures") count
     from and ``crawled_at`` says; default: now.
     """
+    content_type: str | None
     if isinstance(page, str):
         # Text has no charset left to guess: it is read as the UTF-8 it encodes to.
         body, content_type = page.encode("utf-8", "replace"), "text/html; charset=utf-8"

@@ -82,6 +82,8 @@ class RedisRestarted(redis.RedisError):
 
 
 class FrontierScheduler(Scheduler):
+    df: Any  # scrapy-redis's dupefilter (untyped): built in open() unless given
+
     def __init__(self, *args: Any, crawler: Crawler, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         settings = crawler.settings

@@ -190,7 +190,7 @@ class MaghressFamilySpider(scrapy.Spider):
         )
         if stop in COUNTED_LISTING_STOPS:
             self._count(f"listing/{stop}")
-        elif stop is None:
+        elif stop is None and next_url is not None:  # None: no_next_page, above
             yield scrapy.Request(
                 next_url,
                 callback=self.parse_listing,
