@@ -8,6 +8,7 @@ run`` works in the same place.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -16,11 +17,14 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
 from scrapy.settings import Settings
 
 import newsspider.settings
 from newsspider.addon import NewsspiderAddon
+from newsspider.commands.crawl import Command
 from newsspider.demo_site import DemoSite
+from newsspider.runlock import RunLock
 from tests.conftest import FAST
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,6 +76,35 @@ def test_in_this_project_the_add_on_changes_nothing_settings_py_sets() -> None:
     assert after.pop("USER_AGENT").startswith("newsspider/")
     before.pop("USER_AGENT")
     assert after == before
+
+
+def _checked(command_line: list[str]) -> Command:
+    """newsspider's ``crawl`` command (``COMMANDS_MODULE = "newsspider.commands"``) in a
+    project that only enables the add-on, after it parsed ``command_line``."""
+    command = Command()
+    command.settings = Settings()
+    project = {"SPIDER_MODULES": ["newsspider.spiders"], "ADDONS": ADDON}
+    command.settings.setdict(project, priority="project")
+    parser = argparse.ArgumentParser()
+    command.add_options(parser)
+    command.process_options(["maghress"], parser.parse_args(command_line))
+    return command
+
+
+def test_the_crawl_command_checks_another_project_on_the_add_ons_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its checks run before the crawler applies the add-ons: on the project's settings
+    alone every threshold would be missing, and every run refused."""
+    monkeypatch.chdir(tmp_path)
+    command = _checked(["-a", "base_url=http://127.0.0.1:1"])
+    assert command.settings is not None
+    assert command.settings.getfloat("NEWSSPIDER_MIN_ARTICLE_YIELD") == 0.5
+    RunLock.held[(tmp_path / "data" / "state" / "maghress.lock").resolve()].release()
+    with pytest.raises(SystemExit) as refused:
+        _checked(["-s", "NEWSSPIDER_MAX_EROR_RATE=0.5"])
+    assert refused.value.code == 2
+    assert "did you mean NEWSSPIDER_MAX_ERROR_RATE?" in capsys.readouterr().err
 
 
 def _venv_with_the_wheel(tmp_path: Path) -> Path:
