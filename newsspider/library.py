@@ -46,15 +46,10 @@ class PageExtract:
 
 
 def extract_records(
-    body: bytes,
-    url: str,
-    site: Site,
-    *,
-    content_type: str | None = None,
-    now: datetime | None = None,
+    body: bytes, url: str, site: Site
 ) -> tuple[list[Article | Headlines], str | None]:
-    """The records (items) the crawl would write for one page, and why no article if none."""
-    records, _dropped, reason = _extract(body, url, site, content_type=content_type, now=now)
+    """The records as the crawl's items (dataclasses), and why no article if none."""
+    records, _dropped, reason = _extract(body, url, site, content_type=None, now=None)
     return records, reason
 
 
@@ -81,6 +76,8 @@ def extract_page(
         body, content_type = page.encode("utf-8", "replace"), "text/html; charset=utf-8"
     else:
         body, content_type = page, _content_type(headers or {})
+    if site is not None and site not in SITES:
+        raise ValueError(f"no site named {site!r} (known: {', '.join(SITES)})")
     chosen = SITES[site] if site else site_for_url(url) or SITES["maghress"]
     records, dropped, reason = _extract(body, url, chosen, content_type=content_type, now=now)
     return PageExtract([ItemAdapter(r).asdict() for r in records], dropped, reason)

@@ -174,6 +174,7 @@ def test_the_wheel_in_a_fresh_venv_serves_another_scrapy_project(tmp_path: Path)
         check=True,
     )
     assert where.stdout.startswith(str(venv)), "newsspider comes from the wheel"
+    assert (Path(where.stdout.strip()).parent / "py.typed").is_file(), "typed for its users"
     with DemoSite() as server:
         base = ["-a", f"base_url={server.base_url}", "-a", "lang=fr", "-a", "max_pages=1"]
         crawl = subprocess.run(

@@ -95,3 +95,5 @@ def test_the_site_comes_from_the_host_or_is_named() -> None:
     named = extract_page(body, "http://127.0.0.1:1/fr/albayane/211467", site="djazairess")
     assert [record["site"] for record in named.records] == ["djazairess", "djazairess"]
     assert named.records[1]["id"] == "djazairess:fr:albayane:211467"
+    with pytest.raises(ValueError, match="no site named 'maghres'"):
+        extract_page(body, f"{LIVE}/fr/albayane/211467", site="maghres")
