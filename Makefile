@@ -42,6 +42,7 @@ chromium:
 test: $(STAMP) redis-server faketime chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy  # newsspider/, as configured in pyproject.toml
 	# Two workers, one test file each at a time: the distributed tests mostly wait
 	# out idle timeouts, so the rest of the suite runs beside them.
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
@@ -49,6 +50,7 @@ test: $(STAMP) redis-server faketime chromium
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy  # newsspider/, as configured in pyproject.toml
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_dates.py

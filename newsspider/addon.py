@@ -1,27 +1,68 @@
-"""newsspider's defaults that depend on other settings, applied as a Scrapy add-on."""
+"""newsspider as a Scrapy add-on: its pipelines, feeds, state, run report and checks
+in any Scrapy project, with the defaults of ``newsspider/settings.py``.
+
+``ADDONS = {"newsspider.addon.NewsspiderAddon": 0}`` in another project's settings
+brings every setting of ``newsspider/settings.py`` but those that make a project
+(its name, spider modules, command module, log level, add-ons): each default is
+defined once, there, and this project's own settings enable the add-on too.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from scrapy.addons import AddonManager
+from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+import newsspider.settings
 from newsspider import __version__
 from newsspider.distributed import REDIS_PARAMS, Keys, redis_url
 
+# What makes newsspider a project of its own: another project keeps its own values.
+PROJECT_ONLY = frozenset(
+    {"BOT_NAME", "SPIDER_MODULES", "NEWSPIDER_MODULE", "COMMANDS_MODULE", "LOG_LEVEL", "ADDONS"}
+)
+# Component tables: ours join the project's entry by entry (its own pipelines stay, and
+# an entry it sets, to None say, wins); every other setting is taken whole, when the
+# project does not set it (its own FEEDS replace ours).
+MERGED = frozenset(
+    {
+        "ITEM_PIPELINES",
+        "EXTENSIONS",
+        "DOWNLOADER_MIDDLEWARES",
+        "DOWNLOAD_HANDLERS",
+        "FEED_STORAGES",
+        "FEED_EXPORTERS",
+    }
+)
+
+
+def defaults() -> dict[str, Any]:
+    """The settings the add-on brings, as ``newsspider/settings.py`` defines them."""
+    return {
+        name: value
+        for name, value in vars(newsspider.settings).items()
+        if name.isupper() and name not in PROJECT_ONLY
+    }
+
 
 class NewsspiderAddon:
-    """Builds an identifying USER_AGENT from NEWSSPIDER_CONTACT_URL, turns
-    ``NEWSSPIDER_REDIS_URL`` into scrapy-redis's settings (distributed mode), and
-    switches off the endpoints that run code sent to the crawler.
+    """Brings newsspider's defaults (``defaults()``), builds an identifying USER_AGENT
+    from NEWSSPIDER_CONTACT_URL, and turns ``NEWSSPIDER_REDIS_URL`` into
+    scrapy-redis's settings (distributed mode).
 
-    A user who sets USER_AGENT (``-s`` or their settings) keeps theirs: the
-    add-on writes at "addon" priority, below "project" and "cmdline".
+    Everything is written at "addon" priority, below "project" and "cmdline": a
+    project's settings module and ``-s`` keep their values (USER_AGENT too).
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
-        # A cron crawler needs no code-execution endpoint: Scrapy's remote control
-        # (≥ 2.19, on by default) and its telnet console run whatever they are sent.
-        for name in ("REMOTE_CONTROL_ENABLED", "TELNETCONSOLE_ENABLED"):
-            settings.set(name, False, priority="addon")
+        for name, value in defaults().items():
+            if name in MERGED and isinstance(table := settings[name], BaseSettings):
+                for component, order in value.items():
+                    table.set(component, order, priority="addon")
+            else:
+                settings.set(name, value, priority="addon")
         contact = settings.get("NEWSSPIDER_CONTACT_URL")
         user_agent = f"newsspider/{__version__} (+{contact})" if contact else None
         if user_agent:
@@ -40,3 +81,15 @@ class NewsspiderAddon:
             }
             for name, value in distributed.items():
                 settings.set(name, value, priority="addon")
+
+
+def final_settings(crawler: Crawler) -> BaseSettings:
+    """The settings the crawl will run with, add-ons included, for a spider's
+    ``from_crawler``: Scrapy builds the spider before it applies the add-ons (a
+    spider may still change settings there), and in another project the feeds
+    the spider names its run after come from this add-on."""
+    if crawler.settings.frozen:  # applied already (scrapy.utils.test.get_crawler)
+        return crawler.settings
+    settings = crawler.settings.copy()
+    AddonManager(crawler).load_settings(settings)
+    return settings

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from newsspider import compact, exitcodes
 from newsspider.atomic import atomic_writer
@@ -23,7 +22,7 @@ from newsspider.feeds import run_stamp
 from newsspider.history.commands import add_commands as add_history_commands
 from newsspider.lines import DamagedFile, read_lines, writer_for
 from newsspider.paths import DATA_DIR, UnsafePath, check_inside
-from newsspider.sites import SITES, Site, site_for_url
+from newsspider.sites import SITES
 
 # The plan's statuses (newsspider/exitcodes.py); `extract` and `validate` also
 # exit 1, as grep does, when they found no record or a bad line.
@@ -36,50 +35,25 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def extract_records(body: bytes, url: str, site: Site) -> tuple[list[Any], str | None]:
-    """The records the crawl would write for one page's bytes, and why no article if none.
-
-    The page object is built and decodes itself as in the crawl (stray bytes
-    repaired where they stand, the legacy charset only for a page really in it),
-    and the records go through the same normalise/validate steps as the crawl's
-    pipelines: a strip or an article the crawl would drop is not printed.
-    """
-    from newsspider.extract import page_from_response
-    from newsspider.pipelines.normalize import normalize_article, normalize_headlines
-    from newsspider.pipelines.validate import article_problem, headlines_problem
-    from newsspider.records import page_records
-
-    records = page_records(page_from_response(url, body, None, site))
-    found: list[Any] = []
-    if records.headlines is not None:
-        strip = normalize_headlines(records.headlines)
-        if headlines_problem(strip) is None:
-            found.append(strip)
-    article = normalize_article(records.article) if records.article else None
-    if article is None:
-        return found, records.reason
-    if problem := article_problem(article):
-        return found, f"the article was dropped: {problem}"
-    return [*found, article], None
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print the records the crawl would write for one saved page."""
     from scrapy.exporters import JsonLinesItemExporter
+
+    from newsspider.library import extract_page
 
     try:
         body = Path(args.file).read_bytes()
     except OSError as error:
         return _fail(f"cannot read {args.file!r}: {error.strerror}")
-    site = SITES[args.site] if args.site else site_for_url(args.url) or SITES["maghress"]
-    records, reason = extract_records(body, args.url, site)
-    exporter = JsonLinesItemExporter(sys.stdout.buffer, encoding="utf-8")
-    for record in records:
+    extracted = extract_page(body, args.url, site=args.site)
+    # Scrapy annotates the file as BytesIO; any binary file object does.
+    exporter = JsonLinesItemExporter(sys.stdout.buffer, encoding="utf-8")  # type: ignore[arg-type]
+    for record in extracted.records:
         exporter.export_item(record)
     sys.stdout.flush()
-    if reason:
-        sys.stderr.write(f"newsspider: no article in {args.file}: {reason}\n")
-    return EXIT_OK if records else EXIT_NOTHING
+    if extracted.no_article:
+        sys.stderr.write(f"newsspider: no article in {args.file}: {extracted.no_article}\n")
+    return EXIT_OK if extracted.records else EXIT_NOTHING
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

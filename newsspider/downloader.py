@@ -20,7 +20,7 @@ cap holds: an upgrade that bypasses it fails that test.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import (
@@ -80,7 +80,7 @@ class CappedHeaderClientProtocol(_LenientHTTP11ClientProtocol):
         parser = self._parser
         assert parser is not None
         parser.__class__ = CappedHeaderParser
-        parser.max_header_bytes = self.max_header_bytes
+        cast(CappedHeaderParser, parser).max_header_bytes = self.max_header_bytes
         return response
 
 
@@ -113,8 +113,9 @@ class CappedHeadersDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         cap = max_header_bytes(crawler.settings)
-        # The pool calls its factory class with (quiescentCallback, metadata).
-        self._pool._factory = partial(CappedHeaderClientFactory, max_header_bytes=cap)
+        # The pool calls its factory class with (quiescentCallback, metadata): a partial
+        # does, though typeshed wants the class itself.
+        self._pool._factory = partial(CappedHeaderClientFactory, max_header_bytes=cap)  # type: ignore[assignment]
 
     async def download_request(self, request: Request) -> Response:
         try:

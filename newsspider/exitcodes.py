@@ -86,10 +86,7 @@ MEANING: dict[int, str] = {status: status.meaning for status in ExitStatus}
 def status_of(code: int) -> ExitStatus:
     """The plan's status for an exit code; a code outside the plan (a Python
     traceback exits 1, a killed child -9) is a failed run."""
-    try:
-        return ExitStatus(code)
-    except ValueError:
-        return FAILED
+    return next((status for status in ExitStatus if status == code), FAILED)
 
 
 def most_severe(codes: Iterable[int]) -> ExitStatus:

@@ -76,8 +76,8 @@ def check_settings_paths(settings: BaseSettings, spider_name: str) -> None:
                 f"setting {name}: cannot create {str(folder)!r}: {error.strerror}"
             ) from None
     for uri in settings.getdict("FEEDS"):
-        if (path := sample_feed_path(str(uri), spider_name)) is not None:
-            check_inside(str(path), Path("."), f"output {uri}")
+        if (feed_path := sample_feed_path(str(uri), spider_name)) is not None:
+            check_inside(str(feed_path), Path("."), f"output {uri}")
 
 
 def check_outputs(settings: BaseSettings, spider_name: str) -> None:

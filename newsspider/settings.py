@@ -84,7 +84,7 @@ NEWSSPIDER_EMIT_REVISIONS = False  # write a known article again when its body c
 # The feeds (FEEDS keys) whose files the state follows: the cron stream; empty: all of
 # FEEDS.  `scrapy crawl -o/-O` is a one-off export: it neither skips known articles nor
 # marks what it writes, unless run with -a incremental=true.
-NEWSSPIDER_STATE_FEEDS = []
+NEWSSPIDER_STATE_FEEDS: list[str] = []
 
 # --- Distributed mode: several workers share one frontier and one state in Redis ----
 # Off while empty; e.g. redis://queue-host:6379/0.  Then scrapy-redis schedules and

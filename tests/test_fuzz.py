@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from itemadapter import ItemAdapter
 
-from newsspider.cli import extract_records
 from newsspider.demo_site import load_site
 from newsspider.extract import page_from_response
 from newsspider.extract.charset import LEGACY_ENCODINGS, decode_page
 from newsspider.extract.feed import BadFeed, feed_items
 from newsspider.extract.mojibake import is_mojibake
+from newsspider.library import extract_records
 from newsspider.records import page_records
 from newsspider.schema import record_errors
 from newsspider.sites import SITES

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from newsspider.cli import extract_records
 from newsspider.extract import page_from_response
 from newsspider.items import Article, Headlines
+from newsspider.library import extract_records
 from newsspider.records import PageRecords, page_records
 from newsspider.sites import SITES, site_for_url
 

@@ -28,7 +28,7 @@ from newsspider.items import Article
 from newsspider.pipelines.incremental import IncrementalPipeline
 from newsspider.runlock import RunLock, lock_path
 from newsspider.state import StateStore, body_hash, state_for
-from tests.test_pipelines import article, strip
+from tests.test_pipelines import KINDS, article, as_kind, strip
 
 FIRST = article(id="maghress:fr:libe:1", body="Premier.\n\nParagraphe.")
 SECOND = article(id="maghress:ar:hespress:2", lang="ar", body="نص المقال.")
@@ -303,17 +303,19 @@ def test_without_the_state_neither_component_is_built(tmp_path: Path) -> None:
         (True, "Changed.", "written"),
     ],
 )
+@pytest.mark.parametrize("kind", KINDS)
 def test_incremental_pipeline(
-    tmp_path: Path, emit_revisions: bool, body: str, expected: str
+    tmp_path: Path, emit_revisions: bool, body: str, expected: str, kind: str
 ) -> None:
     crawler = make_crawler(tmp_path, NEWSSPIDER_EMIT_REVISIONS=emit_revisions)
     store = state_for(crawler)
     assert store is not None
     store.mark_written([("maghress:fr:libe:1", body_hash("Un.\n\nDeux."))])
     pipeline = IncrementalPipeline.from_crawler(crawler)
-    assert pipeline.process_item(article(id="maghress:fr:libe:2")).id == "maghress:fr:libe:2"
+    new = as_kind(article(id="maghress:fr:libe:2"), kind)
+    assert pipeline.process_item(new) is new
     try:
-        pipeline.process_item(article(body=body))
+        pipeline.process_item(as_kind(article(body=body), kind))
         outcome = "written"
     except DropItem as drop:
         outcome = "dropped: known" if "earlier run" in str(drop) else "dropped: changed"

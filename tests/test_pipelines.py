@@ -1,8 +1,14 @@
-"""normalise → validate → de-duplicate, each on its own, with real Scrapy stats."""
+"""normalise → validate → de-duplicate, each on its own, with real Scrapy stats, on
+records as the project's dataclasses, as dicts and as another item class."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import Any
+
 import pytest
+import scrapy
+from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
@@ -41,22 +47,50 @@ def strip(entries: list[dict[str, str]], id: str = "maghress:fr:headlines:1") ->
     )
 
 
-def test_normalize_bounds_the_title_and_encodes_urls() -> None:
+def item_class(record: type[Any]) -> type[scrapy.Item]:
+    """A ``scrapy.Item`` with the fields of ``record``: another spider's item class."""
+    declared = {field.name: scrapy.Field() for field in fields(record)}
+    return type(f"{record.__name__}Item", (scrapy.Item,), declared)
+
+
+ITEM_CLASSES = {Article: item_class(Article), Headlines: item_class(Headlines)}
+KINDS = ["dataclass", "dict", "scrapy.Item"]
+
+
+def as_kind(record: Article | Headlines, kind: str) -> Any:
+    """``record`` as the item kind a spider may yield; the pipelines must treat them alike."""
+    if kind == "dict":
+        return ItemAdapter(record).asdict()
+    if kind == "scrapy.Item":
+        return ITEM_CLASSES[type(record)](ItemAdapter(record).asdict())
+    return record
+
+
+@pytest.fixture(params=KINDS)
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def test_normalize_bounds_the_title_and_encodes_urls(kind: str) -> None:
     long_title = "Une très longue dépêche " * 30  # 720 characters, 24 a sentence
     item = NormalizePipeline().process_item(
-        article(title=long_title, source_url=" https://x.ma/é a.html ")
+        as_kind(article(title=long_title, source_url=" https://x.ma/é a.html "), kind)
     )
     # Cut before character 500, at the last space: 20 sentences and "Une très longue".
-    assert item.title == "Une très longue dépêche " * 20 + "Une très longue…"
-    assert item.source_url == "https://x.ma/%C3%A9%20a.html"
-    assert NormalizePipeline().process_item(article(source_url="")).source_url is None
+    assert ItemAdapter(item)["title"] == "Une très longue dépêche " * 20 + "Une très longue…"
+    assert ItemAdapter(item)["source_url"] == "https://x.ma/%C3%A9%20a.html"
+    cleared = NormalizePipeline().process_item(as_kind(article(source_url=""), kind))
+    assert ItemAdapter(cleared)["source_url"] is None
 
 
-def test_normalize_encodes_strip_urls() -> None:
+def test_normalize_encodes_strip_urls(kind: str) -> None:
     item = NormalizePipeline().process_item(
-        strip([{"title": "A", "url": "http://h/é/1"}, {"title": "B", "url": "http://h/b/2"}])
+        as_kind(
+            strip([{"title": "A", "url": "http://h/é/1"}, {"title": "B", "url": "http://h/b/2"}]),
+            kind,
+        )
     )
-    assert item.headlines == [
+    assert ItemAdapter(item)["headlines"] == [
         {"title": "A", "url": "http://h/%C3%A9/1"},
         {"title": "B", "url": "http://h/b/2"},
     ]
@@ -77,12 +111,14 @@ def test_normalize_encodes_strip_urls() -> None:
         ({"body": "المغرب يشيد بالدحض الأممي".encode().decode("cp1256")}, "mojibake"),
     ],
 )
-def test_validate_drops_with_a_counted_reason(changes: dict[str, object], reason: str) -> None:
+def test_validate_drops_with_a_counted_reason(
+    changes: dict[str, object], reason: str, kind: str
+) -> None:
     crawler = get_crawler()
     crawler.stats.open_spider()
     pipeline = ValidatePipeline.from_crawler(crawler)
     with pytest.raises(DropItem, match=reason):
-        pipeline.process_item(article(**changes))
+        pipeline.process_item(as_kind(article(**changes), kind))
     assert crawler.stats.get_value(f"newsspider/dropped/{reason}") == 1
 
 
@@ -95,13 +131,14 @@ def test_validate_drops_with_a_counted_reason(changes: dict[str, object], reason
     ],
 )
 def test_validate_drops_a_strip_that_is_empty_or_garbled(
-    titles: list[str], reason: str | None
+    titles: list[str], reason: str | None, kind: str
 ) -> None:
     crawler = get_crawler()
     crawler.stats.open_spider()
     pipeline = ValidatePipeline.from_crawler(crawler)
-    record = strip(
-        [{"title": title, "url": f"http://h/fr/libe/{n}"} for n, title in enumerate(titles)]
+    record = as_kind(
+        strip([{"title": title, "url": f"http://h/fr/libe/{n}"} for n, title in enumerate(titles)]),
+        kind,
     )
     if reason is None:
         assert pipeline.process_item(record) is record
@@ -124,26 +161,40 @@ def test_validate_logs_each_reason_loudly_once() -> None:
     assert crawler.stats.get_value("newsspider/dropped/missing_title") == 3
 
 
-def test_validate_counts_missing_optional_fields() -> None:
+def test_validate_counts_missing_optional_fields(kind: str) -> None:
     crawler = get_crawler()
     crawler.stats.open_spider()
     pipeline = ValidatePipeline.from_crawler(crawler)
-    kept = pipeline.process_item(article(published=None, source_url=None))
-    assert kept.title == "Titre"
+    kept = pipeline.process_item(as_kind(article(published=None, source_url=None), kind))
+    assert ItemAdapter(kept)["title"] == "Titre"
     assert crawler.stats.get_value("newsspider/missing/published") == 1
     assert crawler.stats.get_value("newsspider/missing/source_url") == 1
     assert crawler.stats.get_value("newsspider/missing/source_name") is None
 
 
-def test_dedupe_articles_by_id() -> None:
+def test_dedupe_articles_by_id(kind: str) -> None:
     crawler = get_crawler()
     crawler.stats.open_spider()
     pipeline = DedupePipeline.from_crawler(crawler)
-    pipeline.process_item(article())
+    pipeline.process_item(as_kind(article(), kind))
     with pytest.raises(DropItem):
-        pipeline.process_item(article(url="https://maghress.com/fr/libe/1"))
-    assert pipeline.process_item(article(id="maghress:fr:libe:2")).id == "maghress:fr:libe:2"
+        pipeline.process_item(as_kind(article(url="https://maghress.com/fr/libe/1"), kind))
+    other = as_kind(article(id="maghress:fr:libe:2"), kind)
+    assert pipeline.process_item(other) is other
     assert crawler.stats.get_value("newsspider/dropped/duplicate") == 1
     # Strips are the spider's to deduplicate (tests/test_spider.py): they pass.
-    assert pipeline.process_item(strip([], id="s:1")).id == "s:1"
-    assert pipeline.process_item(strip([], id="s:1")).id == "s:1"
+    headlines = as_kind(strip([], id="s:1"), kind)
+    assert pipeline.process_item(headlines) is headlines
+    assert pipeline.process_item(headlines) is headlines
+
+
+def test_items_of_another_spider_pass_every_pipeline_untouched() -> None:
+    """Records are told by their ``schema``: an item without it is not ours."""
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    other = {"id": "maghress:fr:libe:1", "title": None, "body": None}
+    dedupe = DedupePipeline.from_crawler(crawler)
+    for pipeline in (NormalizePipeline(), ValidatePipeline.from_crawler(crawler), dedupe, dedupe):
+        assert pipeline.process_item(other) is other
+    assert other == {"id": "maghress:fr:libe:1", "title": None, "body": None}
+    assert crawler.stats.get_stats() == {}

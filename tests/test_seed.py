@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsspider.cli import extract_records
 from newsspider.items import Article, Headlines
+from newsspider.library import extract_records
 from newsspider.sites import SITES
 
 SEED_PAGE = Path(__file__).parent / "golden" / "fr_span_seed.html"

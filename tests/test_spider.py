@@ -17,7 +17,6 @@ from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsspider.checks import unknown_source
-from newsspider.cli import extract_records
 from newsspider.demo_site import SPECIAL
 from newsspider.exceptions import (
     BodyTooLarge,
@@ -28,6 +27,7 @@ from newsspider.exceptions import (
     UndecodableBody,
 )
 from newsspider.items import Article, Headlines
+from newsspider.library import extract_records
 from newsspider.sites import SITES
 from newsspider.spiders.maghress import ARTICLE_PRIORITY
 from tests.inprocess import (

@@ -31,6 +31,7 @@ from scrapy.utils.conf import feed_process_params_from_cli
 
 import newsspider.settings
 from newsspider import exitcodes
+from newsspider.addon import NewsspiderAddon
 from newsspider.checks import thresholds
 from newsspider.distributed import RedisUnreachable, check_redis
 from newsspider.downloader import max_header_bytes
@@ -51,6 +52,9 @@ class Command(ScrapyCrawlCommand):
         opts.overwrite_output = gz_format(opts.overwrite_output)
         super().process_options(args, opts)
         assert self.settings is not None
+        # The crawler applies the add-ons once it is built; the checks below run before
+        # it, on the same defaults (another project has them from the add-on only).
+        NewsspiderAddon().update_settings(self.settings)
         if opts.output or opts.overwrite_output:
             # Scrapy merges -o/-O into the project's FEEDS; a user who names a
             # file wants that file only, not our per-kind files besides it.

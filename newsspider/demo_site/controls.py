@@ -185,8 +185,8 @@ class Controls:
         with self._lock:
             for key in [k for k in self._path_faults if k[0] == path and kind in (None, k[1])]:
                 del self._path_faults[key]
-            for key in [k for k in self._fault_hits if k[0] == path and kind in (None, k[1])]:
-                del self._fault_hits[key]
+            for hit in [k for k in self._fault_hits if k[0] == path and kind in (None, k[1])]:
+                del self._fault_hits[hit]
             self._changed()
 
     @property

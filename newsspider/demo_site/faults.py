@@ -26,8 +26,8 @@ from .templates import esc
 NETWORK_KINDS = ("slow", "reset", "truncate")
 REPLACING_KINDS = ("status", "redirect", "content")
 TRANSFORMING_KINDS = ("malformed", "charset", "oversize", "gzip")
-KINDS = ("status", "slow", "reset", "truncate", "charset", "malformed", "oversize", "redirect")
-KINDS += ("content", "gzip")
+KINDS: tuple[str, ...] = ("status", "slow", "reset", "truncate", "charset", "malformed")
+KINDS += ("oversize", "redirect", "content", "gzip")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 # Parameters of each kind: name -> required (every kind also takes ``times``).

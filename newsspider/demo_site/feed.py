@@ -58,7 +58,7 @@ def conditional(served: Response, request_headers: Mapping[str, str]) -> Respons
         fresh = _not_modified_since(served.headers.get("Last-Modified"), request_headers)
     if not fresh:
         return served
-    kept = {
+    kept: dict[str, str] = {
         name: served.headers[name] for name in ("ETag", "Last-Modified") if name in served.headers
     }
     return Response(304, kept, b"")

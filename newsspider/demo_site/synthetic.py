@@ -21,7 +21,7 @@ from itertools import accumulate
 # Synthetic archive: this many articles a day, newest first, from the newest date backwards.
 PER_DAY = 24
 
-_CITIES = {
+_CITIES: dict[str, tuple[str, ...]] = {
     "fr": (
         "Casablanca",
         "Rabat",
@@ -62,7 +62,7 @@ _CITIES = {
     "en": ("Cairo", "Alexandria", "Giza", "Aswan", "Riyadh", "Jeddah", "Dammam", "Abha"),
 }
 
-_TOPICS = {
+_TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "fr": {
         "politics": (
             "réunion de la majorité gouvernementale",

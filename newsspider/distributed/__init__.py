@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import socket
 from dataclasses import dataclass
+from typing import cast
 
 from scrapy.settings import BaseSettings
 
@@ -133,7 +134,9 @@ def held_elsewhere(holder: bytes | None) -> bool:
     One of this host is this worker's previous process (the run lock makes sure
     it is gone): its successor takes over.
     """
-    return bool(holder) and holder.decode().partition(":")[0] != socket.gethostname()
+    if not holder:
+        return False
+    return holder.decode().partition(":")[0] != socket.gethostname()
 
 
 class RedisUnreachable(RuntimeError):
@@ -178,9 +181,14 @@ def check_redis(settings: BaseSettings, spider: str) -> None:
     where = url.rpartition("@")[2]
     try:
         client.ping()
-        holder = client.get(Keys.of(settings, spider).alive(worker_id(settings)))
+        # redis-py's types cover its async client too: this one answers bytes and str.
+        holder = cast(
+            "bytes | None", client.get(Keys.of(settings, spider).alive(worker_id(settings)))
+        )
         if not settings.getbool("NEWSSPIDER_REDIS_ALLOW_VOLATILE"):
-            config = {**client.config_get("appendonly"), **client.config_get("save")}
+            config = cast(
+                "dict[str, str]", {**client.config_get("appendonly"), **client.config_get("save")}
+            )
     except ResponseError as error:  # CONFIG renamed or forbidden (managed servers)
         raise ValueError(
             f"cannot tell whether Redis at {where} keeps its data across a restart "
@@ -199,5 +207,5 @@ def check_redis(settings: BaseSettings, spider: str) -> None:
     if held_elsewhere(holder):
         raise ValueError(
             f"setting NEWSSPIDER_WORKER_ID: worker {worker_id(settings)!r} is running on "
-            f"{holder.decode()}; give each worker its own id"
+            f"{holder.decode() if holder else ''}; give each worker its own id"
         )

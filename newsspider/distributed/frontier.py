@@ -133,7 +133,7 @@ class FrontierScheduler(Scheduler):
         self.queue = load_object(self.queue_cls)(
             server=self.server, spider=spider, key=self.queue_key, serializer=self.serializer
         )
-        self.df = self.df or load_object(self.dupefilter_cls).from_spider(spider)
+        self.df: Any = self.df or load_object(self.dupefilter_cls).from_spider(spider)
         self._wait_for_last_run()
         with self.server.lock(self.keys.join_lock, timeout=60, blocking_timeout=60):
             holder = self.server.get(self.keys.alive(self.worker))

@@ -79,9 +79,8 @@ class IncrementalState:
     def spider_opened(self, spider: Spider) -> None:
         settings = self.crawler.settings
         # Our spider decides with its arguments (incremental=…); another, from the settings.
-        self.stream = getattr(spider, "stream_feeds", None)
-        if self.stream is None:
-            self.stream = stream_feeds(settings)
+        stream: list[str] | None = getattr(spider, "stream_feeds", None)
+        self.stream = stream_feeds(settings) if stream is None else stream
         self.stream_patterns = feed_file_patterns(self.stream, spider.name, run_suffix(settings))
         if self.stream:
             self.store.begin_run()

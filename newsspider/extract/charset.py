@@ -78,11 +78,12 @@ def read_stray(stray: bytes, legacy: str) -> str:
     return stray.decode(legacy, "replace")
 
 
-def _stray_handler(legacy: str) -> Callable[[UnicodeDecodeError], tuple[str, int]]:
+def _stray_handler(legacy: str) -> Callable[[UnicodeError], tuple[str, int]]:
     """A UTF-8 error handler that reads each rejected run in ``legacy``: called by the
     decoder, in C, for the invalid sequences only, so the valid rest costs nothing."""
 
-    def repair(error: UnicodeDecodeError) -> tuple[str, int]:
+    def repair(error: UnicodeError) -> tuple[str, int]:
+        assert isinstance(error, UnicodeDecodeError)  # registered for decoding only
         return read_stray(error.object[error.start : error.end], legacy), error.end
 
     return repair
@@ -132,7 +133,7 @@ def decode_page(body: bytes, content_type: str | None, lang: str | None) -> Deco
     """
     legacy = LEGACY_ENCODINGS.get(lang or "", DEFAULT_LEGACY)
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom:
         body = body[len(bom) :]
         if bom_encoding != "utf-8":
             return _legacy(body, bom_encoding, None, False)

@@ -124,7 +124,7 @@ _DATEPARSER_SETTINGS = {
 }
 
 
-def _translation_tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
+def _translation_tables() -> tuple[dict[int, str | None], dict[int, str | int | None]]:
     """Build (clean, fold) tables: one ``str.translate`` pass each instead of many subs."""
     clean: dict[int, str | None] = {}
     for i in range(10):  # Arabic-Indic and Extended (Persian/Urdu) Arabic-Indic digits
@@ -135,7 +135,7 @@ def _translation_tables() -> tuple[dict[int, str | None], dict[int, str | None]]
     drop += range(0x0300, 0x0370)  # combining accents of decomposed Latin text
     drop += [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]  # bidi
     clean.update(dict.fromkeys(drop))
-    fold = dict(clean)
+    fold: dict[int, str | int | None] = dict(clean)
     fold.update(str.maketrans("أإآٱàâäéèêëîïôöùûüç", "ااااaaaeeeeiioouuuc"))
     return clean, fold
 

@@ -308,7 +308,7 @@ def _span_layout(page: MaghressPage) -> ArticleFields | None:
     last = contents[-1] if contents else newspaper
     anchor = title_el if title_el is not None else (contents[0] if contents else newspaper)
     container = _common_ancestor(anchor, last) if last is not None else anchor
-    if container is last and last.getparent() is not None:
+    if container is last and last is not None and last.getparent() is not None:
         # No title and one content span: the click-here line is the span's sibling.
         container = last.getparent()
     return ArticleFields(

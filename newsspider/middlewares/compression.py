@@ -29,5 +29,5 @@ class TypedHttpCompressionMiddleware(HttpCompressionMiddleware):
         # Each codec fails its own way (OSError, EOFError, zlib.error, brotli.error,
         # zstd's ZstdError…), and decoding is all the work done here.
         except Exception as error:
-            encoding = response.headers.get("Content-Encoding", b"").decode("latin-1")
+            encoding = (response.headers.get("Content-Encoding") or b"").decode("latin-1")
             raise UndecodableBody(f"not {encoding or 'encoded'} as announced: {error}") from error

@@ -32,6 +32,9 @@ def _retry_after(response: Response | None) -> float:
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
+    base: float  # seconds before the first retry, doubled for each next one
+    cap: float  # the longest wait
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         middleware = super().from_crawler(crawler)

@@ -15,7 +15,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newsspider.items import Article
+from newsspider.items import ARTICLE_SCHEMA
+from newsspider.pipelines import record_of
 
 
 class DedupePipeline:
@@ -29,9 +30,9 @@ class DedupePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Article):
-            if item.id in self.article_ids:
+        if (article := record_of(item, ARTICLE_SCHEMA)) is not None:
+            if article["id"] in self.article_ids:
                 self.stats.inc_value("newsspider/dropped/duplicate")
-                raise DropItem(f"duplicate article {item.id}", log_level="DEBUG")
-            self.article_ids.add(item.id)
+                raise DropItem(f"duplicate article {article['id']}", log_level="DEBUG")
+            self.article_ids.add(article["id"])
         return item

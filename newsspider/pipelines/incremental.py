@@ -13,7 +13,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from newsspider.items import Article
+from newsspider.items import ARTICLE_SCHEMA
+from newsspider.pipelines import record_of
 from newsspider.state import State, body_hash, state_for
 
 
@@ -32,14 +33,18 @@ class IncrementalPipeline:
 
     def process_item(self, item: Any) -> Any:
         skip_known = getattr(self.crawler.spider, "skip_known", True)  # False with full=true
-        if not isinstance(item, Article) or not skip_known or not self.store.is_known(item.id):
+        article = record_of(item, ARTICLE_SCHEMA)
+        if article is None or not skip_known:
+            return item
+        article_id = article["id"]
+        if not self.store.is_known(article_id):
             return item
         stats = self.crawler.stats
         assert stats is not None
-        if self.store.body_hash(item.id) == body_hash(item.body):
+        if self.store.body_hash(article_id) == body_hash(article.get("body")):
             stats.inc_value("newsspider/state/known")
-            raise DropItem(f"already written by an earlier run: {item.id}", log_level="DEBUG")
+            raise DropItem(f"already written by an earlier run: {article_id}", log_level="DEBUG")
         stats.inc_value("newsspider/state/changed")
         if self.emit_revisions:
             return item
-        raise DropItem(f"changed at the source, revisions off: {item.id}", log_level="DEBUG")
+        raise DropItem(f"changed at the source, revisions off: {article_id}", log_level="DEBUG")

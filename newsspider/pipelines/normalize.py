@@ -11,34 +11,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from itemadapter import ItemAdapter
 from w3lib.url import safe_url_string
 
 from newsspider.extract.text import MAX_TITLE_CHARS, shorten
-from newsspider.items import Article, Headlines
+from newsspider.items import ARTICLE_SCHEMA, HEADLINES_SCHEMA
+from newsspider.pipelines import record_of
 
 
-def normalize_article(article: Article) -> Article:
-    if article.title:
-        article.title = shorten(article.title, MAX_TITLE_CHARS)
+def normalize_article(article: ItemAdapter) -> None:
+    if title := article.get("title"):
+        article["title"] = shorten(title, MAX_TITLE_CHARS)
     # A JSON-LD ``isBasedOn`` may carry spaces around the URL; inside, they are encoded.
-    if article.source_url:
-        article.source_url = safe_url_string(article.source_url.strip())
-    article.source_url = article.source_url or None
-    return article
+    if "source_url" in article:
+        source_url = article["source_url"]
+        article["source_url"] = (
+            safe_url_string(source_url.strip()) if source_url else None
+        ) or None
 
 
-def normalize_headlines(headlines: Headlines) -> Headlines:
-    headlines.headlines = [
+def normalize_headlines(headlines: ItemAdapter) -> None:
+    headlines["headlines"] = [
         {"title": entry["title"], "url": safe_url_string(entry["url"])}
-        for entry in headlines.headlines
+        for entry in headlines.get("headlines") or []
     ]
-    return headlines
 
 
 class NormalizePipeline:
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Article):
-            return normalize_article(item)
-        if isinstance(item, Headlines):
-            return normalize_headlines(item)
+        if (article := record_of(item, ARTICLE_SCHEMA)) is not None:
+            normalize_article(article)
+        elif (strip := record_of(item, HEADLINES_SCHEMA)) is not None:
+            normalize_headlines(strip)
         return item

@@ -10,40 +10,42 @@ import logging
 import re
 from typing import Any
 
+from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from newsspider.extract.mojibake import is_mojibake
-from newsspider.items import Article, Headlines
+from newsspider.items import ARTICLE_SCHEMA, HEADLINES_SCHEMA
+from newsspider.pipelines import record_of
 
 REQUIRED = ("title", "body")
 OPTIONAL = ("source_name", "source_url", "published")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}:\d{2})?$")
 
 
-def article_problem(article: Article) -> str | None:
+def article_problem(article: ItemAdapter) -> str | None:
     """The reason to drop ``article``, or None when it honours the contract."""
     for name in REQUIRED:
-        if not getattr(article, name):
+        if not article.get(name):
             return f"missing_{name}"
-    if article.published is not None and not _ISO.match(article.published):
+    published, source_url = article.get("published"), article.get("source_url")
+    if published is not None and not _ISO.match(published):
         return "bad_published"
-    if article.source_url is not None and not article.source_url.startswith(
-        ("http://", "https://")
-    ):
+    if source_url is not None and not source_url.startswith(("http://", "https://")):
         return "bad_source_url"
     # Text decoded twice (``LibÃ©ration``) passes every check above: it must not
     # be written as good (the mojibake check then fails the run).
-    if is_mojibake(article.title, article.body):
+    if is_mojibake(article.get("title"), article.get("body")):
         return "mojibake"
     return None
 
 
-def headlines_problem(headlines: Headlines) -> str | None:
-    if not headlines.headlines:
+def headlines_problem(headlines: ItemAdapter) -> str | None:
+    entries = headlines.get("headlines")
+    if not entries:
         return "empty_headlines"
-    titles = "\n".join(str(entry.get("title") or "") for entry in headlines.headlines)
+    titles = "\n".join(str(entry.get("title") or "") for entry in entries)
     return "mojibake" if is_mojibake(titles, None) else None
 
 
@@ -58,14 +60,16 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Article):
+        if (article := record_of(item, ARTICLE_SCHEMA)) is not None:
             self.stats.inc_value("newsspider/validated/articles")
             for name in OPTIONAL:
-                if getattr(item, name) is None:
+                if article.get(name) is None:
                     self.stats.inc_value(f"newsspider/missing/{name}")
-            problem = article_problem(item)
-        elif isinstance(item, Headlines):
-            problem = headlines_problem(item)
+            problem = article_problem(article)
+            where = article.get("url")
+        elif (strip := record_of(item, HEADLINES_SCHEMA)) is not None:
+            problem = headlines_problem(strip)
+            where = strip.get("page_url")
         else:
             return item
         if problem is None:
@@ -76,6 +80,6 @@ class ValidatePipeline:
         first = problem not in self.logged
         self.logged.add(problem)
         raise DropItem(
-            f"{problem}: {getattr(item, 'url', None) or getattr(item, 'page_url', '')}",
+            f"{problem}: {where or ''}",
             log_level=logging.getLevelName(logging.WARNING if first else logging.DEBUG),
         )

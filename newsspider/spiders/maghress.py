@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
+from newsspider.addon import final_settings
 from newsspider.distributed import run_suffix
 from newsspider.exceptions import failure_reason
 from newsspider.extract import page_from_response
@@ -93,10 +94,11 @@ class MaghressFamilySpider(FeedPolling, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MaghressFamilySpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = final_settings(crawler)
         # A distributed worker's run (and files) carry its worker id; no two runs share one.
-        spider.run_id = unused_run_id(crawler.settings, spider.name, run_suffix(crawler.settings))
+        spider.run_id = unused_run_id(settings, spider.name, run_suffix(settings))
         # The state follows the cron stream only: a one-off export (-o/-O) skips nothing.
-        spider.stream_feeds = stream_feeds(crawler.settings, spider.args.incremental)
+        spider.stream_feeds = stream_feeds(settings, spider.args.incremental)
         spider.skip_known = spider.skip_known and bool(spider.stream_feeds)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         return spider
@@ -219,7 +221,7 @@ class MaghressFamilySpider(FeedPolling, scrapy.Spider):
         )
         if stop in COUNTED_LISTING_STOPS:
             self._count(f"listing/{stop}")
-        elif stop is None:
+        elif stop is None and next_url is not None:  # None: no_next_page, above
             yield scrapy.Request(
                 next_url,
                 callback=self.parse_listing,

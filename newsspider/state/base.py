@@ -88,8 +88,11 @@ class State(Protocol):
     what a crash left between the two.
     """
 
-    path: Path | str
-    previous_clean: bool
+    # Read-only here: each store sets its own (a file's Path, a Redis URL and key).
+    @property
+    def path(self) -> Path | str: ...
+    @property
+    def previous_clean(self) -> bool: ...
 
     def __len__(self) -> int: ...
     def is_known(self, record_id: str) -> bool: ...

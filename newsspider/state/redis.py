@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 import redis
 
@@ -138,7 +139,7 @@ class RedisStateStore(KnownIds):
     def recover(self) -> int:
         """Settle what this worker staged before a crash (its files are on its own disk)."""
         staged = self.keys.staged(self.worker)
-        files = [Path(name.decode()) for name in self.server.hkeys(staged)]
+        files = [Path(name.decode()) for name in cast("list[bytes]", self.server.hkeys(staged))]
         promoted = sum(self.promote(final) for final in files if final.exists())
         self.server.delete(staged)
         return promoted
@@ -166,7 +167,7 @@ class RedisStateStore(KnownIds):
 
     def last_success(self) -> str | None:
         """As the SQLite store's: a start later than now is not trusted."""
-        value = self.server.get(self.keys.last_success)
+        value = cast("bytes | None", self.server.get(self.keys.last_success))
         started = value.decode() if value else None
         if started and started[:19] > (now := _now()):
             logger.warning(

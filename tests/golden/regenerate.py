@@ -13,8 +13,8 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from newsspider.cli import extract_records
 from newsspider.demo_site import SPECIAL, load_site
+from newsspider.library import extract_records
 from newsspider.sites import SITES, site_for_url
 
 HERE = Path(__file__).parent
