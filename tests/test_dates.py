@@ -441,6 +441,10 @@ RELATIVE = [
     ("Today", "Asia/Riyadh", "2026-12-01"),
     ("Yesterday at 9:15 pm", "Asia/Riyadh", "2026-11-30T21:15:00+03:00"),
     ("45 minutes ago", "Africa/Cairo", "2026-12-01T11:45:00+02:00"),
+    ("the day before yesterday", "Africa/Cairo", "2026-11-29"),
+    ("Day before yesterday at 18:40", "Africa/Cairo", "2026-11-29T18:40:00+02:00"),
+    ("Just now", "Africa/Cairo", "2026-12-01"),
+    ("Published in Ahram Online on the day before yesterday", "Africa/Cairo", "2026-11-29"),
 ]
 
 

@@ -71,7 +71,7 @@ def strip(sel: Selector) -> list[tuple[str, str]]:
 
 
 def test_the_fixture_knows_both_sites_and_refuses_others() -> None:
-    assert fixture_sites() == ["maghress", "djazairess"]
+    assert fixture_sites() == ["maghress", "djazairess", "masress", "sauress"]
     with pytest.raises(ValueError, match="no fixture content for site 'turess'"):
         load_site(site="turess")
     with pytest.raises(ValueError, match="name each site once"):
@@ -236,5 +236,5 @@ def test_serve_demo_refuses_a_site_without_fixture_content() -> None:
     assert process.returncode == 2
     assert stderr == (
         "newsspider: error: the fixture has no content for turess "
-        "(it serves: maghress, djazairess)\n"
+        "(it serves: maghress, djazairess, masress, sauress)\n"
     )

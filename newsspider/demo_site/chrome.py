@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from . import synthetic
-from .content import Content, FixtureArticle, Markup
+from .content import PREFIX, Content, FixtureArticle, Markup
 from .controls import Snapshot
 from .response import Response, response
 from .templates import esc, fill, viewstate
@@ -21,7 +21,8 @@ from .templates import esc, fill, viewstate
 SIDEBAR_COUNT = 8
 TICKER_SEPARATOR = "&nbsp;" * 4
 # Labels of the links set_hostile_links() adds where a label shows.
-HOSTILE_LABEL = {"fr": "Lire aussi", "ar": "اقرأ أيضا"}
+HOSTILE_LABEL = {"fr": "Lire aussi", "ar": "اقرأ أيضا", "en": "Read also"}
+FACEBOOK_LOCALE = {"fr": "fr_FR", "ar": "ar_AR", "en": "en_US"}
 # The relaunched article template (``unknown_layout`` fault) renames the old layout's classes.
 RELAUNCH_CSS = (
     ("#articlecontainer h1", ".headline-x"),
@@ -210,7 +211,7 @@ def _sidebar(content: Content, lang: str) -> str:
         items=items,
         most_read=esc(loc["most_read"]),
         most_read_items=most_read,
-        fb_locale="fr_FR" if lang == "fr" else "ar_AR",
+        fb_locale=FACEBOOK_LOCALE[lang],
         site=content.site.name,
     )
 
@@ -253,11 +254,11 @@ def _mobile_menu(menu: str) -> str:
 
 
 def section_path(lang: str, name: str) -> str:
-    return f"/fr/{name}" if lang == "fr" else f"/{name}"
+    return f"{PREFIX[lang]}/{name}"
 
 
 def rss_path(lang: str, slug: str | None) -> str:
-    prefix = "/fr" if lang == "fr" else ""
+    prefix = PREFIX[lang]
     return f"{prefix}/{slug}/rss" if slug else f"{prefix}/rss"
 
 

@@ -28,7 +28,10 @@ SECTIONS = (
     "religion",
     "health",
 )
-LANGS = ("fr", "ar")
+LANGS = ("fr", "ar", "en")
+# Where each section lives, as in ``newsspider.sites``: Arabic at the root, French under
+# ``/fr``, English under ``/en``.
+PREFIX = {"fr": "/fr", "ar": "", "en": "/en"}
 LAYOUTS = ("span", "article")
 ENCODINGS = ("utf-8", "windows-1256")
 TEASER_CHARS = 150
@@ -47,7 +50,7 @@ class Source:
 
     @property
     def path(self) -> str:
-        return f"/fr/{self.slug}" if self.lang == "fr" else f"/{self.slug}"
+        return f"{PREFIX[self.lang]}/{self.slug}"
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,7 @@ class FixtureArticle:
 
     @property
     def path(self) -> str:
-        if self.lang == "fr":
-            return f"/fr/{self.source}/{self.id}"
-        return f"/{self.source}/{self.id}"
+        return f"{PREFIX[self.lang]}/{self.source}/{self.id}"
 
 
 @dataclass(frozen=True)

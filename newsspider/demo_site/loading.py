@@ -22,6 +22,7 @@ from .content import (
     ENCODINGS,
     LANGS,
     LAYOUTS,
+    PREFIX,
     SECTIONS,
     Content,
     FixtureArticle,
@@ -93,17 +94,15 @@ def load_content(name: str = DEFAULT_SITE, synthetic: int = 0, page_kb: int = 0)
     if name not in fixture_sites():
         raise ValueError(f"no fixture content for site {name!r} (known: {fixture_sites()})")
     family = SITES[name]
-    # Pages and paths are those of the family's French and Arabic sections.
-    if {lang: family.sections.get(lang) for lang in LANGS} != {"fr": "/fr", "ar": ""}:
-        raise ValueError(
-            f"the fixture serves /fr and Arabic sections, {name} has {family.sections}"
-        )
+    # Pages and paths are those of the family's French, English and Arabic sections.
+    if any(PREFIX.get(lang) != prefix for lang, prefix in family.sections.items()):
+        raise ValueError(f"the fixture serves the sections {PREFIX}, {name} has {family.sections}")
     folder = _folder(name)
     facts = _read(folder, "site.json")
     sources = [Source(**raw) for raw in _read(folder, "sources.json")]
     articles: list[FixtureArticle] = []
     markup: dict[str, Markup] = {}
-    for lang in LANGS:
+    for lang in family.langs:
         if not folder.joinpath(f"articles_{lang}.json").is_file():
             continue
         for raw in _read(folder, f"articles_{lang}.json"):
@@ -206,8 +205,8 @@ def _validate(content: Content, special: dict[str, tuple[str, str]]) -> None:
         problems.append("duplicate source slugs")
     if len(content.by_path) != len(content.articles):
         problems.append("duplicate article paths")
-    if set(content.locale) != set(LANGS):
-        problems.append(f"locale.json needs exactly the sections {LANGS}")
+    if set(content.locale) != set(content.site.langs):
+        problems.append(f"locale.json needs exactly the sections {content.site.langs}")
     for a in content.articles:
         source = content.source(a.source)
         m = content.markup[a.path]

@@ -29,8 +29,8 @@ def route(content: Content, raw: str) -> Route:
     if path == "/robots.txt":
         return ("robots",)
     segments = [] if path == "/" else path[1:].split("/")
-    lang = "fr" if segments[:1] == ["fr"] else "ar"
-    rest = segments[1:] if lang == "fr" else segments
+    lang = content.site.lang_of_url(path) or "ar"
+    rest = segments[1:] if content.site.sections.get(lang) else segments
     if not rest:
         return ("home", lang)
     if rest == ["rss"]:

@@ -109,6 +109,10 @@ RELATIVE: dict[str, dict[str, Ago | Unit | Day | int]] = {
         "an": 1,
         "one": 1,
         "today": Day(0),
+        # A line stamped the moment it appeared still tells the day.
+        "just now": Day(0),
         "yesterday": Day(-1),
+        "the day before yesterday": Day(-2),
+        "day before yesterday": Day(-2),
     },
 }
