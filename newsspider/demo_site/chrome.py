@@ -187,7 +187,6 @@ def _other_lang_attributes(loc: dict[str, Any]) -> str:
     return f'href="{loc["other_lang_home"]}" hreflang="{loc["other_lang"]}"'
 
 
-
 def _ticker(
     content: Content, lang: str, hostile: tuple[str, ...], duplicates: bool, host: str | None
 ) -> str:
@@ -245,7 +244,7 @@ def _footer(content: Content, lang: str) -> str:
         rss_href=rss_path(lang, None),
         rss_label=esc(loc["rss_label"]),
         other_lang_link=(
-            f' <a {link}>{esc(loc["menu_other_lang"])}</a>'
+            f" <a {link}>{esc(loc['menu_other_lang'])}</a>"
             if (link := _other_lang_attributes(loc))
             else ""
         ),
