@@ -2,9 +2,10 @@
 
 Two drivers:
 
-- ``spider_for`` / ``crawl``: the Maghress spider on fixture pages rendered
-  without HTTP.  ``spider_for`` builds the spider with Scrapy's test crawler and
-  the project's settings; ``response_to`` turns a path of the fixture site into
+- ``spider_for`` / ``crawl``: a family site's spider (Maghress unless ``site`` names
+  another) on its fixture pages rendered without HTTP.  ``spider_for`` builds the
+  spider with Scrapy's test crawler and the project's settings; ``response_to``
+  turns a path of the fixture site into
   the response Scrapy's downloader would build; ``crawl`` walks the site from the
   spider's start requests as the engine would (priority order, duplicate filter,
   HttpError for 4xx/5xx to the errback) and runs every item through the
@@ -25,6 +26,7 @@ import heapq
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, ClassVar
 
 from scrapy import Request, Spider
@@ -39,8 +41,8 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 import newsspider.settings
-from newsspider.demo_site import load_site
-from newsspider.spiders.maghress import MaghressSpider
+from newsspider.demo_site import FixtureSite, load_site
+from newsspider.spiders.maghress import SPIDERS, MaghressFamilySpider
 
 BASE = "http://127.0.0.1:8000"  # never contacted: pages are rendered in-process
 SITE = load_site()
@@ -48,20 +50,29 @@ PROJECT = {name: getattr(newsspider.settings, name) for name in dir(newsspider.s
 PROJECT = {name: value for name, value in PROJECT.items() if name.isupper()}
 
 
-def spider_for(settings: dict[str, Any] | None = None, **args: str) -> MaghressSpider:
-    """The spider as ``scrapy crawl maghress -a base_url=BASE -a …`` builds it; no state
+@cache
+def fixture(site: str) -> FixtureSite:
+    """A family site's fixture, loaded once per test process (``SITE`` is Maghress's)."""
+    return SITE if site == "maghress" else load_site(site=site)
+
+
+def spider_for(
+    settings: dict[str, Any] | None = None, site: str = "maghress", **args: str
+) -> MaghressFamilySpider:
+    """The spider as ``scrapy crawl SITE -a base_url=BASE -a …`` builds it; no state
     unless ``settings`` turn it on (with its own ``NEWSSPIDER_STATE_DIR``)."""
+    spider_class = SPIDERS[site]
     crawler = get_crawler(
-        MaghressSpider, {**PROJECT, "NEWSSPIDER_STATE_ENABLED": False, **(settings or {})}
+        spider_class, {**PROJECT, "NEWSSPIDER_STATE_ENABLED": False, **(settings or {})}
     )
     assert crawler.stats is not None
     crawler.stats.open_spider()
-    spider = MaghressSpider.from_crawler(crawler, base_url=BASE, **args)
+    spider = spider_class.from_crawler(crawler, base_url=BASE, **args)
     crawler.spider = spider
     return spider
 
 
-def start_requests(spider: MaghressSpider) -> list[Request]:
+def start_requests(spider: MaghressFamilySpider) -> list[Request]:
     async def collect() -> list[Request]:
         return [request async for request in spider.start()]
 
@@ -72,12 +83,14 @@ def start_requests(spider: MaghressSpider) -> list[Request]:
         loop.close()
 
 
-def response_to(request: Request | str, path: str | None = None) -> Response:
-    """The response to ``request`` (or a URL), with the fixture's page at ``path``
-    (default: the request's own path), of the class Scrapy's downloader picks."""
+def response_to(
+    request: Request | str, path: str | None = None, site: str = "maghress"
+) -> Response:
+    """The response to ``request`` (or a URL), with the page at ``path`` of ``site``'s
+    fixture (default: the request's own path), of the class Scrapy's downloader picks."""
     if isinstance(request, str):
         request = Request(request)
-    page = SITE.render(path or request.url.removeprefix(BASE))
+    page = fixture(site).render(path or request.url.removeprefix(BASE))
     headers = Headers(page.headers)
     cls = responsetypes.from_args(headers=headers, url=request.url, body=page.body)
     return cls(
@@ -92,7 +105,7 @@ def failure_of(request: Request, error: Exception) -> Failure:
     return failure
 
 
-def stats(spider: MaghressSpider) -> dict[str, Any]:
+def stats(spider: MaghressFamilySpider) -> dict[str, Any]:
     """The run's ``newsspider/…`` stats, without the prefix."""
     assert spider.crawler.stats is not None
     return {
@@ -104,7 +117,7 @@ def stats(spider: MaghressSpider) -> dict[str, Any]:
 
 @dataclass
 class Crawl:
-    spider: MaghressSpider
+    spider: MaghressFamilySpider
     items: list[Any] = field(default_factory=list)  # what the pipelines let through
     paths: list[str] = field(default_factory=list)  # the paths requested, in order
 
@@ -113,9 +126,9 @@ class Crawl:
         return stats(self.spider)
 
 
-def crawl(settings: dict[str, Any] | None = None, **args: str) -> Crawl:
-    """A whole crawl of the fixture site, as the engine would run it, in-process."""
-    spider = spider_for(settings, **args)
+def crawl(settings: dict[str, Any] | None = None, site: str = "maghress", **args: str) -> Crawl:
+    """A whole crawl of ``site``'s fixture, as the engine would run it, in-process."""
+    spider = spider_for(settings, site, **args)
     pipelines = []
     names = spider.crawler.settings.getwithbase("ITEM_PIPELINES")
     for name in build_component_list(names):
@@ -137,7 +150,7 @@ def crawl(settings: dict[str, Any] | None = None, **args: str) -> Crawl:
     while queue:
         request = heapq.heappop(queue)[2]
         run.paths.append(request.url.removeprefix(BASE))
-        response = response_to(request)
+        response = response_to(request, site=site)
         if response.status >= 400:
             assert request.errback is not None
             request.errback(failure_of(request, HttpError(response)))
