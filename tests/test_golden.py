@@ -25,6 +25,18 @@ def test_every_page_kind_has_a_golden_case() -> None:
         "fr_no_date",
         "fr_no_source_link",
     }
+    # Each sister site's sections, both layouts (Maghress's are the cases above).
+    assert set(CASES) >= {
+        f"{site}_{lang}_{layout}"
+        for site, langs in {
+            "djazairess": ("ar",),
+            "turess": ("fr", "ar"),
+            "sudaress": ("ar",),
+            "yemeress": ("ar",),
+        }.items()
+        for lang in langs
+        for layout in ("span", "article")
+    }
 
 
 @pytest.mark.parametrize("case", CASES)

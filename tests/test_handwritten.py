@@ -21,7 +21,7 @@ from newsspider.cli import extract_records
 from newsspider.extract import page_from_response
 from newsspider.items import Article
 from newsspider.records import PageRecords, page_records
-from newsspider.sites import SITES
+from newsspider.sites import SITES, site_for_url
 
 PAGES = Path(__file__).parent / "pages"
 GOLDEN = Path(__file__).parent / "golden"
@@ -116,7 +116,9 @@ def test_every_golden_page_has_a_hand_written_expectation() -> None:
 def test_golden_page_against_its_hand_written_expectation(case: str) -> None:
     expected = expected_of(GOLDEN, case)
     records, reason = extract_records(
-        (GOLDEN / f"{case}.html").read_bytes(), expected["url"], SITES["maghress"]
+        (GOLDEN / f"{case}.html").read_bytes(),
+        expected["url"],
+        site_for_url(expected["url"]) or SITES["maghress"],
     )
     articles = [record for record in records if isinstance(record, Article)]
     want = expected["article"]

@@ -15,10 +15,23 @@ from itemadapter import ItemAdapter
 
 from newsspider.cli import extract_records
 from newsspider.demo_site import SPECIAL, load_site
-from newsspider.sites import SITES
+from newsspider.sites import SITES, site_for_url
 
 HERE = Path(__file__).parent
 LIVE = "https://www.maghress.com"
+# Sister sites: case name → (site, page path), an article of each layout per section.
+FAMILY_CASES = {
+    "djazairess_ar_span": ("djazairess", "/elkhabar/1578320"),
+    "djazairess_ar_article": ("djazairess", "/elkhabar/1578295"),
+    "turess_fr_span": ("turess", "/fr/lapresse/187345"),
+    "turess_fr_article": ("turess", "/fr/lapresse/187310"),
+    "turess_ar_span": ("turess", "/alchourouk/420476"),
+    "turess_ar_article": ("turess", "/alchourouk/420511"),
+    "sudaress_ar_span": ("sudaress", "/alsudani/145820"),
+    "sudaress_ar_article": ("sudaress", "/altaghyeer/30415"),
+    "yemeress_ar_span": ("yemeress", "/26sep/53011"),
+    "yemeress_ar_article": ("yemeress", "/almasdaronline/183044"),
+}
 
 
 def case_paths() -> dict[str, str]:
@@ -48,7 +61,7 @@ def case_paths() -> dict[str, str]:
 
 
 def expected_records(body: bytes, url: str) -> dict[str, Any]:
-    records, reason = extract_records(body, url, SITES["maghress"])
+    records, reason = extract_records(body, url, site_for_url(url) or SITES["maghress"])
     dicts = []
     for record in records:
         data = ItemAdapter(record).asdict()
@@ -58,12 +71,12 @@ def expected_records(body: bytes, url: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    site = load_site()
-    for name, path in case_paths().items():
-        response = site.render(path)
+    cases = {name: ("maghress", path) for name, path in case_paths().items()}
+    for name, (site_name, path) in {**cases, **FAMILY_CASES}.items():
+        response = load_site(site=site_name).render(path)
         assert response.status == 200, (path, response.status)
         (HERE / f"{name}.html").write_bytes(response.body)
-        expected = expected_records(response.body, LIVE + path)
+        expected = expected_records(response.body, SITES[site_name].default_base_url + path)
         text = json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
         (HERE / f"{name}.json").write_text(text, encoding="utf-8")
         print(f"{name}: {path} -> {len(expected['records'])} record(s)")
