@@ -151,7 +151,12 @@ def _urls(value: str, site: Site) -> tuple[str, ...]:
 
 
 PARAMS: tuple[Param, ...] = (
-    Param("lang", "both", "Sections to crawl: fr, ar (comma-separated) or both.", _langs),
+    Param(
+        "lang",
+        "both",
+        "Sections to crawl: ar, fr, en (as the site has them; comma-separated) or both.",
+        _langs,
+    ),
     Param("sources", None, "Only these newspaper slugs, e.g. libe,hespress.", _sources),
     Param(
         "since",

@@ -2,10 +2,9 @@
 
 Two drivers:
 
-- ``spider_for`` / ``crawl``: a family site's spider (Maghress unless ``site`` names
-  another) on its fixture pages rendered without HTTP.  ``spider_for`` builds the
-  spider with Scrapy's test crawler and the project's settings; ``response_to``
-  turns a path of the fixture site into
+- ``spider_for`` / ``crawl``: a family spider (Maghress's unless ``site`` names
+  another) on fixture pages rendered without HTTP.  ``spider_for`` builds the spider with Scrapy's test crawler and
+  the project's settings; ``response_to`` turns a path of the fixture site into
   the response Scrapy's downloader would build; ``crawl`` walks the site from the
   spider's start requests as the engine would (priority order, duplicate filter,
   HttpError for 4xx/5xx to the errback) and runs every item through the
@@ -26,7 +25,6 @@ import heapq
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, ClassVar
 
 from scrapy import Request, Spider
@@ -46,28 +44,29 @@ from newsspider.spiders.maghress import SPIDERS, MaghressFamilySpider
 
 BASE = "http://127.0.0.1:8000"  # never contacted: pages are rendered in-process
 SITE = load_site()
+_FIXTURES = {"maghress": SITE}
 PROJECT = {name: getattr(newsspider.settings, name) for name in dir(newsspider.settings)}
 PROJECT = {name: value for name, value in PROJECT.items() if name.isupper()}
 
 
-@cache
-def fixture(site: str) -> FixtureSite:
-    """A family site's fixture, loaded once per test process (``SITE`` is Maghress's)."""
-    return SITE if site == "maghress" else load_site(site=site)
+def fixture(site: str = "maghress") -> FixtureSite:
+    """The fixture of family site ``site``, loaded once per test process."""
+    if site not in _FIXTURES:
+        _FIXTURES[site] = load_site(site=site)
+    return _FIXTURES[site]
 
 
 def spider_for(
     settings: dict[str, Any] | None = None, site: str = "maghress", **args: str
 ) -> MaghressFamilySpider:
-    """The spider as ``scrapy crawl SITE -a base_url=BASE -a …`` builds it; no state
+    """The spider as ``scrapy crawl <site> -a base_url=BASE -a …`` builds it; no state
     unless ``settings`` turn it on (with its own ``NEWSSPIDER_STATE_DIR``)."""
-    spider_class = SPIDERS[site]
     crawler = get_crawler(
-        spider_class, {**PROJECT, "NEWSSPIDER_STATE_ENABLED": False, **(settings or {})}
+        SPIDERS[site], {**PROJECT, "NEWSSPIDER_STATE_ENABLED": False, **(settings or {})}
     )
     assert crawler.stats is not None
     crawler.stats.open_spider()
-    spider = spider_class.from_crawler(crawler, base_url=BASE, **args)
+    spider = SPIDERS[site].from_crawler(crawler, base_url=BASE, **args)
     crawler.spider = spider
     return spider
 
@@ -86,8 +85,8 @@ def start_requests(spider: MaghressFamilySpider) -> list[Request]:
 def response_to(
     request: Request | str, path: str | None = None, site: str = "maghress"
 ) -> Response:
-    """The response to ``request`` (or a URL), with the page at ``path`` of ``site``'s
-    fixture (default: the request's own path), of the class Scrapy's downloader picks."""
+    """The response to ``request`` (or a URL), with the ``site`` fixture's page at ``path``
+    (default: the request's own path), of the class Scrapy's downloader picks."""
     if isinstance(request, str):
         request = Request(request)
     page = fixture(site).render(path or request.url.removeprefix(BASE))
@@ -127,7 +126,7 @@ class Crawl:
 
 
 def crawl(settings: dict[str, Any] | None = None, site: str = "maghress", **args: str) -> Crawl:
-    """A whole crawl of ``site``'s fixture, as the engine would run it, in-process."""
+    """A whole crawl of the ``site`` fixture, as the engine would run it, in-process."""
     spider = spider_for(settings, site, **args)
     pipelines = []
     names = spider.crawler.settings.getwithbase("ITEM_PIPELINES")

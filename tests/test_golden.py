@@ -24,6 +24,13 @@ def test_every_page_kind_has_a_golden_case() -> None:
         "ar_article",
         "fr_no_date",
         "fr_no_source_link",
+        # the sister sites with an English section: each section in both layouts
+        *(f"{site}_{lang}_article" for site in ("masress", "sauress") for lang in ("en", "ar")),
+        "masress_en_span",
+        "masress_en_span_month",
+        "masress_ar_span_month",
+        "sauress_en_span",
+        "sauress_ar_span_month",
     }
     # Each sister site's sections, both layouts (Maghress's are the cases above).
     assert set(CASES) >= {

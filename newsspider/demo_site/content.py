@@ -91,7 +91,8 @@ class Markup:
     entities: bool = False  # write é as &eacute;, ' as &#039;, « as &laquo;
     stray_whitespace: bool = False  # indentation and newlines around paragraphs
     inline_ad: bool = False  # an AdSense <ins> + <script> inside the first content span
-    date_format: str = "numeric"  # "numeric" (19 - 10 - 2019), "month_ma", "month_dz"
+    # "numeric" (19 - 10 - 2019) or a key of the section's locale "months": "month_ma", …
+    date_format: str = "numeric"
     caption: str | None = None  # figcaption of the newer layout
 
 

@@ -58,6 +58,8 @@ _CITIES = {
         "الناظور",
         "ورزازات",
     ),
+    # The English sections are Egypt's and Saudi Arabia's.
+    "en": ("Cairo", "Alexandria", "Giza", "Aswan", "Riyadh", "Jeddah", "Dammam", "Abha"),
 }
 
 _TOPICS = {
@@ -145,9 +147,23 @@ _TOPICS = {
             "قافلة طبية بالمناطق النائية",
         ),
     },
+    "en": {
+        "politics": ("session of the local council", "debate on the new districts law"),
+        "economics": ("new industrial zone", "programme for small businesses"),
+        "international": ("visit of an African trade delegation", "regional transport forum"),
+        "sports": ("youth football tournament", "opening of a neighbourhood sports hall"),
+        "society": ("school enrolment campaign", "housing programme for young families"),
+        "culture": ("festival of folk arts", "regional book fair"),
+        "religion": ("training course for imams", "restoration of historic mosques"),
+        "health": ("school vaccination campaign", "opening of a dialysis centre"),
+    },
 }
 
-_TITLE = {"fr": "Dépêche n°{n} : {topic} à {city}", "ar": "قصاصة رقم {n}: {topic} في {city}"}
+_TITLE = {
+    "fr": "Dépêche n°{n} : {topic} à {city}",
+    "ar": "قصاصة رقم {n}: {topic} في {city}",
+    "en": "Dispatch no. {n}: {topic} in {city}",
+}
 
 _OPENING = {
     "fr": (
@@ -159,6 +175,10 @@ _OPENING = {
         "انطلقت بمدينة {city} فعاليات «{topic}»، {said}.",
         "قدمت السلطات المحلية بمدينة {city} الخطوط العريضة لمشروع «{topic}»، {said}.",
         "تحتضن مدينة {city} هذا الأسبوع مبادرة «{topic}»، {said}.",
+    ),
+    "en": (
+        "Officials in {city} launched the “{topic}” scheme this week, {said}.",
+        "The authorities in {city} presented the main lines of the “{topic}” project, {said}.",
     ),
 }
 
@@ -175,6 +195,7 @@ _SAID = {
         "حسب مصدر مسؤول",
         "وفق معطيات استقتها الجريدة من عين المكان",
     ),
+    "en": ("according to a statement sent to the newspaper", "the organisers said"),
 }
 
 _FIGURES = {
@@ -189,6 +210,10 @@ _FIGURES = {
         "{people} شخص موزعين على {communes} جماعة، يضيف المصدر ذاته.",
         "ورصد لهذا المشروع غلاف مالي قدره {amount} مليون درهم، لفائدة حوالي {people} مستفيد "
         "في {communes} جماعة بالإقليم.",
+    ),
+    "en": (
+        "The scheme has a budget of {amount} million and should reach some {people} people "
+        "in {communes} districts, the same source added.",
     ),
 }
 
@@ -207,6 +232,10 @@ _CLOSING = {
         "ونوهت فعاليات جمعوية بهذه الخطوة التي طال انتظارها.",
         "ويعتزم المنظمون تعميم التجربة على أقاليم أخرى خلال الأشهر المقبلة.",
         "وشدد عدد من المتدخلين على ضرورة تعزيز التنسيق بين مختلف الشركاء.",
+    ),
+    "en": (
+        "A follow-up committee will assess progress and publish an interim report.",
+        "The organisers plan to extend the scheme to other governorates in the coming months.",
     ),
 }
 

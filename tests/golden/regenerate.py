@@ -19,8 +19,18 @@ from newsspider.sites import SITES, site_for_url
 
 HERE = Path(__file__).parent
 LIVE = "https://www.maghress.com"
-# Sister sites: case name → (site, page path), an article of each layout per section.
+# Sister sites' pages, case name → (site, path): each section in both layouts, and the
+# English and regional Arabic month names of their published lines.
 FAMILY_CASES = {
+    "masress_en_span": ("masress", "/en/ahram-online/452310"),
+    "masress_en_span_month": ("masress", "/en/dailynews/240512"),
+    "masress_en_article": ("masress", "/en/egypt-independent/118934"),
+    "masress_ar_span_month": ("masress", "/youm7/5715402"),
+    "masress_ar_article": ("masress", "/youm7/5716820"),
+    "sauress_en_span": ("sauress", "/en/saudi-gazette/619402"),
+    "sauress_en_article": ("sauress", "/en/arab-news/2058741"),
+    "sauress_ar_span_month": ("sauress", "/alriyadh/1944980"),
+    "sauress_ar_article": ("sauress", "/almadina/773402"),
     "djazairess_ar_span": ("djazairess", "/elkhabar/1578320"),
     "djazairess_ar_article": ("djazairess", "/elkhabar/1578295"),
     "turess_fr_span": ("turess", "/fr/lapresse/187345"),
@@ -71,9 +81,10 @@ def expected_records(body: bytes, url: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    cases = {name: ("maghress", path) for name, path in case_paths().items()}
-    for name, (site_name, path) in {**cases, **FAMILY_CASES}.items():
-        response = load_site(site=site_name).render(path)
+    cases = {name: ("maghress", path) for name, path in case_paths().items()} | FAMILY_CASES
+    sites = {name: load_site(site=name) for name, _ in cases.values()}
+    for name, (site_name, path) in cases.items():
+        response = sites[site_name].render(path)
         assert response.status == 200, (path, response.status)
         (HERE / f"{name}.html").write_bytes(response.body)
         expected = expected_records(response.body, SITES[site_name].default_base_url + path)
