@@ -13,6 +13,7 @@ import pytest
 from parsel import Selector
 
 from newsspider.items import Article, Headlines
+from newsspider.sites import SITES
 from tests.inprocess import crawl, fixture
 
 # Every article of each fixture, by section: content/<site>/articles_<lang>.json.
@@ -154,3 +155,13 @@ def test_each_newspaper_has_its_listing_and_feed() -> None:
     assert turess_feed.xpath("//item/title/text()").getall() == [
         "Football : l'Espérance remporte le derby face au Club Africain"
     ]
+
+
+@pytest.mark.parametrize("site", sorted(ARTICLES))
+def test_the_fixtures_offset_is_the_sites_time_zone_on_every_article(site: str) -> None:
+    """The fixture writes one fixed offset (site.json); the product reads the registry's
+    IANA zone: they agree on every article's date."""
+    zone = SITES[site].zone
+    for article in fixture(site).articles:
+        when = fixture(site).content.published_datetime(article)
+        assert when is not None and when.utcoffset() == zone.utcoffset(when.replace(tzinfo=None))
