@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint golden bench fuzz clean redis-server faketime
+.PHONY: demo test lint golden bench fuzz clean redis-server faketime chromium
 
 # The distributed tests start their own redis-server; install it if it is missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -31,7 +31,15 @@ faketime:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; }
 	@faketime -f +365d date -u +"faketime: a year ahead is %Y-%m-%d"
 
-test: $(STAMP) redis-server faketime
+# The HTML run report is tested in a real browser: Debian's chromium, driven through
+# its chromedriver (never a browser downloaded at run time).
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  echo "installing chromium and chromium-driver (the HTML report is tested in a browser)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@chromedriver --version
+
+test: $(STAMP) redis-server faketime chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	# Two workers, one test file each at a time: the distributed tests mostly wait

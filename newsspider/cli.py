@@ -20,6 +20,7 @@ from typing import Any
 from newsspider import exitcodes
 from newsspider.atomic import atomic_writer
 from newsspider.feeds import run_stamp
+from newsspider.history.commands import add_commands as add_history_commands
 from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES, Site, site_for_url
 
@@ -431,6 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--mirrors-out", metavar="FILE", help="write {site: base URL} for `run --mirrors FILE`"
     )
     serve.set_defaults(handler=cmd_serve_demo)
+    add_history_commands(commands)
     return parser
 
 

@@ -123,11 +123,19 @@ EXTENSIONS = {
     "newsspider.extensions.feedaudit.FeedAudit": 550,
     "newsspider.extensions.runreport.RunReport": 600,
     "newsspider.extensions.progress.Progress": 700,
+    "newsspider.extensions.alerts.Alerts": 800,
 }
 # A live progress line on stderr (`newsspider run` turns it on when stderr is a terminal).
 NEWSSPIDER_PROGRESS = False
 # Path of a JSON file that receives the run's final stats (off when empty).
 NEWSSPIDER_STATS_FILE = ""
+# POST the run report (JSON, with a Slack-compatible "text") to this URL when the run
+# exits non-zero ("failure") or after every run ("always"); off while empty.  A webhook
+# that is down or slow never fails the run: it waits NEWSSPIDER_ALERT_TIMEOUT seconds
+# at most, and the report counts the alert as failed.
+NEWSSPIDER_ALERT_WEBHOOK = ""
+NEWSSPIDER_ALERT_ON = "failure"
+NEWSSPIDER_ALERT_TIMEOUT = 5.0
 
 ADDONS = {"newsspider.addon.NewsspiderAddon": 0}
 

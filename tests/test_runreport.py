@@ -81,7 +81,7 @@ def test_the_report_holds_what_the_stats_say(tmp_path: Path, capsys) -> None:
     assert list(report) == [
         "spider", "run_id", "started", "finished", "duration_s", "arguments", "pages",
         "records", "dropped", "errors", "coverage", "layouts", "state", "files", "checks",
-        "exit_code", "exit_reason",
+        "exit_code", "exit_reason", "alerts",
     ]  # fmt: skip
     assert report["spider"] == "records" and report["run_id"] == RUN
     assert report["arguments"] == {"lang": "fr"}

@@ -34,6 +34,7 @@ from newsspider import exitcodes
 from newsspider.checks import thresholds
 from newsspider.distributed import RedisUnreachable, check_redis
 from newsspider.downloader import max_header_bytes
+from newsspider.extensions.alerts import alert_config
 from newsspider.extensions.runreport import report_for
 from newsspider.params import ArgumentError, parse_args
 from newsspider.paths import check_flags, check_outputs, check_settings_paths
@@ -75,6 +76,7 @@ class Command(ScrapyCrawlCommand):
             parse_args(SITES[site_name], opts.spargs)
             thresholds(self.settings)
             max_header_bytes(self.settings)
+            alert_config(self.settings)
             check_settings_paths(self.settings, spider_class.name)
             check_outputs(self.settings, spider_class.name)
             check_flags(self.settings)

@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 
 _REPORTS: WeakKeyDictionary[Crawler, RunReport] = WeakKeyDictionary()
 
+# Sent with ``report=`` (a dict) once the exit status is known, before the report is
+# written: what its listeners count (``newsspider/alerts/…``) goes into the report.
+report_ready = object()
+
 
 def report_for(crawler: Crawler) -> RunReport | None:
     """The run report of a crawl, for the command that turns it into an exit status."""
@@ -112,6 +116,7 @@ class RunReport:
         stats.setdefault("finish_reason", self._closed_reason)
         self.exit_code, self.reason, outcomes = evaluate(stats, self.limits)
         report = self._report(stats, outcomes)
+        self._announce(report)
         try:
             path: Path | str = self._write(report)
         except (OSError, KeyError, ValueError) as error:
@@ -119,6 +124,7 @@ class RunReport:
             self.exit_code, self.reason, outcomes = evaluate(stats, self.limits)
             report.update(exit_code=int(self.exit_code), exit_reason=self.reason, checks=outcomes)
             path = f"not written ({error})"
+            self._announce(report)  # the run failed after all: an alert may have to say so
         store = state_for(self.crawler)
         # A one-off export (-o/-O) is no run of the cron stream: since=auto ignores it.
         if store is not None and stats.get("newsspider/state/feeds", True):
@@ -128,6 +134,12 @@ class RunReport:
                 logger.error("the run could not be recorded in the state: %s", error)
         sys.stderr.write(self._summary(report, path) + "\n")
         sys.stderr.flush()
+
+    def _announce(self, report: dict[str, Any]) -> None:
+        """Hand the report to ``report_ready``'s listeners; their counts join it."""
+        self.crawler.signals.send_catch_log(report_ready, report=report)
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        report["alerts"] = _by_prefix(stats, "newsspider/alerts/") or None
 
     def _report(self, stats: dict[str, Any], outcomes: list[dict[str, Any]]) -> dict[str, Any]:
         assert self.exit_code is not None
