@@ -243,3 +243,16 @@ def test_serve_demo_refuses_a_site_without_fixture_content(monkeypatch, capsys) 
         "newsspider: error: the fixture has no content for turess "
         "(it serves: maghress, djazairess)\n"
     )
+
+
+def test_serve_demo_refuses_a_mirrors_file_it_cannot_write(tmp_path, capsys) -> None:
+    """The file names the ports: without it nothing is served (the ports are closed)."""
+    from newsspider.cli import main
+
+    target = tmp_path / "missing-folder" / "mirrors.json"
+    assert main(["serve-demo", "--port", "0", "--all", "--mirrors-out", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"newsspider: error: cannot write --mirrors-out {str(target)!r}: "
+        "No such file or directory\n"
+    )
+    assert not target.parent.exists()
