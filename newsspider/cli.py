@@ -280,7 +280,7 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 def cmd_serve_demo(args: argparse.Namespace) -> int:
     """Serve the bundled fixture sites on loopback until Ctrl-C, one port per site."""
-    from newsspider.demo_site import fixture_sites, serve
+    from newsspider.demo_site import MirrorsNotWritten, fixture_sites, serve
 
     available = fixture_sites()
     names = available if args.all else (args.site or ["maghress"])
@@ -298,7 +298,9 @@ def cmd_serve_demo(args: argparse.Namespace) -> int:
         else f"{args.port}-{args.port + len(names) - 1}"
     )
     try:
-        serve(port=args.port, host=args.host, sites=names)
+        serve(port=args.port, host=args.host, sites=names, mirrors_out=args.mirrors_out)
+    except MirrorsNotWritten as error:
+        return _fail(f"cannot write --mirrors-out {str(args.mirrors_out)!r}: {error.strerror}")
     except OSError as error:
         return _fail(f"cannot listen on {args.host}:{ports}: {error.strerror}")
     except KeyboardInterrupt:
@@ -400,6 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve this family site (repeat for several, one port each); default: maghress",
     )
     chosen.add_argument("--all", action="store_true", help="serve every site the fixture has")
+    serve.add_argument(
+        "--mirrors-out", type=Path, metavar="FILE", help="write {site: base URL} for run --mirrors"
+    )
     serve.set_defaults(handler=cmd_serve_demo)
     add_history_commands(commands)
     return parser

@@ -221,33 +221,58 @@ def test_sites_lists_each_site_with_its_sections_hosts_and_zone(capsys) -> None:
 
 def test_run_several_sites_one_line_each_and_the_most_severe_status(tmp_path: Path) -> None:
     """One cron line for several sites: each runs in its own process and prints its
-    summary line; the command exits with the most severe status (a site down: 3)."""
-    from newsspider.demo_site import DemoFamily, DemoSite
+    summary line; the command exits with the most severe status (a site down: 3). The
+    mirrors come from ``serve-demo --all --mirrors-out``, as the README shows."""
+    from newsspider.demo_site import DemoSite
 
     with DemoSite() as gone:
         dead = gone.base_url  # its port is closed once the server stops
     fast = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0"]
-    with DemoFamily(["maghress", "djazairess"]) as family:
-        mirrors = {name: family[name].base_url for name in ("maghress", "djazairess")}
-        (tmp_path / "mirrors.json").write_text(json.dumps(mirrors))
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "newsspider.cli", "serve-demo", "--all", "--port", "0",
+         "--mirrors-out", "served.json"],
+        cwd=tmp_path, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert serving.stdout is not None
+        banners = [serving.stdout.readline() for _ in range(7)]  # the file is written first
+        mirrors = json.loads((tmp_path / "served.json").read_text())
+        assert list(mirrors) == [
+            "maghress", "djazairess", "turess", "masress", "sauress", "sudaress", "yemeress",
+        ]  # fmt: skip
+        assert banners == [
+            f"Demo site at {url}/ ({name}; Ctrl-C to stop)\n" for name, url in mirrors.items()
+        ]
         both = newsspider(
-            "run", "djazairess,maghress", "lang=fr", "--mirrors", "mirrors.json", *fast,
+            "run", "djazairess,maghress", "lang=fr", "--mirrors", "served.json", *fast,
             cwd=tmp_path, timeout=300,
         )  # fmt: skip
         assert both.returncode == 0, both.stderr[-2000:]
         lines = sorted(line.split()[1] for line in both.stderr.splitlines())
         assert lines == ["djazairess", "maghress"]
         assert all(" exit 0 (ok); " in line for line in both.stderr.splitlines())
-        (tmp_path / "mirrors.json").write_text(json.dumps({**mirrors, "djazairess": dead}))
+        (tmp_path / "mirrors.json").write_text(json.dumps({**mirrors, "sudaress": dead}))
         one_down = newsspider(
-            "run", "maghress,djazairess", "lang=fr", "--mirrors", "mirrors.json", *fast,
-            cwd=tmp_path, timeout=300,
-        )  # fmt: skip
+            "run", "all", "--mirrors", "mirrors.json", *fast, cwd=tmp_path, timeout=300
+        )
+    finally:
+        serving.terminate()
+        serving.wait(timeout=10)
     assert one_down.returncode == 3, one_down.stderr[-2000:]
     summaries = {line.split()[1]: line for line in one_down.stderr.splitlines()}
-    assert set(summaries) == {"maghress", "djazairess"}
-    assert " exit 3 (run failed: the site did not answer" in summaries["djazairess"]
-    assert " exit 0 (ok); " in summaries["maghress"]
+    assert len(one_down.stderr.splitlines()) == 7
+    assert set(summaries) == set(mirrors)
+    assert " exit 3 (run failed: the site did not answer" in summaries.pop("sudaress")
+    # Every other site of the fixture family crawled clean, each with its own articles.
+    assert all(" exit 0 (ok); " in line for line in summaries.values()), summaries
+    new_articles = {name: line.split(" new article(s)")[0].rsplit(" ", 1)[1]
+                    for name, line in summaries.items()}  # fmt: skip
+    # The first run wrote the French sections of Maghress and Djazairess: their Arabic
+    # articles are what is new (20 and 3); every article of the other sites is.
+    assert new_articles == {
+        "maghress": "20", "djazairess": "3", "turess": "6", "masress": "8", "sauress": "8",
+        "yemeress": "3",
+    }  # fmt: skip
 
 
 def test_run_several_sites_refuses_bad_input_in_one_line(tmp_path: Path) -> None:

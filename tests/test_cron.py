@@ -15,8 +15,10 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from newsspider import exitcodes
-from newsspider.demo_site import DemoSite, load_site
+from newsspider.demo_site import DemoFamily, DemoSite, load_site
 from newsspider.schema import file_errors
 from newsspider.state import StateStore
 from tests.conftest import FAST, CrawlRun, run_crawl
@@ -26,9 +28,9 @@ def ids_of(article_list) -> set[str]:
     return {f"maghress:{a.lang}:{a.source}:{a.id}" for a in article_list}
 
 
-def report_of(run: CrawlRun) -> dict:
+def report_of(run: CrawlRun, site: str = "maghress") -> dict:
     """The report of the newest run in the run's folder (call it right after the run)."""
-    reports = sorted(run.workdir.glob("data/maghress/runs/*.json"))
+    reports = sorted(run.workdir.glob(f"data/{site}/runs/*.json"))
     return json.loads(reports[-1].read_text(encoding="utf-8"))
 
 
@@ -36,17 +38,40 @@ def article_ids(paths: list[Path]) -> list[str]:
     return [json.loads(line)["id"] for path in paths for line in path.open(encoding="utf-8")]
 
 
+# content/djazairess/articles_*.json: the sister site crawled beside Maghress below.
+DJAZAIRESS = {
+    "djazairess:fr:elwatan:634512",
+    "djazairess:fr:elwatan:634488",
+    "djazairess:fr:lesoirdalgerie:271102",
+    "djazairess:fr:lesoirdalgerie:271044",
+    "djazairess:ar:elkhabar:1578320",
+    "djazairess:ar:elkhabar:1578295",
+    "djazairess:ar:echorouk:612470",
+}
+
+
 def test_rerun_writes_only_new_articles_and_fetches_little(tmp_path: Path) -> None:
-    with DemoSite() as server:
+    """Three runs of Maghress, and of Djazairess beside it (its own state and files)."""
+    with DemoFamily(["maghress", "djazairess"]) as family:
+        server, sister = family["maghress"], family["djazairess"]
         base = f"base_url={server.base_url}"
+        sister_base = ("-a", f"base_url={sister.base_url}")
         first = run_crawl(tmp_path, "-a", base)
         assert first.returncode == exitcodes.OK, first.stderr[-2000:]
         first_files = first.files("maghress/articles-*.jsonl")
         assert set(article_ids(first_files)) == ids_of(server.site.articles)
         first_requests = report_of(first)["pages"]["requests"]
+        sister_first = run_crawl(tmp_path, *sister_base, spider="djazairess")
+        assert sister_first.returncode == exitcodes.OK, sister_first.stderr[-2000:]
+        sister_files = sister_first.files("djazairess/articles-*.jsonl")
+        assert sorted(article_ids(sister_files)) == sorted(DJAZAIRESS)
 
         added = [server.site.add_article("fr"), server.site.add_article("ar", layout="article")]
         added.append(server.site.add_article("fr", source="libe"))
+        sister_added = [
+            sister.site.add_article("fr", source="elwatan"),
+            sister.site.add_article("ar", source="echorouk", layout="article"),
+        ]
         second = run_crawl(tmp_path, "-a", base)
         assert second.returncode == exitcodes.OK, second.stderr[-2000:]
         second_files = [
@@ -58,6 +83,18 @@ def test_rerun_writes_only_new_articles_and_fetches_little(tmp_path: Path) -> No
         assert report["pages"]["requests"] <= first_requests // 3
         assert report["state"]["known_before"] == len(first_ids := article_ids(first_files))
         assert report["state"]["new"] == len(added)
+        sister_second = run_crawl(tmp_path, *sister_base, spider="djazairess")
+        assert sister_second.returncode == exitcodes.OK, sister_second.stderr[-2000:]
+        new_files = [
+            p for p in sister_second.files("djazairess/articles-*.jsonl") if p not in sister_files
+        ]
+        # Each newspaper's next id (content/djazairess): elwatan 634513, echorouk 612471.
+        assert sorted(article_ids(new_files)) == [
+            "djazairess:ar:echorouk:612471",
+            "djazairess:fr:elwatan:634513",
+        ]
+        report = report_of(sister_second, "djazairess")
+        assert (report["pages"]["article_pages"], report["state"]["known_before"]) == (2, 7)
 
         third = run_crawl(tmp_path, "-a", base)
         assert third.returncode == exitcodes.OK, third.stderr[-2000:]
@@ -67,6 +104,12 @@ def test_rerun_writes_only_new_articles_and_fetches_little(tmp_path: Path) -> No
         assert all_files == sorted(first_files + second_files), "nothing new, no new file"
         union = article_ids(all_files)
         assert len(union) == len(set(union)) == len(first_ids) + len(added)
+        sister_third = run_crawl(tmp_path, *sister_base, spider="djazairess")
+        assert sister_third.returncode == exitcodes.OK, sister_third.stderr[-2000:]
+        report = report_of(sister_third, "djazairess")
+        assert report["records"].get("article", 0) == 0 and report["pages"]["article_pages"] == 0
+        union = article_ids(sister_third.files("djazairess/articles-*.jsonl"))
+        assert len(union) == len(set(union)) == len(DJAZAIRESS) + len(sister_added)
 
 
 def test_since_auto_bounds_listings_but_never_skips_a_new_article(tmp_path: Path) -> None:
@@ -172,12 +215,18 @@ def test_unreachable_site_is_a_failed_run(tmp_path: Path) -> None:
     assert len(summary) == 1 and "exit 3 (run failed: the site did not answer" in summary[0]
 
 
-def test_unknown_layout_is_no_articles(tmp_path: Path) -> None:
-    with DemoSite() as server:
-        server.site.set_faults(unknown_layout=True)
-        run = run_crawl(tmp_path, "-a", f"base_url={server.base_url}", "-a", "lang=fr")
+# The article pages of the section: 54 French ones on Maghress, Yemeress's 3 Arabic ones.
+@pytest.mark.parametrize(("site", "lang", "pages"), [("maghress", "fr", 54), ("yemeress", "ar", 3)])
+def test_unknown_layout_is_no_articles(tmp_path: Path, site: str, lang: str, pages: int) -> None:
+    with DemoFamily([site]) as family:
+        family[site].site.set_faults(unknown_layout=True)
+        run = run_crawl(
+            tmp_path, "-a", f"base_url={family[site].base_url}", "-a", f"lang={lang}", spider=site
+        )
     assert run.returncode == exitcodes.NO_ARTICLES, run.stderr[-2000:]
-    assert report_of(run)["exit_reason"].startswith("0 article(s) found on ")
+    assert report_of(run, site)["exit_reason"].startswith(f"0 article(s) found on {pages} ")
+    summary = [line for line in run.stderr.splitlines() if line.startswith(f"newsspider {site} ")]
+    assert len(summary) == 1 and " exit 4 (no articles where some were expected: " in summary[0]
 
 
 def test_a_strip_in_an_unknown_markup_is_no_headlines(tmp_path: Path) -> None:

@@ -70,10 +70,12 @@ def strip(sel: Selector) -> list[tuple[str, str]]:
     return [("".join(a.css("::text").getall()), a.attrib["href"]) for a in anchors]
 
 
-def test_the_fixture_knows_both_sites_and_refuses_others() -> None:
-    assert fixture_sites() == ["maghress", "djazairess", "masress", "sauress"]
-    with pytest.raises(ValueError, match="no fixture content for site 'turess'"):
-        load_site(site="turess")
+def test_the_fixture_knows_every_site_and_refuses_others() -> None:
+    assert fixture_sites() == [
+        "maghress", "djazairess", "turess", "masress", "sauress", "sudaress", "yemeress",
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="no fixture content for site 'libya'"):
+        load_site(site="libya")
     with pytest.raises(ValueError, match="name each site once"):
         DemoFamily(["djazairess", "djazairess"])
 
@@ -230,11 +232,27 @@ def test_serve_demo_serves_two_sites_and_prints_one_line_each(options: tuple[str
             process.wait()
 
 
-def test_serve_demo_refuses_a_site_without_fixture_content() -> None:
-    process = _serve_demo("--site", "turess")
-    _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 2
-    assert stderr == (
+def test_serve_demo_refuses_a_site_without_fixture_content(monkeypatch, capsys) -> None:
+    """A site added to the registry before its fixture content is refused in one line."""
+    import newsspider.demo_site
+    from newsspider.cli import main
+
+    monkeypatch.setattr(newsspider.demo_site, "fixture_sites", lambda: ["maghress", "djazairess"])
+    assert main(["serve-demo", "--port", "0", "--site", "turess"]) == 2
+    assert capsys.readouterr().err == (
         "newsspider: error: the fixture has no content for turess "
-        "(it serves: maghress, djazairess, masress, sauress)\n"
+        "(it serves: maghress, djazairess)\n"
     )
+
+
+def test_serve_demo_refuses_a_mirrors_file_it_cannot_write(tmp_path, capsys) -> None:
+    """The file names the ports: without it nothing is served (the ports are closed)."""
+    from newsspider.cli import main
+
+    target = tmp_path / "missing-folder" / "mirrors.json"
+    assert main(["serve-demo", "--port", "0", "--all", "--mirrors-out", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"newsspider: error: cannot write --mirrors-out {str(target)!r}: "
+        "No such file or directory\n"
+    )
+    assert not target.parent.exists()

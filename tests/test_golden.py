@@ -32,6 +32,18 @@ def test_every_page_kind_has_a_golden_case() -> None:
         "sauress_en_span",
         "sauress_ar_span_month",
     }
+    # Each sister site's sections, both layouts (Maghress's are the cases above).
+    assert set(CASES) >= {
+        f"{site}_{lang}_{layout}"
+        for site, langs in {
+            "djazairess": ("ar",),
+            "turess": ("fr", "ar"),
+            "sudaress": ("ar",),
+            "yemeress": ("ar",),
+        }.items()
+        for lang in langs
+        for layout in ("span", "article")
+    }
 
 
 @pytest.mark.parametrize("case", CASES)

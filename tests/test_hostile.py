@@ -4,6 +4,8 @@ One crawl meets all the faults (each on its own article page), a second crawl
 after the faults stop fetches what was missed.  Across the two: no crash, no
 garbage record, no article lost or written twice, a recorded reason for every
 page that gave no record, and not one request to a host other than the site.
+A sister site, Turess (French and Arabic), meets a few of the faults beside it in
+the same way: two small crawls more, the same promises.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from newsspider import exitcodes
-from newsspider.demo_site import DemoSite
+from newsspider.demo_site import DemoFamily, DemoSite
 from newsspider.schema import file_errors
 from tests.conftest import CrawlRun, run_crawl
 
@@ -46,12 +48,36 @@ def record_id(article) -> str:
     return f"maghress:{article.lang}:{article.source}:{article.id}"
 
 
+# content/turess/articles_*.json: every article the two Turess crawls must write, once.
+TURESS = {
+    "turess:fr:lapresse:187345",
+    "turess:fr:lapresse:187310",
+    "turess:fr:letemps:98215",
+    "turess:ar:assabahnews:1256044",
+    "turess:ar:alchourouk:420511",
+    "turess:ar:alchourouk:420476",
+}
+
+
+def _sister_faults(sister, evil_url: str) -> None:
+    """Turess's share of the hostile web: a burst of 503, a reset, an undeclared
+    windows-1256 page, a robots.txt rule, duplicate and hostile links."""
+    sister.add_path_fault("/fr/lapresse/187345", "status", status=503, times=2)
+    sister.add_path_fault("/alchourouk/420511", "reset")
+    sister.add_path_fault("/assabahnews/1256044", "charset", encoding="windows-1256", declared=None)
+    sister.set_robots(disallow=["/fr/letemps"])
+    sister.set_duplicate_links(True)
+    sister.set_hostile_links(["javascript:alert(1)", f"{evil_url}/fr/lapresse/1"])
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory):
     """Two crawls of one site: with every fault, then after the faults stop."""
     workdir = tmp_path_factory.mktemp("hostile")
-    with DemoSite() as evil, DemoSite() as server:
+    with DemoSite() as evil, DemoFamily(["maghress", "turess"]) as family:
+        server, sister = family["maghress"], family["turess"]
         site = server.site
+        _sister_faults(sister.site, evil.base_url)
         # robots.txt shuts /fr/lopinion: the faulty pages are elsewhere.
         french = [
             a for a in site.articles if a.lang == "fr" and a.published and a.source != "lopinion"
@@ -132,12 +158,21 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
         site.add_path_fault(french[14].path, "content", content_type=HTML, body=LONE_SURROGATE)
 
         first = run_crawl(workdir, "-a", f"base_url={server.base_url}", *SETTINGS)
+        sister_first = run_crawl(
+            workdir, "-a", f"base_url={sister.base_url}", *SETTINGS, spider="turess"
+        )
         first_requests = list(server.requests)
+        sister_requests = list(sister.requests)
+        sister_records = {r["id"]: r for r in sister_first.records("turess/articles-*.jsonl")}
         # The second run writes into the same folder: keep what the first one wrote.
         first_records = {r["id"]: r for r in first.records("maghress/articles-*.jsonl")}
         site.clear_faults()
         site.set_robots(disallow=[])
         second = run_crawl(workdir, "-a", f"base_url={server.base_url}", *SETTINGS)
+        sister.site.clear_faults()
+        sister_second = run_crawl(
+            workdir, "-a", f"base_url={sister.base_url}", *SETTINGS, spider="turess"
+        )
         evil_requests = list(evil.requests)
         expected = {record_id(a) for a in site.articles}
     return {
@@ -149,11 +184,16 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
         "first_records": first_records,
         "evil_requests": evil_requests,
         "expected": expected,
+        "sister_first": sister_first,
+        "sister_second": sister_second,
+        "sister_requests": sister_requests,
+        "sister_records": sister_records,
     }
 
 
 def test_no_crash_and_a_meaningful_exit_status(hostile) -> None:
-    for run in (hostile["first"], hostile["second"]):
+    runs = ("first", "second", "sister_first", "sister_second")
+    for run in (hostile[name] for name in runs):
         assert run.returncode == exitcodes.OK, run.stderr[-3000:]
         assert "Traceback" not in run.stderr
         assert not [k for k in run.stats if k.startswith("spider_exceptions")]
@@ -165,6 +205,10 @@ def test_nothing_lost_nothing_doubled_nothing_torn(hostile) -> None:
     assert len(ids) == len(set(ids)), "an article was written twice"
     assert set(ids) == hostile["expected"], "an article was lost"
     for path in second.files("maghress/*.jsonl"):
+        assert list(file_errors(path)) == [], path
+    sister = [record["id"] for record in second.records("turess/articles-*.jsonl")]
+    assert len(sister) == len(set(sister)) and set(sister) == TURESS
+    for path in second.files("turess/*.jsonl"):
         assert list(file_errors(path)) == [], path
 
 
@@ -187,6 +231,13 @@ def test_every_failed_page_has_a_recorded_reason(hostile) -> None:
     for name in ("always_500", "slow", "reset", "truncate", "oversize", "pdf", "gone_404"):
         assert record_id(hostile["faulty"][name]) not in first_ids, name
     assert stats["retry/count"] > 0
+    sister = {
+        k.removeprefix("newsspider/dropped/"): v
+        for k, v in hostile["sister_first"].stats.items()
+        if k.startswith("newsspider/dropped/")
+    }
+    assert sister.get("robots_disallowed", 0) >= 1, sister
+    assert sum(v for k, v in sister.items() if k.startswith("download_error/")) == 1, "reset"
 
 
 def test_retry_recovers_a_burst(hostile) -> None:
@@ -195,6 +246,15 @@ def test_retry_recovers_a_burst(hostile) -> None:
     path = hostile["faulty"]["burst_503"].path
     statuses = [status for _m, p, status in hostile["first_requests"] if p == path]
     assert statuses == [503, 503, 200]
+    sister = hostile["sister_requests"]
+    assert [status for _m, p, status in sister if p == "/fr/lapresse/187345"] == [503, 503, 200]
+    records = hostile["sister_records"]
+    assert "turess:fr:lapresse:187345" in records
+    # Reset on every try, and shut by robots.txt: the second run writes them.
+    assert not {"turess:ar:alchourouk:420511", "turess:fr:letemps:98215"} & set(records)
+    # windows-1256 bytes under no charset: read as what they are.
+    title = records["turess:ar:assabahnews:1256044"]["title"]
+    assert title == "مجلس نواب الشعب يصادق على مشروع قانون الجماعات المحلية المعدل"
 
 
 def test_charset_and_malformed_pages_give_clean_records(hostile) -> None:
@@ -227,6 +287,9 @@ def test_no_request_left_the_site(hostile) -> None:
     assert first.stats["downloader/request_count"] == served, "every request reached the site"
     paths = [p for _m, p, _s in hostile["first_requests"]]
     assert not [p for p in paths if p.startswith("/fr/lopinion")], "robots.txt was ignored"
+    sister = hostile["sister_requests"]
+    assert hostile["sister_first"].stats["downloader/request_count"] == len(sister)
+    assert not [p for _m, p, _s in sister if p.startswith("/fr/letemps")]
 
 
 def test_a_lone_surrogate_is_cleaned_and_the_summary_counts_what_was_written(hostile) -> None:

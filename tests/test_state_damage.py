@@ -306,4 +306,7 @@ def test_the_demo_starts_from_an_empty_folder(tmp_path: Path) -> None:
     )
     assert done.returncode == exitcodes.OK, done.stderr[-2000:]
     assert not earlier.exists()
-    assert "records: 74 articles" in done.stdout
+    # Two sites, one with an English section (content/*.json, content/masress/*.json).
+    assert "  maghress: 74 articles (ar 20, fr 54), 2 headline strips;" in done.stdout
+    assert "  masress: 8 articles (ar 4, en 4), 2 headline strips;" in done.stdout
+    assert '"id": "masress:en:ahram-online:452310"' in done.stdout

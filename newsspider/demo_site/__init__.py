@@ -44,7 +44,7 @@ from .controls import Faults
 from .faults import NetworkFaults, PathFault
 from .loading import SPECIAL, fixture_sites
 from .response import Response
-from .server import DemoFamily, DemoSite, serve
+from .server import DemoFamily, DemoSite, MirrorsNotWritten, serve
 from .site import FixtureSite, load_site
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "FixtureArticle",
     "FixtureSite",
     "Markup",
+    "MirrorsNotWritten",
     "NetworkFaults",
     "PathFault",
     "Response",

@@ -11,6 +11,7 @@ import heapq
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from . import synthetic
 from .content import PREFIX, Content, FixtureArticle, Markup
@@ -168,10 +169,22 @@ def _menu(content: Content, lang: str) -> str:
         menu_sources=esc(loc["menu_sources"]),
         source_items=sources,
         section_items=sections,
-        other_home=loc["other_lang_home"],
-        other_lang=loc["other_lang"],
-        menu_other_lang=esc(loc["menu_other_lang"]),
+        other_lang_item=(
+            '<li class="ui-menuitem ui-widget ui-corner-all" role="menuitem">'
+            f'<a class="ui-menuitem-link ui-corner-all" {link}>'
+            f'<span class="ui-menuitem-text">{esc(loc["menu_other_lang"])}</span></a></li>'
+            if (link := _other_lang_attributes(loc))
+            else ""
+        ),
     ).rstrip("\n")
+
+
+def _other_lang_attributes(loc: dict[str, Any]) -> str:
+    """``href`` and ``hreflang`` of the link to the site's other section; none on a site
+    with one section (Sudaress, Yemeress: Arabic only)."""
+    if "other_lang" not in loc:
+        return ""
+    return f'href="{loc["other_lang_home"]}" hreflang="{loc["other_lang"]}"'
 
 
 def _ticker(
@@ -230,9 +243,11 @@ def _footer(content: Content, lang: str) -> str:
         ),
         rss_href=rss_path(lang, None),
         rss_label=esc(loc["rss_label"]),
-        other_home=loc["other_lang_home"],
-        other_lang=loc["other_lang"],
-        menu_other_lang=esc(loc["menu_other_lang"]),
+        other_lang_link=(
+            f" <a {link}>{esc(loc['menu_other_lang'])}</a>"
+            if (link := _other_lang_attributes(loc))
+            else ""
+        ),
         footer=esc(loc["footer"]),
         site=content.site.name,
     )

@@ -142,7 +142,8 @@ def load_content(name: str = DEFAULT_SITE, synthetic: int = 0, page_kb: int = 0)
 def _zone(offset: str) -> timezone:
     """``+01:00`` as a fixed offset. Morocco has kept GMT+1 all year since October 2018
     (outside Ramadan; no article falls in it); Algeria keeps +01:00 all year, Saudi Arabia
-    +03:00; Egypt kept +02:00 from 2015 to April 2023 (its articles are from 2022)."""
+    +03:00; Egypt kept +02:00 from 2015 to April 2023 (its articles are from 2022); Tunisia
+    +01:00 (no summer time since 2009), Sudan +02:00 since November 2017, Yemen +03:00."""
     sign = -1 if offset.startswith("-") else 1
     hours, minutes = offset.lstrip("+-").split(":")
     return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))

@@ -18,12 +18,16 @@ body under the full Content-Length and closes.
 
 from __future__ import annotations
 
+import json
 import socket
 import struct
 import threading
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
+
+from newsspider.atomic import atomic_writer
 
 from .loading import DEFAULT_SITE
 from .site import FixtureSite, load_site
@@ -211,6 +215,11 @@ class DemoFamily:
     def __getitem__(self, name: str) -> DemoSite:
         return self.servers[name]
 
+    @property
+    def mirrors(self) -> dict[str, str]:
+        """Each site's base URL: what ``newsspider run --mirrors FILE`` reads."""
+        return {name: server.base_url for name, server in self.servers.items()}
+
     def bind(self) -> None:
         """Open every listening socket, so that ports are known before anything is served."""
         try:
@@ -242,18 +251,31 @@ class DemoFamily:
         self.stop()
 
 
+class MirrorsNotWritten(OSError):
+    """The mirrors file of :func:`serve` could not be written (nothing is served)."""
+
+
 def serve(
     port: int = 8000,
     host: str = "127.0.0.1",
     synthetic: int = 0,
     page_kb: int = 0,
     sites: Sequence[str] = (DEFAULT_SITE,),
+    mirrors_out: Path | None = None,
 ) -> None:
     """Serve fixture sites in the foreground until Ctrl-C, printing one line per site with its
     base URL (``synthetic``, ``page_kb``: see :func:`load_site`; ``port``: see
-    :class:`DemoFamily`)."""
+    :class:`DemoFamily`). ``mirrors_out`` gets the JSON ``{site: base URL}`` once every port
+    is bound, written whole (a script waiting for the file never reads half of it)."""
     family = DemoFamily(sites, host=host, port=port, synthetic=synthetic, page_kb=page_kb)
     family.bind()
+    if mirrors_out is not None:
+        try:
+            with atomic_writer(mirrors_out) as out:
+                out.write(json.dumps(family.mirrors, indent=1).encode() + b"\n")
+        except OSError as error:
+            family.stop()
+            raise MirrorsNotWritten(error.errno, error.strerror, str(mirrors_out)) from error
     # Serving Maghress alone is the classic banner; otherwise each line names its site.
     named = list(sites) != [DEFAULT_SITE]
     for name, server in family.servers.items():

@@ -31,6 +31,16 @@ FAMILY_CASES = {
     "sauress_en_article": ("sauress", "/en/arab-news/2058741"),
     "sauress_ar_span_month": ("sauress", "/alriyadh/1944980"),
     "sauress_ar_article": ("sauress", "/almadina/773402"),
+    "djazairess_ar_span": ("djazairess", "/elkhabar/1578320"),
+    "djazairess_ar_article": ("djazairess", "/elkhabar/1578295"),
+    "turess_fr_span": ("turess", "/fr/lapresse/187345"),
+    "turess_fr_article": ("turess", "/fr/lapresse/187310"),
+    "turess_ar_span": ("turess", "/alchourouk/420476"),
+    "turess_ar_article": ("turess", "/alchourouk/420511"),
+    "sudaress_ar_span": ("sudaress", "/alsudani/145820"),
+    "sudaress_ar_article": ("sudaress", "/altaghyeer/30415"),
+    "yemeress_ar_span": ("yemeress", "/26sep/53011"),
+    "yemeress_ar_article": ("yemeress", "/almasdaronline/183044"),
 }
 
 
