@@ -1,0 +1,162 @@
+"""The generic article extractor: a page object for a news page no template claims.
+
+Structured metadata first (``metadata.py``: JSON-LD including ``@graph``, OpenGraph
+and ``article:*``, ``<meta>``, ``<time datetime>``, ``rel=author``), the main text by
+trafilatura (``body.py``), then the date rules (``dates.parse_date``: no future, no
+year before 1990) and text cleaning (``text.py``) every record goes through.  A page
+that holds no article gets a drop reason instead (``DROP_REASONS``).
+
+Importing this package imports trafilatura: the Maghress path never does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from functools import cached_property
+
+from lxml.html import HtmlElement
+
+from newsspider.extract.charset import Decoded, decode_page
+from newsspider.extract.dates import parse_date
+from newsspider.extract.generic.body import main_paragraphs
+from newsspider.extract.generic.metadata import (
+    Metadata,
+    language_tag,
+    read_metadata,
+    strip_site_suffix,
+)
+from newsspider.extract.html import EmptyPage, parse_html
+from newsspider.extract.text import MAX_TITLE_CHARS, fold, join_paragraphs, or_none, shorten
+
+# Why a page gave no article (counted by the news spider as newsspider/dropped/<reason>).
+NOT_ARTICLE = "not_article"  # a home page, section, tag or video page
+LIVE_BLOG_PAGE = "live_blog"  # a stream of updates that keeps changing, not one article
+PAYWALLED = "paywalled"  # the publisher marks it paid-for and serves a teaser only
+NO_TITLE = "no_title"
+NO_BODY = "no_body"
+EMPTY_PAGE = "empty_page"
+DROP_REASONS = (NOT_ARTICLE, LIVE_BLOG_PAGE, PAYWALLED, NO_TITLE, NO_BODY, EMPTY_PAGE)
+
+# A page that says nothing of itself counts as an article when its main text is
+# at least this long (three short paragraphs); a section page's teasers are less.
+MIN_UNMARKED_BODY_CHARS = 400
+# Below this many characters of text a paid-for article is taken for its teaser.
+MIN_PAYWALLED_BODY_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class GenericArticle:
+    """What one news page says; ``reason`` is set (and the rest may be empty) when it
+    holds no article."""
+
+    url: str
+    title: str | None
+    published: str | None
+    authors: list[str] = field(default_factory=list)
+    lang: str | None = None
+    publisher: str | None = None
+    body: str | None = None
+    reason: str | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.body.split("\n\n") if self.body else []
+
+
+class GenericPage:
+    """One page of any news site: its metadata and its main text."""
+
+    def __init__(
+        self,
+        html: str,
+        url: str,
+        *,
+        now: datetime | None = None,
+        tz: tzinfo | None = None,
+        utf8: bytes | None = None,
+        lang: str | None = None,
+        decoded: Decoded | None = None,
+    ) -> None:
+        self.html = html
+        self.utf8 = utf8
+        self.url = url
+        self.now = now
+        self.tz = tz  # the site's zone, for times printed without an offset
+        self.default_lang = lang
+        self.decoded = decoded
+
+    @classmethod
+    def from_bytes(
+        cls, url: str, body: bytes, content_type: str | None, *, now: datetime | None = None
+    ) -> GenericPage:
+        """The page object of one fetched page, decoded from its own bytes."""
+        decoded = decode_page(body, content_type, None)
+        return cls(decoded.text, url, now=now, utf8=decoded.utf8, decoded=decoded)
+
+    @cached_property
+    def tree(self) -> HtmlElement:
+        return parse_html(self.html, self.utf8)
+
+    @cached_property
+    def metadata(self) -> Metadata:
+        return read_metadata(self.tree)
+
+    def article(self) -> GenericArticle:
+        """The article, or an empty one with the reason there is none."""
+        try:
+            meta = self.metadata
+        except EmptyPage:
+            return GenericArticle(self.url, None, None, reason=EMPTY_PAGE)
+        lang = meta.lang or language_tag(self.default_lang)
+        if meta.live_blog:
+            return self._dropped(LIVE_BLOG_PAGE, lang)
+        if meta.says_not_article and not meta.says_article:
+            return self._dropped(NOT_ARTICLE, lang)
+        title = self.title()
+        body = join_paragraphs(main_paragraphs(self.tree, self.url, title, meta.authors))
+        if not meta.says_article and len(body or "") < MIN_UNMARKED_BODY_CHARS:
+            return self._dropped(NOT_ARTICLE, lang)
+        if not meta.free and len(body or "") < MIN_PAYWALLED_BODY_CHARS:
+            return self._dropped(PAYWALLED, lang)
+        if body is None:
+            return self._dropped(NO_BODY, lang)
+        if title is None:
+            return self._dropped(NO_TITLE, lang)
+        return GenericArticle(
+            url=self.url,
+            title=title,
+            published=self.published(),
+            authors=meta.authors,
+            lang=lang,
+            publisher=meta.publisher,
+            body=body,
+        )
+
+    def title(self) -> str | None:
+        """The headline: the page's ``h1`` when the metadata agrees with it, else the
+        structured title, else ``h1``, else ``<title>`` without the site's name."""
+        meta = self.metadata
+        names = [name for name in (meta.publisher,) if name]
+        structured = [strip_site_suffix(title, names) for title in meta.titles]
+        headings = [
+            text for text in (or_none(h1.text_content()) for h1 in self.tree.iter("h1")) if text
+        ]
+        agreed = {fold(title) for title in (*meta.titles, *structured)}
+        chosen = next((h for h in headings if fold(h) in agreed), None)
+        if chosen is None:
+            html_title = strip_site_suffix(meta.html_title, names) if meta.html_title else None
+            chosen = next(iter((*structured, *headings[:1], *filter(None, [html_title]))), None)
+        return shorten(chosen, MAX_TITLE_CHARS) if chosen else None
+
+    def published(self) -> str | None:
+        """The first structured date that passes the date rules (no future, no year
+        before 1990); a time without an offset keeps only its day unless ``tz`` is known."""
+        for value in self.metadata.dates:
+            published = parse_date(value, now=self.now, tz=self.tz)
+            if published:
+                return published
+        return None
+
+    def _dropped(self, reason: str, lang: str | None) -> GenericArticle:
+        return GenericArticle(self.url, None, None, lang=lang, reason=reason)
