@@ -14,32 +14,22 @@ from copy import deepcopy
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from newsspider.extract.text import LinkText, clean_text, fold, is_chrome, is_widget
+from newsspider.extract.text import LinkText, clean_text, fold, is_chrome
 
-# Never pruned as a widget, whatever their class says: ``<body class="has-sidebar">``.
-_FRAME_TAGS = frozenset({"html", "body", "main", "article"})
-# The leaf blocks judged one by one as furniture («Lire aussi : <a>…</a>», «Publicité»).
-_LEAF_TAGS = frozenset({"p", "li", "dd", "div", "span"})
-# A widget holding more than this share of the page's text is the page's frame, not a box.
-_WIDGET_MAX_SHARE = 0.25
+# Blocks inside a paragraph: a ``<li>`` holding ``<p>`` is judged by its paragraphs.
+_BLOCKS = frozenset({"p", "li", "div", "ul", "ol", "table", "section", "blockquote"})
+# Below this, trafilatura's one-pass text is taken for a miss and its fallbacks run.
+MIN_FAST_CHARS = 500
 
 
 def main_paragraphs(
     tree: HtmlElement, url: str | None, title: str | None, bylines: list[str]
 ) -> list[str]:
     """The article's paragraphs, without page furniture, the title or the byline line."""
-    document = bare_extraction(
-        _pruned(tree),
-        url=url,
-        fast=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        with_metadata=False,
-        output_format="python",
-    )
-    text = getattr(document, "text", None) if document is not None else None
+    pruned = _pruned(tree)
+    text = _trafilatura_text(pruned, url, fast=True)
+    if len(text) < MIN_FAST_CHARS:
+        text = _trafilatura_text(pruned, url, fast=False) or text
     if not text:
         return []
     bylines_folded = {fold(name) for name in bylines}
@@ -54,32 +44,39 @@ def main_paragraphs(
     return kept
 
 
+def _trafilatura_text(tree: HtmlElement, url: str | None, *, fast: bool) -> str:
+    """trafilatura's main text (``fast``: one pass, without its fallback extractors)."""
+    document = bare_extraction(
+        tree,
+        url=url,
+        fast=fast,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        with_metadata=False,
+    )
+    return (getattr(document, "text", None) or "") if document is not None else ""
+
+
 def _pruned(tree: HtmlElement) -> HtmlElement:
-    """A copy of the page without the boxes the Maghress bodies lose too: widgets by
-    their names (ads, share bars, related boxes) and furniture paragraphs by their
-    wording and links (``text.is_chrome``), which trafilatura's text no longer shows."""
+    """A copy of the page without the furniture paragraphs the Maghress bodies lose too
+    («Lire aussi : <a>…</a>», «Publicité»: ``text.is_chrome``), judged by their wording
+    and links, which trafilatura's text no longer shows.
+
+    Boxes are left to trafilatura: class names on sites we do not know say too
+    little (``<article class="… post-share-style2">`` is the article).
+    """
     copy = deepcopy(tree)
-    page_chars = len(copy.text_content())
-    doomed = []
-    for element in copy.iter():
-        tag = element.tag
-        if not isinstance(tag, str) or tag in _FRAME_TAGS:
-            continue
-        if is_widget(element):
-            if len(element.text_content()) <= page_chars * _WIDGET_MAX_SHARE:
-                doomed.append(element)
-        elif tag in _LEAF_TAGS and _is_furniture(element):
-            doomed.append(element)
+    doomed = [element for element in copy.iter("p", "li") if _is_furniture(element)]
     for element in doomed:
-        parent = element.getparent()
-        if parent is not None:
-            element.drop_tree()  # keeps the tail text, which belongs to the parent
+        element.drop_tree()  # keeps the tail text, which belongs to the parent
     return copy
 
 
 def _is_furniture(element: HtmlElement) -> bool:
     """A leaf block (no block inside) whose text and links make it furniture."""
-    if any(isinstance(child.tag, str) and child.tag in _LEAF_TAGS for child in element):
+    if any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in element):
         return False
     text = clean_text(element.text_content())
     if not text:

@@ -4,6 +4,7 @@ meant, where the visible layout differs from site to site."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -33,8 +34,7 @@ _ARTICLE_TYPES = frozenset(
     }
 )
 LIVE_BLOG = "LiveBlogPosting"
-# og:type values that say the page is no article (a home page, a section, a video page).
-_NOT_ARTICLE_OG = re.compile(r"^(website|profile|book|music\.|video\.|product)", re.IGNORECASE)
+_ORGANIZATIONS = frozenset({"Organization", "NewsMediaOrganization", "Corporation", "WebSite"})
 
 # Date <meta> names publishers use besides article:published_time, most specific first.
 _DATE_METAS = (
@@ -54,7 +54,7 @@ _DATE_METAS = (
     "dc.date",
     "date",
 )
-_TITLE_METAS = ("og:title", "twitter:title", "dc.title")
+_TITLE_METAS = ("og:title", "twitter:title")
 # A title's site suffix: «Headline | Paper», «Headline - Paper», «Headline – Paper».
 _TITLE_SUFFIX = re.compile(r"\s+[|–—·•:-]\s+[^|–—·•]{2,60}$")
 # A byline's «By»/«Par»/«Von»… and the separators between several names.
@@ -69,7 +69,8 @@ class Metadata:
     kinds: set[str] = field(default_factory=set)  # schema.org types of the page's JSON-LD
     article: dict[str, Any] | None = None  # the JSON-LD article object
     og_type: str | None = None
-    titles: list[str] = field(default_factory=list)  # structured titles, best first
+    headline: str | None = None  # JSON-LD headline
+    og_titles: list[str] = field(default_factory=list)  # og:title, twitter:title
     html_title: str | None = None  # <title>
     dates: list[str] = field(default_factory=list)  # raw date values, best first
     authors: list[str] = field(default_factory=list)
@@ -78,21 +79,12 @@ class Metadata:
     free: bool = True  # isAccessibleForFree is not false
 
     @property
-    def live_blog(self) -> bool:
-        """The page's JSON-LD object is a live blog (a stream of updates)."""
-        return self.article is not None and LIVE_BLOG in _types(self.article)
-
-    @property
     def says_article(self) -> bool:
         return (
-            (self.article is not None and not self.live_blog)
+            self.article is not None
             or (self.og_type or "").lower() == "article"
             or not self.kinds.isdisjoint(_ARTICLE_TYPES)
         )
-
-    @property
-    def says_not_article(self) -> bool:
-        return bool(self.og_type and _NOT_ARTICLE_OG.match(self.og_type))
 
 
 def read_metadata(tree: HtmlElement) -> Metadata:
@@ -107,7 +99,8 @@ def read_metadata(tree: HtmlElement) -> Metadata:
     ld = found.article or {}
     found.og_type = metas.get("og:type")
 
-    found.titles = _distinct([_ld_text(ld.get("headline")), *map(metas.get, _TITLE_METAS)])
+    found.headline = or_none(_ld_text(ld.get("headline")))
+    found.og_titles = [clean_text(metas[key]) for key in _TITLE_METAS if metas.get(key)]
     title = tree.find(".//title")
     found.html_title = or_none(title.text_content()) if title is not None else None
 
@@ -186,11 +179,12 @@ def _types(entry: dict[str, Any]) -> set[str]:
 
 
 def _ld_text(value: Any) -> str | None:
+    """A JSON-LD string value; publishers often leave HTML entities in (``&quot;``)."""
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("@value") or value.get("name")
-    return without_invalid(value) if isinstance(value, str) else None
+    return without_invalid(html.unescape(value)) if isinstance(value, str) else None
 
 
 def _ld_name(value: Any, by_id: dict[str, dict[str, Any]]) -> str | None:
@@ -203,13 +197,19 @@ def _ld_name(value: Any, by_id: dict[str, dict[str, Any]]) -> str | None:
         value = value.get("name")
         if isinstance(value, list):
             value = value[0] if value else None
-    return or_none(value) if isinstance(value, str) else None
+    return or_none(html.unescape(value)) if isinstance(value, str) else None
 
 
 def _authors(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """The people who wrote it: an Organization given as author is the publisher
+    signing a wire story (``{"@type": "Organization", "name": "LBCI"}``), not a byline."""
     entries = value if isinstance(value, list) else [value]
     names: list[str] = []
     for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("@id"), str) and "name" not in entry:
+            entry = by_id.get(entry["@id"], entry)
+        if isinstance(entry, dict) and not _types(entry).isdisjoint(_ORGANIZATIONS):
+            continue
         name = _ld_name(entry, by_id)
         if name and not _is_url(name):
             names.extend(split_byline(name))
