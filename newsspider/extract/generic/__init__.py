@@ -11,6 +11,7 @@ Importing this package imports trafilatura: the Maghress path never does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
@@ -158,7 +159,8 @@ class GenericPage:
     def published(self) -> str | None:
         """The first structured date that passes the date rules (no future, no year
         before 1990); a time without an offset keeps only its day unless ``tz`` is known."""
-        for value in self.metadata.dates:
+        meta = self.metadata
+        for value in (*meta.dates, *meta.shown_dates, _url_date(self.url)):
             published = parse_date(value, now=self.now, tz=self.tz)
             if published:
                 return published
@@ -166,3 +168,12 @@ class GenericPage:
 
     def _dropped(self, reason: str, lang: str | None) -> GenericArticle:
         return GenericArticle(self.url, None, None, lang=lang, reason=reason)
+
+
+# A date in the URL's path: ``/2024/04/01/title``, the publisher's own filing date.
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$)")
+
+
+def _url_date(url: str) -> str | None:
+    match = _URL_DATE.search(url)
+    return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None

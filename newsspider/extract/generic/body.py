@@ -19,7 +19,7 @@ from newsspider.extract.text import LinkText, clean_text, fold, is_chrome
 # Blocks inside a paragraph: a ``<li>`` holding ``<p>`` is judged by its paragraphs.
 _BLOCKS = frozenset({"p", "li", "div", "ul", "ol", "table", "section", "blockquote"})
 # Below this, trafilatura's one-pass text is taken for a miss and its fallbacks run.
-MIN_FAST_CHARS = 500
+MIN_FAST_CHARS = 1000
 
 
 def main_paragraphs(

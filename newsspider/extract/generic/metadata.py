@@ -31,10 +31,10 @@ _ARTICLE_TYPES = frozenset(
         "ScholarlyArticle",
         "TechArticle",
         "Report",
+        "ClaimReview",  # a fact check: its datePublished and author are the article's
     }
 )
 LIVE_BLOG = "LiveBlogPosting"
-_ORGANIZATIONS = frozenset({"Organization", "NewsMediaOrganization", "Corporation", "WebSite"})
 
 # Date <meta> names publishers use besides article:published_time, most specific first.
 _DATE_METAS = (
@@ -54,6 +54,15 @@ _DATE_METAS = (
     "dc.date",
     "date",
 )
+# A class or id token that names a date: ``publication-date``, ``meta_date``, ``datum``
+# (whole tokens: ``menu-item-Unternehmensdaten`` is no date).
+_DATE_MARKER = re.compile(
+    r"(?:^|[\s_-])(?:date|dateline|pubdate|published|publish-date|datum|fecha|data-publicacao)"
+    r"(?=$|[\s_-])",
+    re.IGNORECASE,
+)
+_SHOWN_DATE_MAX_CHARS = 120
+_SHOWN_DATES = 5  # the first few: the article's own date comes before related teasers'
 _TITLE_METAS = ("og:title", "twitter:title")
 # A title's site suffix: «Headline | Paper», «Headline - Paper», «Headline – Paper».
 _TITLE_SUFFIX = re.compile(r"\s+[|–—·•:-]\s+[^|–—·•]{2,60}$")
@@ -73,6 +82,7 @@ class Metadata:
     og_titles: list[str] = field(default_factory=list)  # og:title, twitter:title
     html_title: str | None = None  # <title>
     dates: list[str] = field(default_factory=list)  # raw date values, best first
+    shown_dates: list[str] = field(default_factory=list)  # date lines of the layout
     authors: list[str] = field(default_factory=list)
     publisher: str | None = None
     lang: str | None = None
@@ -117,6 +127,7 @@ def read_metadata(tree: HtmlElement) -> Metadata:
             _ld_text(ld.get("dateCreated")),
         ]
     )
+    found.shown_dates = _shown_dates(tree)
     found.authors = _authors(ld.get("author"), by_id) or _meta_authors(tree, metas)
     found.publisher = or_none(_ld_name(ld.get("publisher"), by_id) or metas.get("og:site_name"))
     root_lang = tree.get("lang") or tree.get("xml:lang")
@@ -201,15 +212,12 @@ def _ld_name(value: Any, by_id: dict[str, dict[str, Any]]) -> str | None:
 
 
 def _authors(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
-    """The people who wrote it: an Organization given as author is the publisher
-    signing a wire story (``{"@type": "Organization", "name": "LBCI"}``), not a byline."""
+    """The names of JSON-LD ``author``, given inline or by ``@id`` in the graph."""
     entries = value if isinstance(value, list) else [value]
     names: list[str] = []
     for entry in entries:
         if isinstance(entry, dict) and isinstance(entry.get("@id"), str) and "name" not in entry:
             entry = by_id.get(entry["@id"], entry)
-        if isinstance(entry, dict) and not _types(entry).isdisjoint(_ORGANIZATIONS):
-            continue
         name = _ld_name(entry, by_id)
         if name and not _is_url(name):
             names.extend(split_byline(name))
@@ -245,6 +253,24 @@ def _time_values(tree: HtmlElement) -> Iterator[str]:
     ]
     for element in (*marked, *times[:1]):
         yield element.get("datetime", "")
+
+
+def _shown_dates(tree: HtmlElement) -> list[str]:
+    """Short texts of the elements the layout names as a date, when no value says it:
+    ``<span class="publication-date">Frankfurt, October 23, 2024, 3:48</span>``,
+    ``<span class="meta_date">erstellt: 01. April 2025</span>``."""
+    found: list[str] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
+            continue
+        marker = " ".join(filter(None, (element.get("class"), element.get("id"))))
+        if element.tag == "time" or (marker and _DATE_MARKER.search(marker)):
+            text = clean_text(element.text_content())
+            if 6 <= len(text) <= _SHOWN_DATE_MAX_CHARS:
+                found.append(text)
+                if len(found) == _SHOWN_DATES:
+                    break
+    return found
 
 
 def _meta_authors(tree: HtmlElement, metas: dict[str, str]) -> list[str]:
