@@ -33,6 +33,17 @@ class Article:
 
 
 @dataclass
+class NewsArticle(Article):
+    """One article page of a site outside the family (the ``news`` spider).
+
+    ``authors`` is the contract's optional key, after the required ones; ``site`` is
+    the host and ``id`` is ``news:<host>:<digest of the path>``.
+    """
+
+    authors: list[str] | None = None
+
+
+@dataclass
 class Headlines:
     """The headline strip (ticker) of one site section at one moment."""
 
