@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 from newsspider.distributed import run_suffix
 from newsspider.exceptions import failure_reason
 from newsspider.extract.feed import BadFeed, feed_items
-from newsspider.extract.generic import GenericPage
+from newsspider.extract.generic import NOT_ARTICLE, GenericPage
 from newsspider.extract.text import printable
 from newsspider.feeds import run_stamp, stream_feeds, unused_run_id
 from newsspider.items import NewsArticle
@@ -177,13 +177,19 @@ class NewsSpider(SitemapSpider):
         except Exception as error:  # lxml's XMLSyntaxError and friends: a broken file
             self._lost("bad_sitemap", response.url, str(error), listing=True)
             return
-        locs = [urljoin(response.url, entry["loc"]) for entry in sitemap if entry.get("loc")]
+        entries = [entry for entry in sitemap if entry.get("loc")]
         if sitemap.type == "sitemapindex":
-            for url in locs:
+            for entry in entries:
+                url = urljoin(response.url, entry["loc"])
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
         elif sitemap.type == "urlset":
             self._count("listing_pages")
-            yield from self._article_requests(locs)
+            # A news sitemap's entries (<news:news>) are articles; a plain sitemap's
+            # may be any page of the site (about, tags, authors).
+            news = [urljoin(response.url, e["loc"]) for e in entries if "news" in e]
+            other = [urljoin(response.url, e["loc"]) for e in entries if "news" not in e]
+            yield from self._article_requests(news)
+            yield from self._article_requests(other, listed_as_article=False)
         else:
             self._lost("bad_sitemap", response.url, f"a <{sitemap.type}>", listing=True)
 
@@ -197,11 +203,17 @@ class NewsSpider(SitemapSpider):
         self._count("listing_pages")
         yield from self._article_requests([urljoin(response.url, i.url) for i in items])
 
-    def parse_article(self, response: Response) -> Iterator[NewsArticle]:
+    def parse_article(self, response: Response, listed_as_article: bool) -> Iterator[NewsArticle]:
+        """A page the sitemap, feed or ``urls=`` named; ``listed_as_article``: by a feed,
+        a news sitemap or the user, so a page that holds none is a broken article page.
+
+        A plain sitemap lists every page of the site: one that is no article is
+        counted (``dropped/not_article``) but is no article page, or the no_articles
+        check would fail a rerun that fetched only the about page again.
+        """
         if not isinstance(response, HtmlResponse):
             self._lost("not_html", response.url, response.headers.get("Content-Type", b"").decode())
             return
-        self._count("article_pages")
         content_type = response.headers.get("Content-Type")
         page = GenericPage.from_bytes(
             response.url,
@@ -210,6 +222,8 @@ class NewsSpider(SitemapSpider):
             now=datetime.now(timezone.utc),
         )
         found = page.article()
+        if listed_as_article or found.reason != NOT_ARTICLE:
+            self._count("article_pages")
         if found.reason is not None:
             self._drop(found.reason, response.url)
             return
@@ -236,7 +250,9 @@ class NewsSpider(SitemapSpider):
 
     # helpers
 
-    def _article_requests(self, urls: list[str]) -> Iterator[scrapy.Request]:
+    def _article_requests(
+        self, urls: list[str], *, listed_as_article: bool = True
+    ) -> Iterator[scrapy.Request]:
         """Requests for the pages of this site that no earlier run wrote."""
         own = [url for url in urls if site_of(url) == self.site or url.startswith("/")]
         if own:
@@ -250,7 +266,11 @@ class NewsSpider(SitemapSpider):
                 continue
             self._requested.add(record_id)
             yield scrapy.Request(
-                url, callback=self.parse_article, errback=self.on_error, priority=ARTICLE_PRIORITY
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                priority=ARTICLE_PRIORITY,
+                cb_kwargs={"listed_as_article": listed_as_article},
             )
 
     def _lost(self, reason: str, url: str, detail: str | None, *, listing: bool = False) -> None:
