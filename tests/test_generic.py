@@ -201,3 +201,13 @@ def test_the_maghress_path_does_not_import_trafilatura() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("case", ["french_fr", "no_metadata_en"])
+def test_the_page_tree_is_left_as_it_was(case: str) -> None:
+    """Furniture is pruned from a copy (french_fr has some, no_metadata_en none):
+    the page object's own tree still holds every paragraph afterwards."""
+    page = page_of(case)
+    before = [p.text_content() for p in page.tree.iter("p")]
+    page.article()
+    assert [p.text_content() for p in page.tree.iter("p")] == before

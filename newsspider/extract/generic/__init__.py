@@ -25,6 +25,7 @@ from newsspider.extract.generic.metadata import (
     Metadata,
     language_tag,
     read_metadata,
+    shown_dates,
     strip_site_suffix,
 )
 from newsspider.extract.html import EmptyPage, parse_html
@@ -159,11 +160,11 @@ class GenericPage:
     def published(self) -> str | None:
         """The first structured date that passes the date rules (no future, no year
         before 1990); a time without an offset keeps only its day unless ``tz`` is known."""
-        meta = self.metadata
-        for value in (*meta.dates, *meta.shown_dates, _url_date(self.url)):
-            published = parse_date(value, now=self.now, tz=self.tz)
-            if published:
-                return published
+        for values in (self.metadata.dates, shown_dates(self.tree), [_url_date(self.url)]):
+            for value in values:
+                published = parse_date(value, now=self.now, tz=self.tz)
+                if published:
+                    return published
         return None
 
     def _dropped(self, reason: str, lang: str | None) -> GenericArticle:

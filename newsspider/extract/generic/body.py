@@ -18,6 +18,9 @@ from newsspider.extract.text import LinkText, clean_text, fold, is_chrome
 
 # Blocks inside a paragraph: a ``<li>`` holding ``<p>`` is judged by its paragraphs.
 _BLOCKS = frozenset({"p", "li", "div", "ul", "ol", "table", "section", "blockquote"})
+# ``is_chrome`` never calls a paragraph this long furniture (its own limit, in clean
+# characters, is lower): the common body paragraph is let through unread.
+_FURNITURE_MAX_RAW_CHARS = 600
 # Below this, trafilatura's one-pass text is taken for a miss and its fallbacks run.
 MIN_FAST_CHARS = 1000
 
@@ -60,16 +63,22 @@ def _trafilatura_text(tree: HtmlElement, url: str | None, *, fast: bool) -> str:
 
 
 def _pruned(tree: HtmlElement) -> HtmlElement:
-    """A copy of the page without the furniture paragraphs the Maghress bodies lose too
+    """The page without the furniture paragraphs the Maghress bodies lose too
     («Lire aussi : <a>…</a>», «Publicité»: ``text.is_chrome``), judged by their wording
-    and links, which trafilatura's text no longer shows.
+    and links, which trafilatura's text no longer shows.  A copy, when there are any:
+    the page's own tree is left as it was.
 
     Boxes are left to trafilatura: class names on sites we do not know say too
     little (``<article class="… post-share-style2">`` is the article).
     """
+    doomed = [element for element in tree.iter("p", "li") if _is_furniture(element)]
+    if not doomed:
+        return tree  # trafilatura works on a copy of its own
+    paths = [tree.getroottree().getpath(element) for element in doomed]
     copy = deepcopy(tree)
-    doomed = [element for element in copy.iter("p", "li") if _is_furniture(element)]
-    for element in doomed:
+    # All found before any is dropped: a dropped <p> shifts its siblings' paths.
+    found = [element for path in paths for element in copy.getroottree().xpath(path)]
+    for element in found:
         element.drop_tree()  # keeps the tail text, which belongs to the parent
     return copy
 
@@ -78,7 +87,10 @@ def _is_furniture(element: HtmlElement) -> bool:
     """A leaf block (no block inside) whose text and links make it furniture."""
     if any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in element):
         return False
-    text = clean_text(element.text_content())
+    raw = element.text_content()
+    if len(raw) > _FURNITURE_MAX_RAW_CHARS:  # most body paragraphs: never furniture
+        return False
+    text = clean_text(raw)
     if not text:
         return False
     links = list(element.iter("a"))

@@ -82,7 +82,6 @@ class Metadata:
     og_titles: list[str] = field(default_factory=list)  # og:title, twitter:title
     html_title: str | None = None  # <title>
     dates: list[str] = field(default_factory=list)  # raw date values, best first
-    shown_dates: list[str] = field(default_factory=list)  # date lines of the layout
     authors: list[str] = field(default_factory=list)
     publisher: str | None = None
     lang: str | None = None
@@ -127,7 +126,6 @@ def read_metadata(tree: HtmlElement) -> Metadata:
             _ld_text(ld.get("dateCreated")),
         ]
     )
-    found.shown_dates = _shown_dates(tree)
     found.authors = _authors(ld.get("author"), by_id) or _meta_authors(tree, metas)
     found.publisher = or_none(_ld_name(ld.get("publisher"), by_id) or metas.get("og:site_name"))
     root_lang = tree.get("lang") or tree.get("xml:lang")
@@ -255,7 +253,7 @@ def _time_values(tree: HtmlElement) -> Iterator[str]:
         yield element.get("datetime", "")
 
 
-def _shown_dates(tree: HtmlElement) -> list[str]:
+def shown_dates(tree: HtmlElement) -> list[str]:
     """Short texts of the elements the layout names as a date, when no value says it:
     ``<span class="publication-date">Frankfurt, October 23, 2024, 3:48</span>``,
     ``<span class="meta_date">erstellt: 01. April 2025</span>``."""
