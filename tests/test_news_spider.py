@@ -10,13 +10,18 @@ import json
 from pathlib import Path
 
 import pytest
+from scrapy import Request
+from scrapy.http import Headers, Response, XmlResponse
+from scrapy.responsetypes import responsetypes
+from scrapy.utils.test import get_crawler
 
 from newsspider import exitcodes
-from newsspider.demo_site.news_site import NewsSiteServer
+from newsspider.demo_site.news_site import ARTICLES, NewsSite, NewsSiteServer
 from newsspider.params import ArgumentError
 from newsspider.schema import file_errors
-from newsspider.spiders.news import news_id, parse_news_args, site_of
+from newsspider.spiders.news import NewsSpider, news_id, parse_news_args, site_of
 from tests.conftest import CrawlRun, run_crawl
+from tests.inprocess import PROJECT
 
 # What a reader sees on the fixture's three article pages (``news_site.ARTICLES``).
 EXPECTED = {
@@ -143,3 +148,65 @@ def test_a_bad_argument_is_a_usage_error_before_any_request(tmp_path: Path) -> N
         assert run.returncode == exitcodes.USAGE
         assert "sitemap: expected an http(s) URL" in run.stderr
         assert server.requests == []
+
+
+# --- callbacks, in-process -------------------------------------------------------------
+
+BASE = "http://127.0.0.1:8000"  # never contacted: pages are rendered in-process
+
+
+def news_spider(**args: str) -> NewsSpider:
+    crawler = get_crawler(NewsSpider, {**PROJECT, "NEWSSPIDER_STATE_ENABLED": False})
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    spider = NewsSpider.from_crawler(crawler, **args)
+    crawler.spider = spider
+    return spider
+
+
+def response_of(path: str, request: Request | None = None) -> Response:
+    status, content_type, body = NewsSite().render(path, BASE) or (404, "text/plain", "")
+    headers = Headers({"Content-Type": content_type})
+    data = body.encode("utf-8")
+    cls = responsetypes.from_args(headers=headers, url=BASE + path, body=data)
+    return cls(url=BASE + path, status=status, headers=headers, body=data, request=request)
+
+
+def test_robots_txt_leads_to_the_sitemap_index_and_the_index_to_its_sitemaps() -> None:
+    spider = news_spider(sitemap=f"{BASE}/robots.txt")
+    [index] = list(spider.parse_sitemap(response_of("/robots.txt")))
+    assert index.url == f"{BASE}/sitemap_index.xml"
+    sitemaps = [r.url for r in spider.parse_sitemap(response_of("/sitemap_index.xml"))]
+    assert sitemaps == [f"{BASE}/sitemap-news.xml", f"{BASE}/sitemap-pages.xml"]
+
+
+def test_news_sitemap_entries_are_articles_and_plain_sitemap_entries_may_not_be() -> None:
+    spider = news_spider(sitemap=f"{BASE}/sitemap_index.xml")
+    news = list(spider.parse_sitemap(response_of("/sitemap-news.xml")))
+    pages = list(spider.parse_sitemap(response_of("/sitemap-pages.xml")))
+    assert [r.url.removeprefix(BASE) for r in news] == [item.path for item in ARTICLES]
+    assert {r.cb_kwargs["listed_as_article"] for r in news} == {True}
+    assert [(r.url, r.cb_kwargs["listed_as_article"]) for r in pages] == [(f"{BASE}/about/", False)]
+    # The about page is dropped either way; it counts as an article page only when a
+    # feed or news sitemap claimed it was one.
+    for listed, article_pages in ((False, None), (True, 1)):
+        spider = news_spider(sitemap=f"{BASE}/sitemap_index.xml")
+        assert list(spider.parse_article(response_of("/about/"), listed)) == []
+        got = spider.crawler.stats.get_stats()
+        assert got.get("newsspider/article_pages") == article_pages
+        assert got["newsspider/dropped/not_article"] == 1
+
+
+def test_a_broken_sitemap_is_a_lost_listing() -> None:
+    spider = news_spider(sitemap=f"{BASE}/sitemap.xml")
+    broken = XmlResponse(url=f"{BASE}/sitemap.xml", body=b"<html><body>oops</body></html>")
+    assert list(spider.parse_sitemap(broken)) == []
+    got = spider.crawler.stats.get_stats()
+    assert got["newsspider/dropped/bad_sitemap"] == 1
+    assert got["newsspider/failed_listing_pages"] == 1
+
+
+def test_links_to_other_hosts_are_not_followed() -> None:
+    spider = news_spider(urls=f"{BASE}/news/a/")
+    requests = list(spider._article_requests([f"{BASE}/news/b/", "https://elsewhere.example/x"]))
+    assert [r.url for r in requests] == [f"{BASE}/news/b/"]

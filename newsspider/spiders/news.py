@@ -165,7 +165,7 @@ class NewsSpider(SitemapSpider):
         """A sitemap index (its sitemaps), a sitemap or news sitemap (its pages), or a
         robots.txt (its ``Sitemap:`` lines)."""
         if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
             return
         body = self._get_sitemap_body(response)
