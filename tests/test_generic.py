@@ -211,3 +211,15 @@ def test_the_page_tree_is_left_as_it_was(case: str) -> None:
     before = [p.text_content() for p in page.tree.iter("p")]
     page.article()
     assert [p.text_content() for p in page.tree.iter("p")] == before
+
+
+def test_titles_with_the_site_name_vote_for_the_headline_without_it() -> None:
+    """JSON-LD and og:title carry «｜Paper», twitter:title and h1 do not: without the
+    merge, the suffixed form would win two votes to one each."""
+    html = """<html><head>
+    <meta property="og:title" content="Ferry strike off｜Harbour Daily">
+    <meta name="twitter:title" content="Ferry strike off">
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "headline": "Ferry strike off - Harbour Daily"}</script></head>
+    <body><h1>Ferry  strike off</h1><p>%s</p></body></html>""" % ("Text. " * 100)
+    assert GenericPage(html, "https://x.example/a", now=NOW).title() == "Ferry strike off"

@@ -144,13 +144,23 @@ class GenericPage:
             (text for text in (or_none(h1.text_content()) for h1 in self.tree.iter("h1")) if text),
             None,
         )
+        candidates = [c for c in (meta.headline, heading, *meta.og_titles) if c]
+        folded = [fold(c) for c in candidates]
         groups: dict[str, list[str]] = {}
-        for candidate in (meta.headline, heading, *meta.og_titles):
-            if candidate:
-                groups.setdefault(fold(candidate), []).append(candidate)
+        suffixed: dict[str, list[str]] = {}
+        for candidate, key in zip(candidates, folded, strict=True):
+            # «Headline | Paper» votes for «Headline» when another statement says that.
+            shorter = next((k for k in folded if _with_site_name(key, k)), None)
+            if shorter is None:
+                groups.setdefault(key, []).append(candidate)
+            else:
+                groups.setdefault(shorter, [])
+                suffixed.setdefault(shorter, []).append(candidate)
         if groups:
             # ``max`` keeps the first of equals: the tie goes to the earliest source.
-            chosen = max(groups.values(), key=len)[0]
+            # The group's first statement without a site name, in the order above.
+            key = max(groups, key=lambda k: len(groups[k]) + len(suffixed.get(k, [])))
+            chosen = (groups[key] or suffixed[key])[0]
         elif meta.html_title:
             chosen = strip_site_suffix(meta.html_title, [n for n in (meta.publisher,) if n])
         else:
@@ -178,3 +188,14 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01]
 def _url_date(url: str) -> str | None:
     match = _URL_DATE.search(url)
     return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None
+
+
+# The longest site name a title's suffix may hold («… - 毎日新聞», «… | The Paper»).
+_SITE_NAME_MAX_CHARS = 40
+
+
+def _with_site_name(title: str, shorter: str) -> bool:
+    """``title`` (folded) is ``shorter`` followed by a short tail: a site's name."""
+    return len(shorter) < len(title) <= len(shorter) + _SITE_NAME_MAX_CHARS and title.startswith(
+        shorter + " "
+    )
