@@ -9,6 +9,7 @@ a section page); ``*.expected.json`` beside each says what a reader sees on it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -192,13 +193,19 @@ def test_title_vote_prefers_what_most_statements_say() -> None:
 
 
 def test_the_maghress_path_does_not_import_trafilatura() -> None:
+    """Not even through Scrapy's spider loader, which imports every spider module."""
     code = (
         "import sys\n"
+        "from scrapy.spiderloader import SpiderLoader\n"
+        "from scrapy.utils.project import get_project_settings\n"
         "import newsspider.spiders.maghress, newsspider.extract, newsspider.records\n"
+        "loader = SpiderLoader.from_settings(get_project_settings())\n"
+        "assert 'news' in loader.list(), loader.list()\n"
         "print('trafilatura' in sys.modules)\n"
     )
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsspider.settings"}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert result.stdout.strip() == "False"
 

@@ -29,7 +29,6 @@ from twisted.python.failure import Failure
 from newsspider.distributed import run_suffix
 from newsspider.exceptions import failure_reason
 from newsspider.extract.feed import BadFeed, feed_items
-from newsspider.extract.generic import NOT_ARTICLE, GenericPage
 from newsspider.extract.text import printable
 from newsspider.feeds import run_stamp, stream_feeds, unused_run_id
 from newsspider.items import NewsArticle
@@ -214,6 +213,10 @@ class NewsSpider(SitemapSpider):
         if not isinstance(response, HtmlResponse):
             self._lost("not_html", response.url, response.headers.get("Content-Type", b"").decode())
             return
+        # Imported here, not at the top: Scrapy's spider loader imports every spider
+        # module, and a Maghress crawl must not load trafilatura (~40 MB, ~0.5 s).
+        from newsspider.extract.generic import NOT_ARTICLE, GenericPage
+
         content_type = response.headers.get("Content-Type")
         page = GenericPage.from_bytes(
             response.url,
