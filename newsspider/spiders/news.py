@@ -33,7 +33,7 @@ from newsspider.extract.text import printable
 from newsspider.feeds import run_stamp, stream_feeds, unused_run_id
 from newsspider.items import NewsArticle
 from newsspider.params import ArgumentError
-from newsspider.policy import lost_page_counts
+from newsspider.policy import KNOWN, lost_page_counts
 from newsspider.records import utc_now_iso
 from newsspider.state import State, state_for
 
@@ -265,7 +265,7 @@ class NewsSpider(SitemapSpider):
             if record_id in self._requested:
                 continue
             if self.skip_known and self.state is not None and self.state.is_known(record_id):
-                self._count("skipped/known")
+                self._count(KNOWN)
                 continue
             self._requested.add(record_id)
             yield scrapy.Request(
