@@ -80,7 +80,10 @@ class NewsSite:
     def render(self, path: str, base: str) -> tuple[int, str, str] | None:
         """``(status, content type, body)`` of ``path``, or None for a 404."""
         pages = {
-            "/robots.txt": ("text/plain", f"User-agent: *\nSitemap: {base}/sitemap_index.xml\n"),
+            "/robots.txt": (
+                "text/plain",
+                f"User-agent: *\nDisallow: /private/\nSitemap: {base}/sitemap_index.xml\n",
+            ),
             "/sitemap_index.xml": ("application/xml", self._index(base)),
             "/sitemap-news.xml": ("application/xml", self._news_sitemap(base)),
             "/sitemap-pages.xml": ("application/xml", _urlset([f"{base}/about/"])),

@@ -42,12 +42,13 @@ from newsspider.policy import (
 )
 from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
+from newsspider.spiders.sources import FollowSource
 from newsspider.state import State, state_for
 
 ARTICLE_PRIORITY = 10
 
 
-class MaghressFamilySpider(scrapy.Spider):
+class MaghressFamilySpider(FollowSource, scrapy.Spider):
     """Crawl one Maghress-family aggregator, section by section."""
 
     site_name = "maghress"
@@ -71,7 +72,14 @@ class MaghressFamilySpider(scrapy.Spider):
         # object (weakly), whether a generator callback returns a value, which it
         # tells by parsing the callback's source.  A fresh bound method per request
         # missed that cache on most responses, at ~1 ms each.
-        for callback in ("parse_home", "parse_feed", "parse_listing", "parse_article"):
+        for callback in (
+            "parse_home",
+            "parse_feed",
+            "parse_listing",
+            "parse_article",
+            "parse_source",
+            "source_failed",
+        ):
             setattr(self, callback, getattr(self, callback))
         # The server this crawl reads (scheme, host, port): the offsite middleware
         # sends no request elsewhere (``policy.fetchable``).
@@ -217,7 +225,10 @@ class MaghressFamilySpider(scrapy.Spider):
         if not self.args.in_window(article.published):
             self._count("skipped/out_of_window")
             return
-        yield article
+        if self.args.follow_source:
+            yield from self.follow_source(article)
+        else:
+            yield article
 
     # helpers
 
