@@ -12,6 +12,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from scrapy import Request
 
 from newsspider import exitcodes
 from newsspider.demo_site import DemoSite
@@ -152,3 +153,24 @@ def test_a_name_resolving_to_loopback_is_refused_by_default(tmp_path: Path) -> N
 )
 def test_which_addresses_are_refused(address: str, loopback_allowed: bool, refused: bool) -> None:
     assert refused_address(address, allow_loopback=loopback_allowed) is refused
+
+
+def test_without_the_argument_records_are_as_before_and_with_it_the_original_is_asked() -> None:
+    from newsspider.items import Article, ArticleWithSource
+    from newsspider.middlewares.sourceguard import SOURCE_REQUEST
+    from tests.inprocess import SITE, response_to, spider_for
+
+    article = next(a for a in SITE.articles if a.lang == "fr" and a.source_url)
+    url = f"http://127.0.0.1:8000{article.path}"
+    [plain] = [r for r in spider_for().parse_article(response_to(url)) if isinstance(r, Article)]
+    assert type(plain) is Article and not hasattr(plain, "source_article")
+
+    spider = spider_for(follow_source="true")
+    [request] = [r for r in spider.parse_article(response_to(url)) if isinstance(r, Request)]
+    assert request.url == article.source_url
+    assert request.meta[SOURCE_REQUEST] and request.meta["allow_offsite"] and request.dont_filter
+    assert request.cb_kwargs["article"].id == plain.id
+    # An original that is no article (the aggregator's own home page, here): the
+    # record is written without it.
+    [record] = list(spider.parse_source(response_to(request, "/"), plain))
+    assert type(record) is ArticleWithSource and record.source_article is None

@@ -230,3 +230,19 @@ def test_titles_with_the_site_name_vote_for_the_headline_without_it() -> None:
       "headline": "Ferry strike off - Harbour Daily"}</script></head>
     <body><h1>Ferry  strike off</h1><p>%s</p></body></html>""" % ("Text. " * 100)
     assert GenericPage(html, "https://x.example/a", now=NOW).title() == "Ferry strike off"
+
+
+def test_a_page_without_metadata_that_is_mostly_links_is_a_listing() -> None:
+    """The same text as no_metadata_en, each paragraph a teaser link: a listing."""
+    html = (PAGES / "no_metadata_en.html").read_text(encoding="utf-8")
+    teasers = html.replace("<p>", '<p><a href="/news/x">').replace("</p>", "</a></p>")
+    assert page_of("no_metadata_en").article().reason is None
+    page = GenericPage(teasers, "http://westbrook-news.example/news/", now=NOW)
+    assert page.article().reason == NOT_ARTICLE
+
+
+def test_a_home_page_is_no_article() -> None:
+    html = (PAGES / "no_metadata_en.html").read_text(encoding="utf-8")
+    assert GenericPage(html, "http://westbrook-news.example/", now=NOW).article().reason == (
+        NOT_ARTICLE
+    )

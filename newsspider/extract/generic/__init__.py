@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -42,6 +43,10 @@ DROP_REASONS = (NOT_ARTICLE, PAYWALLED, NO_TITLE, NO_BODY, EMPTY_PAGE)
 # A page that says nothing of itself counts as an article when its main text is
 # at least this long (three short paragraphs); a section page's teasers are less.
 MIN_UNMARKED_BODY_CHARS = 400
+# A page that says nothing of itself and whose text is mostly link text is a listing
+# (a home, section or error page full of teasers); measured on real pages without
+# metadata, articles stay under 0.6, aggregator listings are at 0.6-0.9.
+MAX_UNMARKED_LINK_SHARE = 0.6
 # Below this many characters of text a paid-for article is taken for its teaser.
 MIN_PAYWALLED_BODY_CHARS = 1000
 
@@ -110,9 +115,16 @@ class GenericPage:
         except EmptyPage:
             return GenericArticle(self.url, None, None, reason=EMPTY_PAGE)
         lang = meta.lang or language_tag(self.default_lang)
+        # A site's home page is no article, however much teaser text it shows (an
+        # aggregator's, whose «article» layout says og:type=article on every page).
+        if urlsplit(self.url).path in ("", "/") and meta.article is None:
+            return self._dropped(NOT_ARTICLE, lang)
         title = self.title()
         body = join_paragraphs(main_paragraphs(self.tree, self.url, title, meta.authors))
-        if not meta.says_article and len(body or "") < MIN_UNMARKED_BODY_CHARS:
+        if not meta.says_article and (
+            len(body or "") < MIN_UNMARKED_BODY_CHARS
+            or link_share(self.tree) > MAX_UNMARKED_LINK_SHARE
+        ):
             return self._dropped(NOT_ARTICLE, lang)
         if not meta.free and len(body or "") < MIN_PAYWALLED_BODY_CHARS:
             return self._dropped(PAYWALLED, lang)
@@ -199,3 +211,25 @@ def _with_site_name(title: str, shorter: str) -> bool:
     return len(shorter) < len(title) <= len(shorter) + _SITE_NAME_MAX_CHARS and title.startswith(
         shorter + " "
     )
+
+
+def link_share(tree: HtmlElement) -> float:
+    """The share of the page's visible characters (``<body>``, scripts aside) in links."""
+    body = tree.find("body")
+    if body is None:
+        return 0.0
+    total = linked = 0
+    for element in body.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or tag in ("script", "style", "noscript", "template"):
+            continue
+        size = len((element.text or "").strip())
+        total += size
+        if tag == "a" or any(a.tag == "a" for a in element.iterancestors()):
+            linked += size
+        if element.tail:
+            tail = len(element.tail.strip())
+            total += tail
+            if any(a.tag == "a" for a in element.iterancestors()):
+                linked += tail
+    return linked / total if total else 0.0
