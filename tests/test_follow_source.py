@@ -55,6 +55,8 @@ def test_every_outcome_of_an_original(tmp_path: Path) -> None:
             f"{news.base_url}/about/",  # no article
             f"{news.base_url}/private/scoop/",  # robots.txt: Disallow /private/
             f"http://127.0.0.1:{closed_port()}/news/x/",  # nothing listens: failed
+            f"{news.base_url}/moved/",  # 302 to the first one
+            f"{news.base_url}/to-private/",  # 302 to 10.255.255.1: refused
         ]
         site, paths = site_linking_to(originals)
         with DemoSite(site) as demo:
@@ -90,22 +92,22 @@ def test_every_outcome_of_an_original(tmp_path: Path) -> None:
         "authors": ["Mary Quill"],
         "lang": "en",
     }
-    for path in paths[1:]:
+    moved = records[paths[5]]["source_article"]
+    assert (moved["url"], moved["final_url"]) == (originals[5], originals[0])
+    assert moved["title"] == read["title"]
+    for path in (*paths[1:5], paths[6]):
         assert records[path]["source_article"] is None
         assert records[path]["source_url"] in originals
     stats = run.stats
-    assert {
-        reason: stats.get(f"newsspider/source/{reason}")
-        for reason in (
-            "read",
-            "source_gone",
-            "source_not_article",
-            "source_blocked",
-            "source_failed",
-        )
-    } == dict.fromkeys(
-        ("read", "source_gone", "source_not_article", "source_blocked", "source_failed"), 1
-    )
+    reasons = ("read", "source_gone", "source_not_article", "source_blocked", "source_failed")
+    assert {reason: stats.get(f"newsspider/source/{reason}") for reason in reasons} == {
+        "read": 2,
+        "source_gone": 1,
+        "source_not_article": 1,
+        "source_blocked": 2,  # robots.txt, and the redirect to a private address
+        "source_failed": 1,
+    }
+    assert stats["newsspider/source/unsafe_address"] == 1
     # The originals' failures are not the aggregator's.
     assert stats.get("newsspider/failed_requests", 0) == 0
 

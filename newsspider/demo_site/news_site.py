@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
 PUBLISHER = "The Harbour Herald"
+# Paths answered with a 302 (an article moved; a link bounced to a private address).
+REDIRECTS = {"/moved/": "/news/dredging-plan/", "/to-private/": "http://10.255.255.1/admin"}
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,12 @@ class NewsSiteServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append(self.path)
+                if self.path in REDIRECTS:
+                    self.send_response(302)
+                    self.send_header("Location", REDIRECTS[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 found = server.site.render(self.path, server.base_url)
                 status, content_type, body = found or (404, "text/plain", "not found")
                 data = body.encode("utf-8")
