@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 
+import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
@@ -21,6 +22,8 @@ _BLOCKS = frozenset({"p", "li", "div", "ul", "ol", "table", "section", "blockquo
 # ``is_chrome`` never calls a paragraph this long furniture (its own limit, in clean
 # characters, is lower): the common body paragraph is let through unread.
 _FURNITURE_MAX_RAW_CHARS = 600
+# The share of the page's paragraph text an <article> must hold to be read alone.
+_ARTICLE_SHARE = 0.5
 # Below this, trafilatura's one-pass text is taken for a miss and its fallbacks run.
 MIN_FAST_CHARS = 1000
 
@@ -29,10 +32,16 @@ def main_paragraphs(
     tree: HtmlElement, url: str | None, title: str | None, bylines: list[str]
 ) -> list[str]:
     """The article's paragraphs, without page furniture, the title or the byline line."""
-    pruned = _pruned(tree)
-    text = _trafilatura_text(pruned, url, fast=True)
+    furniture = [element for element in tree.iter("p", "li") if _is_furniture(element)]
+    scope = _article_scope(tree, furniture)
+    text = _trafilatura_text(scope, url, [], fast=True) if scope is not None else ""
     if len(text) < MIN_FAST_CHARS:
-        text = _trafilatura_text(pruned, url, fast=False) or text
+        # Last first: trafilatura removes them one XPath after the other, and a
+        # removed <p> would shift the index of its following siblings' paths.
+        paths = [tree.getroottree().getpath(element) for element in reversed(furniture)]
+        text = _trafilatura_text(tree, url, paths, fast=True)
+        if len(text) < MIN_FAST_CHARS:
+            text = _trafilatura_text(tree, url, paths, fast=False) or text
     if not text:
         return []
     bylines_folded = {fold(name) for name in bylines}
@@ -47,8 +56,9 @@ def main_paragraphs(
     return kept
 
 
-def _trafilatura_text(tree: HtmlElement, url: str | None, *, fast: bool) -> str:
-    """trafilatura's main text (``fast``: one pass, without its fallback extractors)."""
+def _trafilatura_text(tree: HtmlElement, url: str | None, prune: list[str], *, fast: bool) -> str:
+    """trafilatura's main text (``fast``: one pass, without its fallback extractors),
+    without the elements at the XPaths ``prune``, removed from trafilatura's own copy."""
     document = bare_extraction(
         tree,
         url=url,
@@ -58,29 +68,39 @@ def _trafilatura_text(tree: HtmlElement, url: str | None, *, fast: bool) -> str:
         include_images=False,
         include_links=False,
         with_metadata=False,
+        prune_xpath=prune or None,
     )
     return (getattr(document, "text", None) or "") if document is not None else ""
 
 
-def _pruned(tree: HtmlElement) -> HtmlElement:
-    """The page without the furniture paragraphs the Maghress bodies lose too
-    («Lire aussi : <a>…</a>», «Publicité»: ``text.is_chrome``), judged by their wording
-    and links, which trafilatura's text no longer shows.  A copy, when there are any:
-    the page's own tree is left as it was.
+def _article_scope(tree: HtmlElement, furniture: list[HtmlElement]) -> HtmlElement | None:
+    """The page's one ``<article>``, alone in a page of its own and without its
+    furniture paragraphs, when it holds most of the page's paragraph text:
+    trafilatura's time grows with the tree it is given.
 
-    Boxes are left to trafilatura: class names on sites we do not know say too
-    little (``<article class="… post-share-style2">`` is the article).
+    The rest of the page is left to trafilatura when there is no such element
+    (several ``<article>`` teasers, or none), and when the article gave too little.
     """
-    doomed = [element for element in tree.iter("p", "li") if _is_furniture(element)]
-    if not doomed:
-        return tree  # trafilatura works on a copy of its own
-    paths = [tree.getroottree().getpath(element) for element in doomed]
-    copy = deepcopy(tree)
-    # All found before any is dropped: a dropped <p> shifts its siblings' paths.
-    found = [element for path in paths for element in copy.getroottree().xpath(path)]
-    for element in found:
+    articles = [a for a in tree.iter("article") if a.find(".//article") is None]
+    if len(articles) != 1:
+        return None
+    article = articles[0]
+    inside = sum(len(p.text_content()) for p in article.iter("p"))
+    everywhere = sum(len(p.text_content()) for p in tree.iter("p"))
+    if not everywhere or inside < everywhere * _ARTICLE_SHARE:
+        return None
+    # The furniture's paths inside the article, found again in the copy.
+    base = tree.getroottree().getpath(article)
+    inner = [tree.getroottree().getpath(e) for e in furniture if article in e.iterancestors()]
+    copy = deepcopy(article)
+    doomed = [found for path in inner for found in copy.xpath("." + path[len(base) :])]
+    for element in doomed:
         element.drop_tree()  # keeps the tail text, which belongs to the parent
-    return copy
+    page = lxml.html.Element("html")
+    body = lxml.html.Element("body")
+    page.append(body)
+    body.append(copy)
+    return page
 
 
 def _is_furniture(element: HtmlElement) -> bool:
