@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint golden bench fuzz clean redis-server faketime chromium
+.PHONY: demo test lint golden bench bench-extract fuzz clean redis-server faketime chromium
 
 # The distributed tests start their own redis-server; install it if it is missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -61,6 +61,12 @@ bench: $(STAMP) redis-server
 	$(BIN)/python -m benchmarks.performance
 	$(BIN)/python -m benchmarks.distributed
 	$(BIN)/python -m benchmarks.feeds
+
+# The generic extractor beside trafilatura on a folder of real pages with expectations:
+# make bench-extract DIR=../shared/extraction-dev  (<name>.html[.gz] + <name>.json each)
+bench-extract: $(STAMP)
+	@test -n "$(DIR)" || { echo "usage: make bench-extract DIR=folder-of-pages"; exit 2; }
+	$(BIN)/python -m benchmarks.extract_quality $(DIR)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.regenerate

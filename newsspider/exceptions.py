@@ -20,6 +20,11 @@ class Offsite(IgnoreRequest):
     """The URL is on a host the spider does not crawl (e.g. a redirect elsewhere)."""
 
 
+class UnsafeAddress(IgnoreRequest):
+    """An original article's URL (``follow_source``) leads to a private, loopback,
+    link-local or reserved address, or is not http(s): never fetched."""
+
+
 class BodyTooLarge(IgnoreRequest):
     """The body grew past ``DOWNLOAD_MAXSIZE`` while being decompressed (a gzip bomb:
     a few KB on the wire, gigabytes once inflated).  The page is lost: a failure."""
@@ -43,6 +48,7 @@ class RedirectLoop(TooManyRedirects):
 IGNORED_BECAUSE: tuple[tuple[type[IgnoreRequest], str], ...] = (
     (RobotsDisallowed, "robots_disallowed"),
     (Offsite, "offsite"),
+    (UnsafeAddress, "unsafe_address"),
     (TooManyRedirects, "too_many_redirects"),
     (BodyTooLarge, "body_too_large"),
     (UndecodableBody, "undecodable_body"),

@@ -9,6 +9,7 @@ when a field changes meaning.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 ARTICLE_SCHEMA = "newsspider.article/1"
 HEADLINES_SCHEMA = "newsspider.headlines/1"
@@ -30,6 +31,26 @@ class Article:
     published: str | None
     body: str | None
     crawled_at: str
+
+
+@dataclass
+class ArticleWithSource(Article):
+    """An aggregator's article with its original (``-a follow_source=true``):
+    ``source_article`` is ``{url, final_url, title, body, published, authors, lang,
+    fetched_at}``, or null when it could not be read (the reason is counted)."""
+
+    source_article: dict[str, Any] | None = None
+
+
+@dataclass
+class NewsArticle(Article):
+    """One article page of a site outside the family (the ``news`` spider).
+
+    ``authors`` is the contract's optional key, after the required ones; ``site`` is
+    the host and ``id`` is ``news:<host>:<digest of the path>``.
+    """
+
+    authors: list[str] | None = None
 
 
 @dataclass

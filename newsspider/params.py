@@ -39,6 +39,7 @@ class CrawlArgs:
     incremental: bool | None  # None: the feeds decide (newsspider.feeds.stream_feeds)
     zone: tzinfo  # the site's clock: ``since`` and ``until`` are days there
     mode: str = "listings"  # LISTINGS or FEEDS: where article links come from
+    follow_source: bool = False  # fetch each new record's original article
 
     def in_window(self, published: str | None) -> bool:
         """Whether an ISO date (or datetime) lies inside ``since``..``until``; unknown → yes."""
@@ -198,6 +199,12 @@ PARAMS: tuple[Param, ...] = (
         "writes. Default: yes, but no for a one-off -o/-O export.",
         _flag,
     ),
+    Param(
+        "follow_source",
+        "false",
+        "Fetch each new article's original (source_url) and add it as source_article.",
+        _flag,
+    ),
 )
 
 
@@ -254,6 +261,7 @@ def parse_args(site: Site, raw: Mapping[str, Any], *, today: date | None = None)
         incremental=values["incremental"],
         zone=site.zone,
         mode=values["mode"],
+        follow_source=values["follow_source"],
     )
 
 

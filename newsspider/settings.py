@@ -53,6 +53,8 @@ NEWSSPIDER_RETRY_BACKOFF_MAX = 30.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newsspider.middlewares.offsite.TypedOffsiteMiddleware": 50,
+    # Before robots.txt: the robots.txt of a refused host is not fetched either.
+    "newsspider.middlewares.sourceguard.SourceGuardMiddleware": 60,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newsspider.middlewares.robotstxt.TypedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -65,6 +67,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newsspider.middlewares.redirect.LoopAwareRedirectMiddleware": 600,
 }
 REDIRECT_MAX_TIMES = 5
+# follow_source=true: the original articles may be fetched from loopback addresses
+# (the tests' second server); never in production, where a page could aim a link at them.
+NEWSSPIDER_SOURCE_ALLOW_LOOPBACK = False
 
 # --- Pipelines: normalise → validate → de-duplicate → skip what earlier runs wrote ----
 ITEM_PIPELINES = {

@@ -200,7 +200,7 @@ def test_state_commands_name_a_known_spider(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == (
         "newsspider: error: no spider named 'nosuchspider' "
-        "(known: maghress, djazairess, turess, masress, sauress, sudaress, yemeress)\n"
+        "(known: maghress, djazairess, turess, masress, sauress, sudaress, yemeress, news)\n"
     )
     done = newsspider("state", "reset", "maghress", "-s", "oops", cwd=tmp_path)
     assert done.returncode == 2

@@ -67,11 +67,15 @@ BAD_ARGUMENTS = [
         "argument base_url: expected http(s)://host[:port], got 'http://[::1'",
     ),
     ({"full": "maybe"}, "argument full: expected true or false, got 'maybe'"),
+    (
+        {"follow_source": "sometimes"},
+        "argument follow_source: expected true or false, got 'sometimes'",
+    ),
     ({"incremental": "auto"}, "argument incremental: expected true or false, got 'auto'"),
     ({"since": "auto-ish"}, "argument since: expected a date as YYYY-MM-DD, got 'auto-ish'"),
     (
         {"colour": "blue"},
-        "unknown argument 'colour' (known: lang, sources, since, until, mode, max_pages, urls, base_url, full, incremental)",
+        "unknown argument 'colour' (known: lang, sources, since, until, mode, max_pages, urls, base_url, full, incremental, follow_source)",
     ),
     ({"mode": "rss"}, "argument mode: expected listings or feeds, got 'rss'"),
     ({"mode": ""}, "argument mode: expected listings or feeds, got ''"),

@@ -75,12 +75,17 @@ class Command(ScrapyCrawlCommand):
         except KeyError:
             known = ", ".join(loader.list())
             self._exit(args[0], f"no spider named {args[0]!r} (known: {known})", exitcodes.USAGE)
-        site_name = getattr(spider_class, "site_name", None)
-        if site_name not in SITES:
+        site_name: str = getattr(spider_class, "site_name", None) or ""
+        # A spider outside the family (``news``) checks its own arguments.
+        check_arguments = getattr(spider_class, "check_arguments", None)
+        if site_name not in SITES and check_arguments is None:
             return
         try:
             check_setting_names(self.settings)
-            parse_args(SITES[site_name], opts.spargs)
+            if check_arguments is not None:
+                check_arguments(opts.spargs)
+            else:
+                parse_args(SITES[site_name], opts.spargs)
             thresholds(self.settings)
             max_header_bytes(self.settings)
             alert_config(self.settings)

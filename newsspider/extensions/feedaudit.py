@@ -33,11 +33,16 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.conf import feed_complete_default_values_from_settings
 from scrapy.utils.misc import load_object
 
-from newsspider.items import Article, Headlines
+from newsspider.items import Article, ArticleWithSource, Headlines, NewsArticle
 
 logger = logging.getLogger(__name__)
 
-RECORD_KINDS: dict[type, str] = {Article: "article", Headlines: "headlines"}
+RECORD_KINDS: dict[type, str] = {
+    Article: "article",
+    ArticleWithSource: "article",
+    NewsArticle: "article",
+    Headlines: "headlines",
+}
 
 
 def feed_filters(settings: BaseSettings) -> dict[str, ItemFilter]:

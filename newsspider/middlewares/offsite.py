@@ -29,6 +29,11 @@ class TypedOffsiteMiddleware(OffsiteMiddleware):
         return fetchable(request.url, crawl, site)
 
     def process_request(self, request: Request) -> None:  # type: ignore[override]
+        # The robots.txt of another host is asked for only by RobotsTxtMiddleware, which
+        # runs after this filter: for a request that passed it (an original article of
+        # follow_source, allowed off-site).  Without it, robots.txt would never be read there.
+        if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
+            return
         try:
             super().process_request(request)
         except IgnoreRequest as error:  # Scrapy raises it only for an off-site request

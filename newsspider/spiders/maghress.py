@@ -45,13 +45,15 @@ from newsspider.policy import (
 from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
 from newsspider.spiders.feedpolling import NOT_MODIFIED, FeedPolling
+from newsspider.spiders.sources import SOURCE_CALLBACKS, FollowSource
 from newsspider.state import State, state_for
 from newsspider.state.base import Validators
 
 ARTICLE_PRIORITY = 10
+CALLBACKS = ("parse_home", "parse_menu", "parse_feed", "parse_listing", "parse_article")
 
 
-class MaghressFamilySpider(FeedPolling, scrapy.Spider):
+class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
     """Crawl one Maghress-family aggregator, section by section: its listings, or
     (``mode=feeds``) its RSS feeds."""
 
@@ -82,8 +84,7 @@ class MaghressFamilySpider(FeedPolling, scrapy.Spider):
         # object (weakly), whether a generator callback returns a value, which it
         # tells by parsing the callback's source.  A fresh bound method per request
         # missed that cache on most responses, at ~1 ms each.
-        callbacks = ("parse_home", "parse_menu", "parse_feed", "parse_listing", "parse_article")
-        for callback in callbacks:
+        for callback in (*CALLBACKS, *SOURCE_CALLBACKS):
             setattr(self, callback, getattr(self, callback))
         # The server this crawl reads (scheme, host, port): the offsite middleware
         # sends no request elsewhere (``policy.fetchable``).
@@ -255,7 +256,10 @@ class MaghressFamilySpider(FeedPolling, scrapy.Spider):
         if not self.args.in_window(article.published):
             self._count("skipped/out_of_window")
             return
-        yield article
+        if self.args.follow_source:
+            yield from self.follow_source(article)
+        else:
+            yield article
 
     # helpers
 
