@@ -229,20 +229,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_state(args: argparse.Namespace) -> int:
     """Rebuild a spider's incremental state from its committed files, or reset it."""
     from scrapy.spiderloader import get_spider_loader
-    from scrapy.utils.project import get_project_settings
 
+    from newsspider.commands import project_settings
     from newsspider.distributed import redis_url
     from newsspider.runlock import RunLocked
     from newsspider.state import StateUnavailable
     from newsspider.state.repair import rebuild, reset
 
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsspider.settings")
-    settings = get_project_settings()
-    for setting in args.set:
-        name, equals, value = setting.partition("=")
-        if not equals:
-            return _fail(f"settings are NAME=VALUE, got {setting!r}")
-        settings.set(name, value, priority="cmdline")
+    try:
+        settings = project_settings(args.set)
+    except ValueError as error:
+        return _fail(str(error))
     if args.spider not in (known := get_spider_loader(settings).list()):
         return _fail(f"no spider named {args.spider!r} (known: {', '.join(known)})")
     if not settings.getbool("NEWSSPIDER_STATE_ENABLED"):

@@ -238,15 +238,13 @@ def compact(
 def cmd_compact(args: argparse.Namespace) -> int:
     """Compact the committed files of each spider named (default: every one)."""
     from scrapy.spiderloader import get_spider_loader
-    from scrapy.utils.project import get_project_settings
 
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsspider.settings")
-    settings = get_project_settings()
-    for setting in args.set:
-        name, equals, value = setting.partition("=")
-        if not equals:
-            return _error(f"settings are NAME=VALUE, got {setting!r}", exitcodes.USAGE)
-        settings.set(name, value, priority="cmdline")
+    from newsspider.commands import project_settings
+
+    try:
+        settings = project_settings(args.set)
+    except ValueError as error:
+        return _error(str(error), exitcodes.USAGE)
     known = get_spider_loader(settings).list()
     if unknown := [name for name in args.spider if name not in known]:
         return _error(f"no spider named {unknown[0]!r} (known: {', '.join(known)})")

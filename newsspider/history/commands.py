@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,15 +25,9 @@ def _fail(command: str, message: str) -> int:
 def report_folders(args: argparse.Namespace) -> dict[str, Path]:
     """Each chosen spider's reports' folder (``NEWSSPIDER_REPORT_DIR``, ``-s`` honoured);
     with no spider named, every site that has one.  ValueError names a bad argument."""
-    from scrapy.utils.project import get_project_settings
+    from newsspider.commands import project_settings
 
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsspider.settings")
-    settings = get_project_settings()
-    for setting in args.set:
-        name, equals, value = setting.partition("=")
-        if not equals:
-            raise ValueError(f"settings are NAME=VALUE, got {setting!r}")
-        settings.set(name, value, priority="cmdline")
+    settings = project_settings(args.set)
     if unknown := [name for name in args.spiders if name not in SITES]:
         raise ValueError(f"no site named {', '.join(unknown)} (known: {', '.join(SITES)})")
     pattern = str(settings.get("NEWSSPIDER_REPORT_DIR"))
