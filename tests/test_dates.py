@@ -332,11 +332,22 @@ GARBAGE = [
 ]
 
 
+def _best_of_three(text: str) -> float:
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        assert p(text) is None
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 @pytest.mark.parametrize("text", GARBAGE, ids=lambda t: repr(t[:12]))
-def test_long_garbage_is_fast(text: str) -> None:
-    start = time.perf_counter()
-    assert p(text) is None
-    assert time.perf_counter() - start < 2.0
+def test_long_garbage_takes_linear_time(text: str) -> None:
+    """No pattern backtracks on long garbage: ten times the text costs about ten times
+    the time (a quadratic pattern costs a hundred), compared in one run, not on a clock
+    a shared machine makes noisy."""
+    tenth = text[: len(text) // 10] + text[-1]
+    assert _best_of_three(text) < 35 * max(_best_of_three(tenth), 1e-4)
 
 
 def test_date_at_end_of_long_text() -> None:

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -354,10 +353,8 @@ def test_clear_requests(server: DemoSite) -> None:
 # --- synthetic size ----------------------------------------------------------------------------
 
 
-def test_synthetic_site_is_quick_heavy_and_paginates_every_article_once() -> None:
-    started = time.perf_counter()
+def test_synthetic_site_is_heavy_and_paginates_every_article_once() -> None:
     site = load_site(synthetic=2000, page_kb=110)
-    assert time.perf_counter() - started < 5
     seed = load_site()
     assert len(site.articles) == len(seed.articles) + 2000
     synthetic = [a for a in site.articles if seed.get(a.path) is None]
@@ -404,20 +401,14 @@ def test_synthetic_site_is_quick_heavy_and_paginates_every_article_once() -> Non
 
 
 def test_synthetic_sites_are_deterministic_and_lazy() -> None:
-    started = time.perf_counter()
     big = load_site(synthetic=10_000, page_kb=120)
-    built = time.perf_counter() - started
-    assert built < 5
     assert big.cache_stats == (0, 0)  # nothing rendered up front
     small = load_site(synthetic=300)
     assert small.articles == big.articles[: len(small.articles)]
     assert len(big.newest("fr", source="lagazette")) > 800
-    started = time.perf_counter()
     paths = [a.path for a in big.articles[::20]]
     for path in paths:
         assert big.render(path).status == 200
-    per_page = (time.perf_counter() - started) / len(paths)
-    assert per_page < 0.05
     pages, held = big.cache_stats
     assert pages <= CACHE_PAGES and held <= CACHE_BYTES
     assert held > 100 * 1024 * pages * 0.9
