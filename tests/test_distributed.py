@@ -99,9 +99,11 @@ def test_two_workers_share_the_work_and_a_rerun_writes_only_new(
     client = redis.Redis.from_url(redis_url)
     one, two = tmp_path / "one", tmp_path / "two"
     with DemoSite() as server:
+        # Started together, so that a loaded machine, slow to start the second
+        # process, does not leave the first one the whole (paced) crawl.
         first = start_worker(one, *worker_args(redis_url, "one", server.base_url), *PACED)
-        wait_for(lambda: client.sismember("newsspider:maghress:workers", "one"))
         second = start_worker(two, *worker_args(redis_url, "two", server.base_url), *PACED)
+        wait_for(lambda: client.sismember("newsspider:maghress:workers", "one"))
         finish(first), finish(second)
 
         files = committed(one, two)
