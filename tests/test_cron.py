@@ -189,6 +189,10 @@ def test_kill_9_mid_write_then_rerun_loses_and_doubles_nothing(tmp_path: Path) -
 
 def test_second_run_exits_at_once_while_one_is_in_progress(tmp_path: Path) -> None:
     with DemoSite() as server:
+        # One listing page answers only after the second run has had its chance (a
+        # loaded machine may take seconds to start it): the first run is still in
+        # progress, waiting for it.
+        server.site.add_path_fault("/fr/libe", "slow", seconds=45)
         crawl = _start_slow_crawl(tmp_path, server.base_url)
         try:
             _wait_for(lambda: len(server.requests) > 3)
