@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import lxml.html
@@ -168,7 +169,13 @@ def timed_crawl(server: PageServer, arm: str, url_file: Path, workdir: Path) -> 
     span = seen["last"] - seen["first"]
     samples = stats["cpu_samples"]
     window_cpu = _cpu_at(samples, seen["last"]) - _cpu_at(samples, seen["first"]) if samples else 0
+    tenths = []
+    if samples and len(seen["tenths"]) == 11:
+        # CPU ms/page in each tenth of the crawl: flat when no cost grows with pages seen.
+        cpu = [_cpu_at(samples, when) for when in seen["tenths"]]
+        tenths = [round((b - a) / (pages / 10) * 1000, 3) for a, b in pairwise(cpu)]
     return {
+        "cpu_ms_page_by_tenth": tenths,
         "pages_s": round((pages - 1) / span, 1) if span > 0 else 0.0,
         "article_pages": pages,
         # The crawler's CPU over the same window: steadier than pages/s on a busy machine.
@@ -357,9 +364,18 @@ def _print_crawl(size: int, crawl: dict) -> None:
               f"{crawl['over_noop'][number]:>9}")  # fmt: skip
     print(f"median ratio newsspider / parse-only: {crawl['median_over_parse']}, "
           f"newsspider / no-op: {crawl['median_over_noop']}")  # fmt: skip
+    for arm in ARMS:
+        growth = [_growth(run["cpu_ms_page_by_tenth"]) for run in crawl[arm]]
+        print(f"  {arm}: CPU ms/page, last tenth of the crawl over first: {growth}")
     print(f"  from CPU ms/page: / parse-only {crawl['cpu_median_over_parse']} "
           f"{crawl['cpu_over_parse']}, / no-op {crawl['cpu_median_over_noop']} "
           f"{crawl['cpu_over_noop']}")  # fmt: skip
+
+
+def _growth(tenths: list[float]) -> float | None:
+    """The last tenth's CPU per page over the first's (the first holds no start-up:
+    the window opens at the first article request)."""
+    return round(tenths[-1] / tenths[0], 2) if tenths and tenths[0] > 0 else None
 
 
 def _print_extraction(ext: dict) -> None:
