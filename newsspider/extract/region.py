@@ -45,9 +45,15 @@ _RAW_END = {name: re.compile(rb"</" + name + rb"(?=[\s/>])", re.IGNORECASE) for 
 _COMMENT_END = re.compile(rb"--!?>")
 # One pass over the page: what must be stepped over, and the tags the rules count.
 # Everything after <plaintext> is text: no region is cut from such a page.
+_MARKERS = rb"articletitle|articlenewspaper|articlecontent"
+# A span tag is a token only when it names a marker before its first ">", or when a
+# quoted value runs past that ">" (where a marker could hide): the other spans of
+# the page (menus, buttons) cost nothing.
 _PAGE_TOKEN = re.compile(
-    rb"<(?:(?P<comment>!--)|(?P<close>/)head(?=[\s/>])|(?P<name>"
-    + b"|".join((*_RAW_TEXT, b"plaintext", b"article", b"meta", b"span"))
+    rb"<(?:(?P<comment>!--)|(?P<close>/)head(?=[\s/>])|(?P<span>span(?=[\s/>])(?=[^>]*(?:"
+    + _MARKERS
+    + rb")|[^>]*=\s*[\"'][^\"'>]*>))|(?P<name>"
+    + b"|".join((*_RAW_TEXT, b"plaintext", b"article", b"meta"))
     + rb")(?=[\s/>]))",
     re.IGNORECASE,
 )
@@ -57,7 +63,7 @@ _LD_SCRIPTS = "count(.//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'l
 
 # The span layout's classes (as ``maghress._SPAN_CLASSES``), found in span tags.
 _SPAN_CLASSES = frozenset({"articletitle", "articlenewspaper", "articlecontent"})
-_MARKER = re.compile(rb"articletitle|articlenewspaper|articlecontent", re.IGNORECASE)
+_MARKER = re.compile(_MARKERS, re.IGNORECASE)
 _VOID = frozenset(
     {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"keygen", b"link"}
     | {b"meta", b"param", b"source", b"track", b"wbr"}
@@ -104,6 +110,14 @@ def _scan(utf8: bytes) -> _Scan | None:
                 found.head_end = utf8.find(b">", token.end()) + 1 or -1
             pos = token.end()
             continue
+        if token["span"]:
+            end = utf8.find(b">", token.end())
+            tag = utf8[start:end]
+            if end < 0 or tag.count(b'"') % 2 or tag.count(b"'") % 2:
+                return None
+            found.markers.extend((start, m[0].lower()) for m in _MARKER.finditer(tag))
+            pos = end
+            continue
         name = token["name"].lower()
         if name in _RAW_END:
             end = _RAW_END[name].search(utf8, token.end())
@@ -113,13 +127,6 @@ def _scan(utf8: bytes) -> _Scan | None:
                 found.ld_scripts.append(start)
             found.skipped.append((start, end.end()))
             pos = end.end()
-        elif name == b"span":
-            end = utf8.find(b">", token.end())
-            tag = utf8[start:end]
-            if end < 0 or tag.count(b'"') % 2 or tag.count(b"'") % 2:
-                return None
-            found.markers.extend((start, m[0].lower()) for m in _MARKER.finditer(tag))
-            pos = end
         elif name == b"plaintext":
             return None
         else:
