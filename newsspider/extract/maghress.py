@@ -32,7 +32,6 @@ from newsspider.extract.html import (
     meta_content,
     parse_html,
 )
-from newsspider.extract.region import article_region
 from newsspider.extract.source_link import could_be_source_host, source_link
 from newsspider.extract.strip import Strip, strip_fragment, strip_on
 from newsspider.extract.text import (
@@ -117,7 +116,6 @@ class MaghressPage:
         utf8: bytes | None = None,
         lang: str | None = None,
         decoded: Decoded | None = None,
-        regions: bool = True,
     ) -> None:
         self.html = html
         self.utf8 = utf8  # the page's bytes, when they are the UTF-8 of ``html``
@@ -128,9 +126,6 @@ class MaghressPage:
         self.lang = lang if lang is not None else site.lang_of_url(url)
         # How the page's bytes became ``html`` (None: the page was given as text).
         self.decoded = decoded
-        # Read the article from its region's bytes alone when it can be cut out (False:
-        # always the whole page, which the tests compare it with).
-        self.regions = regions
         parts = urlsplit(url)
         # host[:port]: another server on the same machine is another site.
         self._netloc = parts.netloc.lower()
@@ -146,16 +141,6 @@ class MaghressPage:
     @cached_property
     def tree(self) -> HtmlElement:
         return parse_html(self.html, self.utf8)
-
-    @cached_property
-    def article_tree(self) -> HtmlElement:
-        """The tree the article is read from: its region alone when ``region.py`` can cut
-        it from the page's bytes (a tenth of the parse), else the whole page's."""
-        if self.regions and self.utf8:
-            region = article_region(self.utf8)
-            if region is not None:
-                return region
-        return self.tree
 
     def date(self, text: str | None) -> str | None:
         """A date on this page, read on the site's clock: relative dates («hier») against
@@ -312,7 +297,7 @@ def _template_spans(tree: HtmlElement) -> dict[str, list[HtmlElement]]:
 
 def _span_layout(page: MaghressPage) -> ArticleFields | None:
     """``span.articletitle`` / ``span.articlenewspaper`` / ``span.articlecontent``."""
-    spans = _template_spans(page.article_tree)
+    spans = _template_spans(page.tree)
     title_el = first(spans["articletitle"])
     contents = spans["articlecontent"]
     if title_el is None and not contents:
@@ -350,16 +335,15 @@ def _published_in(page: MaghressPage, line: HtmlElement | None) -> str | None:
 
 def _article_layout(page: MaghressPage) -> ArticleFields | None:
     """``<article>`` + ``h1`` + ``<time>``, with OpenGraph and JSON-LD fallbacks."""
-    tree = page.article_tree
-    article = first(_ARTICLE(tree))
-    ld = jsonld_article(tree)
+    article = first(_ARTICLE(page.tree))
+    ld = jsonld_article(page.tree)
     if article is None and ld is None:
         return None
-    scope = article if article is not None else tree
+    scope = article if article is not None else page.tree
     ld = ld or {}
 
     title = element_text(first(_H1(scope))) or or_none(
-        meta_content(tree, "og:title") or jsonld_text(ld.get("headline"))
+        meta_content(page.tree, "og:title") or jsonld_text(ld.get("headline"))
     )
     bodies = _outermost(_ARTICLE_BODY(scope))
     if not bodies:
@@ -369,7 +353,7 @@ def _article_layout(page: MaghressPage) -> ArticleFields | None:
     for candidate in (
         *(element.get("datetime") for element in _TIME(scope)),
         jsonld_text(ld.get("datePublished")),
-        meta_content(tree, "article:published_time"),
+        meta_content(page.tree, "article:published_time"),
     ):
         published = page.date(candidate)
         if published:

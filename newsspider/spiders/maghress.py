@@ -258,9 +258,7 @@ class MaghressFamilySpider(scrapy.Spider):
         """Whether the page parses; an empty or unparsable one is lost (a site answering
         200 with empty bodies must not pass for one with nothing new)."""
         try:
-            # Parse now, to report an unparsable page here; an article page parses
-            # its article's region alone when it can (``extract/region.py``).
-            page.tree if listing else page.article_tree  # noqa: B018
+            page.tree  # noqa: B018 - parse now, to report an unparsable page here
         except EmptyPage as error:
             self._lost("unparsable", page.url, str(error), listing=listing)
             return False
