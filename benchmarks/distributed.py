@@ -30,7 +30,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.performance import whole_site_cached
+from benchmarks.pageserver import whole_site_cached
 from newsspider.demo_site import DemoSite, load_site
 from newsspider.distributed import Keys
 from newsspider.state import body_hash
