@@ -64,6 +64,11 @@ class FeedPolling:
         self.rss_known = state.rss_validators() if state is not None else {}
         # Validators are trusted only when the earlier runs saw every item they covered.
         self.rss_conditional = state is not None and self.skip_known and state.previous_clean
+        if state is not None and not state.previous_clean:
+            # The unclean run may have lost an item of any feed, and this one may not
+            # read them all (lang=, sources=): the next clean run must not take a 304.
+            for url in self.rss_known:
+                state.remember_rss(url, Validators(None, None))
         newspapers: dict[str, list[str]] = {lang: [] for lang in self.args.langs}
         for url in sorted(self.rss_known):
             parsed = self.site.parse_source_feed_url(url)
@@ -132,7 +137,10 @@ class FeedPolling:
             return False
         self._count("rss/read")
         self._count("listing_pages")
-        if self.state is not None and self.stream_feeds:
+        # A run that skips items (sources=, since, until) vouches for no feed: a 304
+        # would hide the rest from the next run, and its newspaper feeds are not the menu.
+        whole = self.args.sources is None and self.args.since is None and self.args.until is None
+        if self.state is not None and self.stream_feeds and whole:
             self.state.remember_rss(response.url, _validators(response))
         return True
 
