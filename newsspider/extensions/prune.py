@@ -7,7 +7,8 @@ day, that nothing else removes.  Only names a run gives (its run stamp:
 ``NEWSSPIDER_STATS_FILE`` naming ``%(run_id)s``), in their own folders, are
 pruned: never an output file, never a file a user named (``--log-file
 crawl.log``), never the current run's.  The current run counts as one of those
-kept; in distributed mode a worker prunes its own reports only.  What went is
+kept; in distributed mode a worker prunes its own reports and stats files only
+(logs carry no worker id).  What went is
 counted in ``newsspider/pruned/*`` (0 included).
 """
 
@@ -115,9 +116,12 @@ class PruneRuns:
             "logs": [],
             "stats_files": [],
         }
-        # The logs of `newsspider run` (logs/<start>.log), not one a user named.
-        if (log := current_log(settings)) and re.fullmatch(RUN_STAMP + r"\.log", log.name):
-            found["logs"] = oldest(log.parent, re.compile(RUN_STAMP + r"\.log"), older, log)
+        # The logs of `newsspider run` (logs/<start>.log), not one a user named.  A
+        # distributed worker's log name does not say whose it is: the workers sharing
+        # the folder may still be writing theirs, so none is pruned.
+        log_name = re.compile(stamp + r"\.log")
+        if (log := current_log(settings)) and log_name.fullmatch(log.name):
+            found["logs"] = oldest(log.parent, log_name, older, log)
         if template := stats_file_template(settings):
             path = Path(template.replace("%(name)s", spider.name))
             before, _, after = path.name.partition("%(run_id)s")
