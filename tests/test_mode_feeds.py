@@ -310,6 +310,32 @@ def test_a_feed_that_fails_or_lists_nothing_fails_the_run(tmp_path: Path) -> Non
     assert reason == "2 feed(s) lost: failed, not a feed, or listing no item"
 
 
+def test_a_feed_that_lists_no_article_of_the_site_fails_the_run(tmp_path: Path) -> None:
+    """A newspaper's feed whose items all point elsewhere (the newspaper's own site, a
+    page of the aggregator that is no article) hides its articles like an empty feed:
+    read as a feed, it wrote nothing and the run passed."""
+    spider = spider_for(state_settings(tmp_path), mode="feeds", lang="fr")
+    start_requests(spider)
+    elsewhere = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Libe</title>'
+        b"<item><title>a</title><link>https://www.libe.ma/politique/article-1</link>"
+        b"<pubDate>Wed, 13 Nov 2019 09:15:00 +0100</pubDate></item>"
+        b"<item><title>b</title><link>https://www.maghress.com/fr/libe</link></item>"
+        b"</channel></rss>"
+    )
+    url = f"{BASE}/fr/libe/rss"
+    reply = XmlResponse(url, body=elsewhere, request=spider.feed_request(url))
+    assert list(spider.parse_feed(reply)) == []
+    assert spider_stats(spider) == {
+        "rss/lost": 1,
+        "dropped/empty_feed": 1,
+        "failed_requests": 1,
+        "failed_listing_pages": 1,
+    }
+    assert url not in spider.state.rss_validators(), "the next run reads it whole"  # type: ignore[union-attr]
+    spider.state.close()  # type: ignore[union-attr]
+
+
 def test_a_failed_feed_makes_a_listing_run_unclean_too() -> None:
     spider = spider_for()
     request = next(r for r in start_requests(spider) if r.url.endswith("/fr/rss"))

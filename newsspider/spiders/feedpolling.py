@@ -124,16 +124,18 @@ class FeedPolling:
                 if url not in self.rss_requested:
                     yield self.feed_request(url)
 
-    def feed_answered(self, response: Response, items: int) -> bool:
+    def feed_answered(self, response: Response, articles: int) -> bool:
         """Count a feed's answer in ``mode=feeds`` and remember its validators; whether
-        its items are to be read (not a 304, not a feed that lists nothing)."""
+        its items are to be read (not a 304, not a feed that lists no article of the site)."""
         if response.status == NOT_MODIFIED:
             self._count("rss/not_modified")
             return False
-        if not items:
+        if not articles:
             # A feed listing nothing hides its articles like an empty listing page.
             self._count("rss/lost")
-            self._lost("empty_feed", response.url, "the feed lists no item", listing=True)
+            self._lost(
+                "empty_feed", response.url, "the feed lists no article of the site", listing=True
+            )
             return False
         self._count("rss/read")
         self._count("listing_pages")

@@ -188,12 +188,14 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
                     self._count("rss/lost")
                 self._lost("bad_feed", response.url, str(error), listing=True)
                 return
-        if feeds_mode and not self.feed_answered(response, len(items)):
-            return
         teasers = [Teaser(urljoin(response.url, i.url), i.published, listed=True) for i in items]
         # Feed links may name the live host while we crawl a mirror: on-site links
         # are fetched from the crawl's own host; links elsewhere are never followed.
         on_site = [t for t in teasers if of_the_site(t.url, self.crawl_origin, self.site)]
+        # A feed whose items all point elsewhere lists nothing of the site.
+        articles = sum(self.site.parse_article_url(t.url) is not None for t in on_site)
+        if feeds_mode and not self.feed_answered(response, articles):
+            return
         yield from self._article_requests(on_site, newest=True, from_feed=feeds_mode)
         if feeds_mode and not self.site.parse_source_feed_url(response.url):
             yield from self.newspaper_feeds_of([teaser.url for teaser in on_site])
