@@ -336,6 +336,23 @@ def test_a_feed_that_lists_no_article_of_the_site_fails_the_run(tmp_path: Path) 
     spider.state.close()  # type: ignore[union-attr]
 
 
+def test_a_304_to_a_request_that_named_no_version_is_a_lost_feed() -> None:
+    """Only a request sent with validators can be answered «not modified»: a 304 to one
+    sent without (a first run, after an unclean one, ``full=true``) is a server or a
+    proxy in the way, and the feed's items were never seen."""
+    spider = spider_for(mode="feeds", lang="fr")
+    start_requests(spider)
+    request = spider.feed_request(f"{BASE}/fr/libe/rss")
+    assert not conditions(request)
+    assert list(spider.parse_feed(Response(request.url, status=304, request=request))) == []
+    assert spider_stats(spider) == {
+        "rss/lost": 1,
+        "dropped/empty_feed": 1,
+        "failed_requests": 1,
+        "failed_listing_pages": 1,
+    }
+
+
 def test_a_failed_feed_makes_a_listing_run_unclean_too() -> None:
     spider = spider_for()
     request = next(r for r in start_requests(spider) if r.url.endswith("/fr/rss"))

@@ -127,14 +127,18 @@ class FeedPolling:
     def feed_answered(self, response: Response, articles: int) -> bool:
         """Count a feed's answer in ``mode=feeds`` and remember its validators; whether
         its items are to be read (not a 304, not a feed that lists no article of the site)."""
-        if response.status == NOT_MODIFIED:
+        if response.status == NOT_MODIFIED and _named_a_version(response):
             self._count("rss/not_modified")
             return False
         if not articles:
-            # A feed listing nothing hides its articles like an empty listing page.
+            # A feed listing nothing hides its articles like an empty listing page; so
+            # does a 304 to a request that named no version (a proxy in the way).
             self._count("rss/lost")
             self._lost(
-                "empty_feed", response.url, "the feed lists no article of the site", listing=True
+                "empty_feed",
+                response.url,
+                f"{response.status}: no article of the site",
+                listing=True,
             )
             return False
         self._count("rss/read")
@@ -179,3 +183,10 @@ def _validators(response: Response) -> Validators:
         return value.decode("latin-1") if value else None
 
     return Validators(header("ETag"), header("Last-Modified"))
+
+
+def _named_a_version(response: Response) -> bool:
+    request = response.request
+    return request is not None and any(
+        name in request.headers for name in ("If-None-Match", "If-Modified-Since")
+    )
