@@ -50,7 +50,8 @@ def _seed(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
     for folder in (runs, logs, stats, out):
         folder.mkdir()
     for stamp in OLD:
-        (runs / f"{stamp}.json").write_text("{}")
+        # The folder is NEWSSPIDER_REPORT_DIR without %(name)s: each report names its spider.
+        (runs / f"{stamp}.json").write_text(json.dumps({"spider": RecordsSpider.name}))
         (logs / f"{stamp}.log").write_text("log")
         (stats / f"records-{stamp}.json").write_text("{}")
     # Not a run's report, log or stats file, or another worker's report: never pruned.
@@ -187,3 +188,33 @@ def test_a_distributed_worker_never_prunes_another_workers_log(tmp_path: Path) -
     extension.spider_closed(RecordsSpider())
     assert _files(logs) == {mine.name, theirs.name, older.name}
     assert crawler.stats.get_value("newsspider/pruned/logs") == 0
+
+
+def test_a_reports_folder_shared_by_spiders_loses_no_other_spiders_report(
+    tmp_path: Path,
+) -> None:
+    """``NEWSSPIDER_REPORT_DIR`` without ``%(name)s`` holds every spider's reports (the
+    history tells them apart by the ``spider`` each names): a run keeps its own
+    spider's newest, and never counts or removes another spider's."""
+    runs, out = tmp_path / "runs", tmp_path / "out"
+    runs.mkdir()
+    for stamp in OLD:
+        (runs / f"{stamp}.json").write_text(json.dumps({"spider": "records"}))
+    others = [f"202512{day:02d}T090000.000Z.json" for day in (5, 6, 7)]  # newer
+    for name in others:
+        (runs / name).write_text(json.dumps({"spider": "sudaress"}))
+    (runs / "20251130T090000.000Z.json").write_text("{not json")  # whose? kept
+    settings = {
+        "NEWSSPIDER_KEEP_RUNS": 2,
+        "NEWSSPIDER_STATE_ENABLED": False,
+        "NEWSSPIDER_REPORT_DIR": str(runs),
+        "FEEDS": {str(out / "articles-%(run_id)s.jsonl"): {"format": "jsonlines"}},
+    }
+    crawler = crawl_records(RECORDS, settings)
+    assert _files(runs) == {
+        f"{OLD[3]}.json",
+        f"{RUN}.json",
+        *others,
+        "20251130T090000.000Z.json",
+    }
+    assert crawler.stats.get_value("newsspider/pruned/reports") == 3
