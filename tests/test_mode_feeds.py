@@ -391,6 +391,32 @@ def test_the_feeds_time_goes_with_the_article_request_and_refines_the_day() -> N
     assert listed.published == "2019-11-10"
 
 
+@pytest.mark.parametrize(
+    "stamp", ["Sun, 10 Nov 2019 21:15:00 -0000", "Sun, 10 Nov 2019 21:15:00 CET"]
+)
+def test_a_feed_time_in_no_stated_zone_refines_no_page(stamp: str) -> None:
+    """RFC 822's «-0000» (and a zone name it does not define) says the sender's zone is
+    unknown: the time may be UTC or any clock.  The page shows the day only; written
+    as «21:15+01:00» the record would claim a time nobody stated."""
+    spider = spider_for(mode="feeds", lang="fr")
+    start_requests(spider)
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>fr</title>'
+        f"<item><link>https://www.maghress.com/fr/lagazette/5300</link><pubDate>{stamp}</pubDate>"
+        "</item></channel></rss>"
+    ).encode()
+    [request] = [
+        r
+        for r in spider.parse_feed(XmlResponse(f"{BASE}/fr/rss", body=body))
+        if isinstance(r, Request)
+    ]
+    page = response_to(request)
+    assert isinstance(page, HtmlResponse)
+    [article] = [item for item in spider.parse_article(page) if isinstance(item, Article)]
+    assert article.published == "2019-11-10", "«10 - 11 - 2019» on the page"
+    assert "rss/published_refined" not in spider_stats(spider)
+
+
 def test_feeds_work_with_the_redis_state(redis_url: str) -> None:
     settings = {
         "NEWSSPIDER_STATE_ENABLED": True,

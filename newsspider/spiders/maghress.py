@@ -180,8 +180,9 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
         items = []
         if response.status != NOT_MODIFIED:
             try:
-                # A time printed without an offset is on the site's clock.
-                items = feed_items(response.body, tz=self.site.zone)
+                # A time printed without an offset is on the site's clock; in mode=feeds,
+                # where a time refines the page's day, only a stated offset gives one.
+                items = feed_items(response.body, tz=None if feeds_mode else self.site.zone)
             except BadFeed as error:
                 # A feed lists the newest articles: lost, it hides them like a listing page.
                 if feeds_mode:
