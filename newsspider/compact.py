@@ -191,10 +191,18 @@ def _remove_inputs(output: Path, inputs: list[Path], checkpoint: Checkpoint) -> 
     checkpoint("removed")
 
 
-def finish_interrupted(folder: Path) -> int:
-    """Settle what a killed ``compact`` left in ``folder``; the journals finished."""
+def finish_interrupted(folder: Path, ours: list[re.Pattern[str]]) -> int:
+    """Settle what a killed ``compact`` left in ``folder`` of the files ``ours`` names;
+    the journals finished.  Another spider's or worker's, under its own lock, may be
+    at work in the same folder."""
+
+    def owned(name: str, suffix: str) -> bool:
+        return any(pattern.fullmatch(name.removesuffix(suffix)) for pattern in ours)
+
     finished = 0
     for journal in sorted(folder.glob(f"*{JOURNAL}")):
+        if not owned(journal.name, JOURNAL):
+            continue
         entry = json.loads(journal.read_text("utf-8"))
         output = folder / entry["output"]
         if output.exists() and sha256(output) == entry["sha256"]:
@@ -202,7 +210,8 @@ def finish_interrupted(folder: Path) -> int:
             finished += 1
         journal.unlink()
     for staging in folder.glob(f"*{STAGING}"):  # its journal never written, or settled above
-        staging.unlink()
+        if owned(staging.name, STAGING):
+            staging.unlink()
     fsync_dir(folder)
     return finished
 
@@ -223,9 +232,12 @@ def compact(
                 store.recover()
             finally:
                 store.close()
-        for folder in {folder for folder, _, _ in feed_days(settings, spider)}:
+        ours: dict[Path, list[re.Pattern[str]]] = {}
+        for folder, pattern, _ in feed_days(settings, spider):
+            ours.setdefault(folder, []).append(pattern)
+        for folder, patterns in ours.items():
             if folder.is_dir():
-                done.finished += finish_interrupted(folder)
+                done.finished += finish_interrupted(folder, patterns)
         for day in plan(settings, spider, before):
             done.records += compact_day(day, checkpoint)
             done.days += 1
