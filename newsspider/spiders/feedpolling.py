@@ -12,7 +12,10 @@ request per feed, N article requests and robots.txt's.
 Validators are sent only when the state can vouch for what the earlier runs saw:
 the run follows the state, not ``full=true``, and the previous run ended clean.  A
 run that lost a feed or an article page is unclean, so the next one asks for every
-feed whole and meets the articles again (known ones are still skipped).
+feed whole and meets the articles again (known ones are still skipped), and voids
+the validators of every feed, read this time or not (``lang=``, ``sources=``).  A
+run that skips items (``sources=``, ``since``, ``until``) remembers no feed: its
+validators would hide the skipped items from the next full run.
 """
 
 from __future__ import annotations
