@@ -216,6 +216,16 @@ def finish_interrupted(folder: Path, ours: list[re.Pattern[str]]) -> int:
     return finished
 
 
+def settle(settings: BaseSettings, spider: str) -> int:
+    """Finish the compactions of ``spider`` (of this worker) a kill interrupted; the
+    caller holds the run lock.  ``compact`` does it first, and so does each crawl:
+    until then, a day's records are both in its new file and in the old ones."""
+    ours: dict[Path, list[re.Pattern[str]]] = {}
+    for folder, pattern, _ in feed_days(settings, spider):
+        ours.setdefault(folder, []).append(pattern)
+    return sum(finish_interrupted(f, patterns) for f, patterns in ours.items() if f.is_dir())
+
+
 def compact(
     settings: BaseSettings, spider: str, before: date, checkpoint: Checkpoint = _no_checkpoint
 ) -> Done:
@@ -232,12 +242,7 @@ def compact(
                 store.recover()
             finally:
                 store.close()
-        ours: dict[Path, list[re.Pattern[str]]] = {}
-        for folder, pattern, _ in feed_days(settings, spider):
-            ours.setdefault(folder, []).append(pattern)
-        for folder, patterns in ours.items():
-            if folder.is_dir():
-                done.finished += finish_interrupted(folder, patterns)
+        done.finished = settle(settings, spider)
         for day in plan(settings, spider, before):
             done.records += compact_day(day, checkpoint)
             done.days += 1

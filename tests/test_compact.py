@@ -20,12 +20,14 @@ import pytest
 from scrapy.settings import Settings
 
 from newsspider import exitcodes
-from newsspider.compact import compact
+from newsspider.compact import compact, sha256
 from newsspider.feeds import committed_files
 from newsspider.runlock import RunLock, lock_path
 from newsspider.state import StateStore
 from newsspider.state.repair import read_ids
+from tests.inprocess import RecordsSpider, crawl_records
 from tests.test_cli import newsspider
+from tests.test_feedaudit import RECORDS
 
 TODAY = datetime.now(timezone.utc).strftime("%Y%m%d")
 FEEDS = ["data/%(name)s/articles-%(run_id)s.jsonl", "data/%(name)s/headlines-%(run_id)s.jsonl"]
@@ -176,7 +178,7 @@ KILLED_AT = """
 import os, signal, sys
 from datetime import date, datetime, timezone
 from scrapy.utils.project import get_project_settings
-from newsspider.compact import compact
+from newsspider.compact import compact, sha256
 
 def checkpoint(step):
     if step == sys.argv[1]:
@@ -236,3 +238,31 @@ def test_a_worker_leaves_alone_the_compaction_another_worker_is_running(
     assert (done.days, done.finished) == (1, 0)
     assert ids_in(folder / "articles-20261129-w1.jsonl") == ["m1"]
     assert staging.exists() and journal.exists() and theirs.exists(), "w2's, at work"
+
+
+def test_the_next_crawl_finishes_a_compaction_killed_after_writing_the_days_file(
+    tmp_path: Path,
+) -> None:
+    """Killed between writing the day's file and removing the files it holds, a
+    compaction leaves each of those records twice among the committed files: the
+    next crawl (under the same lock) finishes it, not the next ``compact`` a day later."""
+    out = tmp_path / "out"
+    out.mkdir()
+    runs = ["articles-20261129T080000.000Z.jsonl", "articles-20261129T081000.000Z.jsonl"]
+    (out / runs[0]).write_bytes(line("a", "a1"))
+    (out / runs[1]).write_bytes(line("a", "a2"))
+    day = out / "articles-20261129.jsonl"
+    day.write_bytes(line("a", "a1") + line("a", "a2"))  # step 3 done: the day's file
+    journal = out / "articles-20261129.jsonl.compacting.json"
+    entry = {"output": day.name, "sha256": sha256(day), "inputs": runs}
+    journal.write_text(json.dumps(entry))
+    feeds = [str(out / "articles-%(run_id)s.jsonl")]
+    settings = {
+        "NEWSSPIDER_STATE_DIR": str(tmp_path / "state"),
+        "NEWSSPIDER_REPORT_DIR": str(tmp_path / "runs"),
+        "FEEDS": {feeds[0]: {"format": "jsonlines"}},
+    }
+    crawl_records(RECORDS, settings)
+    assert not journal.exists() and not any((out / name).exists() for name in runs)
+    ids = [i for path in committed_files(feeds, RecordsSpider.name) for i in ids_in(path)]
+    assert ids.count("a1") == ids.count("a2") == 1
