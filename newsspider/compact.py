@@ -18,7 +18,7 @@ Every step can be killed (``checkpoint`` names them, for the tests):
 4. ``removed``: the files it holds are removed;
 5. the journal is removed.
 
-A later ``compact`` first finishes what a journal describes: ``NAME`` with the
+A later ``compact`` or crawl first finishes what a journal describes: ``NAME`` with the
 journal's hash means step 3 happened, so the files it holds go; otherwise they
 and ``NAME`` are as before, and the journal and staging file go.  So every record
 is in a committed file at every moment, and in one only once a run ends.
