@@ -289,7 +289,7 @@ def test_a_feed_that_fails_or_lists_nothing_fails_the_run(tmp_path: Path) -> Non
     # A newspaper's feed the site removed is forgotten, not a failure.
     gone_url = f"{BASE}/fr/oldpaper/rss"
     spider.state.remember_rss(gone_url, Validators(None, None))  # type: ignore[union-attr]
-    gone = spider.feed_request(gone_url)
+    gone = spider.feed_request(gone_url, remembered=True)  # as the run's start asks it
     spider.on_error(failure_of(gone, HttpError(Response(gone_url, status=404, request=gone))))
     assert gone_url not in spider.state.rss_validators()  # type: ignore[union-attr]
     assert spider_stats(spider) == {
@@ -308,6 +308,33 @@ def test_a_feed_that_fails_or_lists_nothing_fails_the_run(tmp_path: Path) -> Non
     status, reason, _ = evaluate(run, thresholds(spider.crawler.settings))
     assert status == exitcodes.NO_ARTICLES
     assert reason == "2 feed(s) lost: failed, not a feed, or listing no item"
+
+
+def test_a_newspaper_feed_the_site_still_names_is_lost_not_gone(tmp_path: Path) -> None:
+    """Only a feed the state remembered may have gone with its newspaper.  One the menu
+    lists, or one the section feed named an article of, answering 404 is a newspaper
+    still on the site whose feed failed: forgotten as gone, it would never be polled
+    again (the menu is read only while a section knows no newspaper feed)."""
+    spider = spider_for(state_settings(tmp_path), mode="feeds", lang="fr")
+    start_requests(spider)
+    [menu_feed, *_] = [
+        r for r in spider.parse_menu(response_to(f"{BASE}/fr")) if isinstance(r, Request)
+    ]
+    spider.on_error(
+        failure_of(menu_feed, HttpError(Response(menu_feed.url, status=404, request=menu_feed)))
+    )
+    assert spider_stats(spider)["rss/lost"] == 1
+    assert "rss/gone" not in spider_stats(spider)
+    spider.state.close()  # type: ignore[union-attr]
+
+    named = spider_for(mode="feeds", lang="fr")
+    named.rss_menus.add("ar")  # a section whose menu is read: /fr's is not
+    [found_feed, *_] = list(named.newspaper_feeds_of([f"{BASE}/fr/libe/32509"]))
+    named.on_error(
+        failure_of(found_feed, HttpError(Response(found_feed.url, status=410, request=found_feed)))
+    )
+    assert spider_stats(named)["rss/lost"] == 1
+    assert "rss/gone" not in spider_stats(named)
 
 
 def test_a_feed_that_lists_no_article_of_the_site_fails_the_run(tmp_path: Path) -> None:

@@ -83,14 +83,15 @@ class FeedPolling:
                 newspapers[lang].append(url)
         for lang in self.args.langs:
             yield self.feed_request(self.args.base_url + self.site.feed_path(lang))
-            yield from (self.feed_request(url) for url in newspapers[lang])
+            yield from (self.feed_request(url, remembered=True) for url in newspapers[lang])
             if not newspapers[lang]:
                 self.rss_menus.add(lang)
                 home = self.args.base_url + self.site.section_home(lang)
                 yield scrapy.Request(home, callback=self.parse_menu, errback=self.on_error)
 
-    def feed_request(self, url: str) -> scrapy.Request:
-        """A feed's request, conditional when the state holds its last answer's validators."""
+    def feed_request(self, url: str, *, remembered: bool = False) -> scrapy.Request:
+        """A feed's request, conditional when the state holds its last answer's validators;
+        ``remembered``: asked because the state knows it, not because the site names it now."""
         headers = {}
         known = self.rss_known.get(url) if self.rss_conditional else None
         if known is not None and known.etag:
@@ -103,7 +104,7 @@ class FeedPolling:
             callback=self.parse_feed,
             errback=self.on_error,
             headers=headers,
-            meta={"handle_httpstatus_list": [NOT_MODIFIED]},
+            meta={"handle_httpstatus_list": [NOT_MODIFIED], "rss_remembered": remembered},
         )
 
     def parse_menu(self, response: Response) -> Iterator[Any]:
@@ -168,10 +169,14 @@ class FeedPolling:
                 self._count("rss/newspapers_found")
                 yield self.feed_request(feed)
 
-    def feed_lost(self, url: str, reason: str) -> bool:
+    def feed_lost(self, request: scrapy.Request, reason: str) -> bool:
         """A feed that failed for good in ``mode=feeds``: counted lost (the run fails), or,
-        a newspaper's feed the site removed (404, 410), forgotten; whether it was gone."""
-        if reason in GONE_REASONS and self.site.parse_source_feed_url(url):
+        a newspaper's feed the site removed (404, 410), forgotten; whether it was gone.
+        Only a feed the state remembered may be gone: one the menu or the section feed
+        names now belongs to a newspaper still on the site."""
+        url = request.url
+        remembered = request.meta.get("rss_remembered", False)
+        if reason in GONE_REASONS and remembered and self.site.parse_source_feed_url(url):
             self._count("rss/gone")
             if self.state is not None and self.stream_feeds:
                 self.state.forget_rss(url)

@@ -278,7 +278,7 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
         )
         reason = failure_reason(failure.value)
         feed = self.args.mode == FEEDS and request.callback == self.parse_feed
-        if feed and self.feed_lost(request.url, reason):
+        if feed and self.feed_lost(request, reason):
             self._drop(reason, request.url, "the newspaper's feed is gone")
             return
         self._lost(reason, request.url, str(failure.value), listing=listing)
