@@ -18,7 +18,7 @@ Every step can be killed (``checkpoint`` names them, for the tests):
 4. ``removed``: the files it holds are removed;
 5. the journal is removed.
 
-A later ``compact`` first finishes what a journal describes: ``NAME`` with the
+A later ``compact`` or crawl first finishes what a journal describes: ``NAME`` with the
 journal's hash means step 3 happened, so the files it holds go; otherwise they
 and ``NAME`` are as before, and the journal and staging file go.  So every record
 is in a committed file at every moment, and in one only once a run ends.
@@ -191,10 +191,18 @@ def _remove_inputs(output: Path, inputs: list[Path], checkpoint: Checkpoint) -> 
     checkpoint("removed")
 
 
-def finish_interrupted(folder: Path) -> int:
-    """Settle what a killed ``compact`` left in ``folder``; the journals finished."""
+def finish_interrupted(folder: Path, ours: list[re.Pattern[str]]) -> int:
+    """Settle what a killed ``compact`` left in ``folder`` of the files ``ours`` names;
+    the journals finished.  Another spider's or worker's, under its own lock, may be
+    at work in the same folder."""
+
+    def owned(name: str, suffix: str) -> bool:
+        return any(pattern.fullmatch(name.removesuffix(suffix)) for pattern in ours)
+
     finished = 0
     for journal in sorted(folder.glob(f"*{JOURNAL}")):
+        if not owned(journal.name, JOURNAL):
+            continue
         entry = json.loads(journal.read_text("utf-8"))
         output = folder / entry["output"]
         if output.exists() and sha256(output) == entry["sha256"]:
@@ -202,9 +210,20 @@ def finish_interrupted(folder: Path) -> int:
             finished += 1
         journal.unlink()
     for staging in folder.glob(f"*{STAGING}"):  # its journal never written, or settled above
-        staging.unlink()
+        if owned(staging.name, STAGING):
+            staging.unlink()
     fsync_dir(folder)
     return finished
+
+
+def settle(settings: BaseSettings, spider: str) -> int:
+    """Finish the compactions of ``spider`` (of this worker) a kill interrupted; the
+    caller holds the run lock.  ``compact`` does it first, and so does each crawl:
+    until then, a day's records are both in its new file and in the old ones."""
+    ours: dict[Path, list[re.Pattern[str]]] = {}
+    for folder, pattern, _ in feed_days(settings, spider):
+        ours.setdefault(folder, []).append(pattern)
+    return sum(finish_interrupted(f, patterns) for f, patterns in ours.items() if f.is_dir())
 
 
 def compact(
@@ -223,9 +242,7 @@ def compact(
                 store.recover()
             finally:
                 store.close()
-        for folder in {folder for folder, _, _ in feed_days(settings, spider)}:
-            if folder.is_dir():
-                done.finished += finish_interrupted(folder)
+        done.finished = settle(settings, spider)
         for day in plan(settings, spider, before):
             done.records += compact_day(day, checkpoint)
             done.days += 1

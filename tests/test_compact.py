@@ -13,17 +13,21 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from scrapy.settings import Settings
 
 from newsspider import exitcodes
+from newsspider.compact import compact, sha256
 from newsspider.feeds import committed_files
-from newsspider.runlock import RunLock
+from newsspider.runlock import RunLock, lock_path
 from newsspider.state import StateStore
 from newsspider.state.repair import read_ids
+from tests.inprocess import RecordsSpider, crawl_records
 from tests.test_cli import newsspider
+from tests.test_feedaudit import RECORDS
 
 TODAY = datetime.now(timezone.utc).strftime("%Y%m%d")
 FEEDS = ["data/%(name)s/articles-%(run_id)s.jsonl", "data/%(name)s/headlines-%(run_id)s.jsonl"]
@@ -172,9 +176,9 @@ def test_compact_waits_for_no_crawl(tmp_path: Path) -> None:
 # Runs the compaction and kills its own process (SIGKILL: no cleanup runs) at a step.
 KILLED_AT = """
 import os, signal, sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from scrapy.utils.project import get_project_settings
-from newsspider.compact import compact
+from newsspider.compact import compact, sha256
 
 def checkpoint(step):
     if step == sys.argv[1]:
@@ -202,3 +206,63 @@ def test_a_compaction_killed_at_any_step_loses_nothing_and_a_rerun_converges(
     assert_compacted(tmp_path, folder)
     # Nothing left of the killed compaction: no journal, no staging file.
     assert not [name for name in os.listdir(folder) if ".compacting" in name]
+
+
+def test_a_worker_leaves_alone_the_compaction_another_worker_is_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers on one disk share the spider's folder, each compacting its own files under
+    its own lock: one worker's compaction must not settle (delete) the journal and the
+    staging file of the other's, still at work."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "data" / "maghress"
+    folder.mkdir(parents=True)
+    theirs = folder / "articles-20261129T080000.000Z-w2.jsonl"
+    theirs.write_bytes(line("a", "w1"))
+    staging = folder / "articles-20261129-w2.jsonl.compacting"
+    staging.write_bytes(line("a", "w1"))
+    journal = folder / "articles-20261129-w2.jsonl.compacting.json"
+    journal.write_text(json.dumps({"output": "articles-20261129-w2.jsonl", "sha256": "0" * 64,
+                                   "inputs": [theirs.name]}))  # fmt: skip
+    mine = folder / "articles-20261129T090000.000Z-w1.jsonl"
+    mine.write_bytes(line("a", "m1"))
+    common = {"FEEDS": {FEEDS[0]: {"format": "jsonlines"}}, "NEWSSPIDER_STATE_ENABLED": False}
+    common["NEWSSPIDER_REDIS_URL"] = "redis://127.0.0.1:1/0"  # named only: no state in it
+    w1 = Settings({**common, "NEWSSPIDER_WORKER_ID": "w1"})
+    w2 = Settings({**common, "NEWSSPIDER_WORKER_ID": "w2"})
+    held = RunLock.acquire(lock_path(w2, "maghress"))  # w2's compaction, at its step 2
+    try:
+        done = compact(w1, "maghress", date(2026, 11, 30))
+    finally:
+        held.release()
+    assert (done.days, done.finished) == (1, 0)
+    assert ids_in(folder / "articles-20261129-w1.jsonl") == ["m1"]
+    assert staging.exists() and journal.exists() and theirs.exists(), "w2's, at work"
+
+
+def test_the_next_crawl_finishes_a_compaction_killed_after_writing_the_days_file(
+    tmp_path: Path,
+) -> None:
+    """Killed between writing the day's file and removing the files it holds, a
+    compaction leaves each of those records twice among the committed files: the
+    next crawl (under the same lock) finishes it, not the next ``compact`` a day later."""
+    out = tmp_path / "out"
+    out.mkdir()
+    runs = ["articles-20261129T080000.000Z.jsonl", "articles-20261129T081000.000Z.jsonl"]
+    (out / runs[0]).write_bytes(line("a", "a1"))
+    (out / runs[1]).write_bytes(line("a", "a2"))
+    day = out / "articles-20261129.jsonl"
+    day.write_bytes(line("a", "a1") + line("a", "a2"))  # step 3 done: the day's file
+    journal = out / "articles-20261129.jsonl.compacting.json"
+    entry = {"output": day.name, "sha256": sha256(day), "inputs": runs}
+    journal.write_text(json.dumps(entry))
+    feeds = [str(out / "articles-%(run_id)s.jsonl")]
+    settings = {
+        "NEWSSPIDER_STATE_DIR": str(tmp_path / "state"),
+        "NEWSSPIDER_REPORT_DIR": str(tmp_path / "runs"),
+        "FEEDS": {feeds[0]: {"format": "jsonlines"}},
+    }
+    crawl_records(RECORDS, settings)
+    assert not journal.exists() and not any((out / name).exists() for name in runs)
+    ids = [i for path in committed_files(feeds, RecordsSpider.name) for i in ids_in(path)]
+    assert ids.count("a1") == ids.count("a2") == 1

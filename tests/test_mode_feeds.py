@@ -229,6 +229,56 @@ def test_a_feed_remembers_its_validators_and_a_304_costs_nothing(tmp_path: Path)
     assert (status, reason) == (exitcodes.OK, "ok"), "nothing new is no failure"
 
 
+@pytest.mark.parametrize("subset", [{"sources": "libe"}, {"since": "2019-11-12"}])
+def test_a_run_that_skips_feed_items_leaves_them_to_the_next_full_run(
+    tmp_path: Path, subset: dict[str, str]
+) -> None:
+    """A clean run with ``sources=`` or ``since`` reads the section feed for some of its
+    items: its validators would hand the next full run a 304 for the rest, and its
+    newspaper feeds would stand for the whole menu."""
+    part = spider_for(state_settings(tmp_path), mode="feeds", lang="fr", **subset)
+    requests = start_requests(part)
+    menu = [r for r in part.parse_menu(response_to(f"{BASE}/fr")) if isinstance(r, Request)]
+    for feed in [r for r in requests if r.callback == part.parse_feed] + menu:
+        list(part.parse_feed(answer(feed)))
+    part.state.close()  # type: ignore[union-attr]
+
+    full = spider_for(state_settings(tmp_path), mode="feeds", lang="fr")
+    requests = start_requests(full)
+    if "sources" in subset:
+        assert ("/fr", "parse_menu") in found(requests), "the newspapers come from the menu"
+    section = next(r for r in requests if r.url == f"{BASE}/fr/rss")
+    reply = answer(section)
+    assert reply.status == 200
+    # lagazette 5309 («Mon, 11 Nov 2019 21:15:00 +0100» in /fr/rss): skipped by either subset.
+    wanted = [r.url for r in full.parse_feed(reply) if isinstance(r, Request)]
+    assert f"{BASE}/fr/lagazette/5309" in wanted
+    full.state.close()  # type: ignore[union-attr]
+
+
+def test_a_run_after_an_unclean_one_leaves_no_validator_for_a_feed_it_did_not_read(
+    tmp_path: Path,
+) -> None:
+    """An unclean run may have lost an item of any feed; the next, with ``lang=fr``,
+    reads the French feeds whole but never the Arabic one: the Arabic validators
+    must not give the full run after it a 304 that hides the lost item."""
+    first = spider_for(state_settings(tmp_path), mode="feeds")
+    ar = next(r for r in start_requests(first) if r.url == f"{BASE}/rss")
+    list(first.parse_feed(answer(ar)))
+    first.state.set_clean(False)  # type: ignore[union-attr]  # it lost an article page
+    first.state.close()  # type: ignore[union-attr]
+
+    french = spider_for(state_settings(tmp_path), mode="feeds", lang="fr")
+    start_requests(french)
+    french.state.end_run(True)  # type: ignore[union-attr]  # it ends clean
+    french.state.close()  # type: ignore[union-attr]
+
+    full = spider_for(state_settings(tmp_path), mode="feeds")
+    ar = next(r for r in start_requests(full) if r.url == f"{BASE}/rss")
+    assert not conditions(ar) and answer(ar).status == 200
+    full.state.close()  # type: ignore[union-attr]
+
+
 def test_a_feed_that_fails_or_lists_nothing_fails_the_run(tmp_path: Path) -> None:
     spider = spider_for(state_settings(tmp_path), mode="feeds", lang="fr")
     start_requests(spider)
@@ -239,7 +289,7 @@ def test_a_feed_that_fails_or_lists_nothing_fails_the_run(tmp_path: Path) -> Non
     # A newspaper's feed the site removed is forgotten, not a failure.
     gone_url = f"{BASE}/fr/oldpaper/rss"
     spider.state.remember_rss(gone_url, Validators(None, None))  # type: ignore[union-attr]
-    gone = spider.feed_request(gone_url)
+    gone = spider.feed_request(gone_url, remembered=True)  # as the run's start asks it
     spider.on_error(failure_of(gone, HttpError(Response(gone_url, status=404, request=gone))))
     assert gone_url not in spider.state.rss_validators()  # type: ignore[union-attr]
     assert spider_stats(spider) == {
@@ -258,6 +308,76 @@ def test_a_feed_that_fails_or_lists_nothing_fails_the_run(tmp_path: Path) -> Non
     status, reason, _ = evaluate(run, thresholds(spider.crawler.settings))
     assert status == exitcodes.NO_ARTICLES
     assert reason == "2 feed(s) lost: failed, not a feed, or listing no item"
+
+
+def test_a_newspaper_feed_the_site_still_names_is_lost_not_gone(tmp_path: Path) -> None:
+    """Only a feed the state remembered may have gone with its newspaper.  One the menu
+    lists, or one the section feed named an article of, answering 404 is a newspaper
+    still on the site whose feed failed: forgotten as gone, it would never be polled
+    again (the menu is read only while a section knows no newspaper feed)."""
+    spider = spider_for(state_settings(tmp_path), mode="feeds", lang="fr")
+    start_requests(spider)
+    [menu_feed, *_] = [
+        r for r in spider.parse_menu(response_to(f"{BASE}/fr")) if isinstance(r, Request)
+    ]
+    spider.on_error(
+        failure_of(menu_feed, HttpError(Response(menu_feed.url, status=404, request=menu_feed)))
+    )
+    assert spider_stats(spider)["rss/lost"] == 1
+    assert "rss/gone" not in spider_stats(spider)
+    spider.state.close()  # type: ignore[union-attr]
+
+    named = spider_for(mode="feeds", lang="fr")
+    named.rss_menus.add("ar")  # a section whose menu is read: /fr's is not
+    [found_feed, *_] = list(named.newspaper_feeds_of([f"{BASE}/fr/libe/32509"]))
+    named.on_error(
+        failure_of(found_feed, HttpError(Response(found_feed.url, status=410, request=found_feed)))
+    )
+    assert spider_stats(named)["rss/lost"] == 1
+    assert "rss/gone" not in spider_stats(named)
+
+
+def test_a_feed_that_lists_no_article_of_the_site_fails_the_run(tmp_path: Path) -> None:
+    """A newspaper's feed whose items all point elsewhere (the newspaper's own site, a
+    page of the aggregator that is no article) hides its articles like an empty feed:
+    read as a feed, it wrote nothing and the run passed."""
+    spider = spider_for(state_settings(tmp_path), mode="feeds", lang="fr")
+    start_requests(spider)
+    elsewhere = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Libe</title>'
+        b"<item><title>a</title><link>https://www.libe.ma/politique/article-1</link>"
+        b"<pubDate>Wed, 13 Nov 2019 09:15:00 +0100</pubDate></item>"
+        b"<item><title>b</title><link>https://www.maghress.com/fr/libe</link></item>"
+        b"</channel></rss>"
+    )
+    url = f"{BASE}/fr/libe/rss"
+    reply = XmlResponse(url, body=elsewhere, request=spider.feed_request(url))
+    assert list(spider.parse_feed(reply)) == []
+    assert spider_stats(spider) == {
+        "rss/lost": 1,
+        "dropped/empty_feed": 1,
+        "failed_requests": 1,
+        "failed_listing_pages": 1,
+    }
+    assert url not in spider.state.rss_validators(), "the next run reads it whole"  # type: ignore[union-attr]
+    spider.state.close()  # type: ignore[union-attr]
+
+
+def test_a_304_to_a_request_that_named_no_version_is_a_lost_feed() -> None:
+    """Only a request sent with validators can be answered «not modified»: a 304 to one
+    sent without (a first run, after an unclean one, ``full=true``) is a server or a
+    proxy in the way, and the feed's items were never seen."""
+    spider = spider_for(mode="feeds", lang="fr")
+    start_requests(spider)
+    request = spider.feed_request(f"{BASE}/fr/libe/rss")
+    assert not conditions(request)
+    assert list(spider.parse_feed(Response(request.url, status=304, request=request))) == []
+    assert spider_stats(spider) == {
+        "rss/lost": 1,
+        "dropped/empty_feed": 1,
+        "failed_requests": 1,
+        "failed_listing_pages": 1,
+    }
 
 
 def test_a_failed_feed_makes_a_listing_run_unclean_too() -> None:
@@ -296,6 +416,32 @@ def test_the_feeds_time_goes_with_the_article_request_and_refines_the_day() -> N
         if isinstance(i, Article)
     ]
     assert listed.published == "2019-11-10"
+
+
+@pytest.mark.parametrize(
+    "stamp", ["Sun, 10 Nov 2019 21:15:00 -0000", "Sun, 10 Nov 2019 21:15:00 CET"]
+)
+def test_a_feed_time_in_no_stated_zone_refines_no_page(stamp: str) -> None:
+    """RFC 822's «-0000» (and a zone name it does not define) says the sender's zone is
+    unknown: the time may be UTC or any clock.  The page shows the day only; written
+    as «21:15+01:00» the record would claim a time nobody stated."""
+    spider = spider_for(mode="feeds", lang="fr")
+    start_requests(spider)
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>fr</title>'
+        f"<item><link>https://www.maghress.com/fr/lagazette/5300</link><pubDate>{stamp}</pubDate>"
+        "</item></channel></rss>"
+    ).encode()
+    [request] = [
+        r
+        for r in spider.parse_feed(XmlResponse(f"{BASE}/fr/rss", body=body))
+        if isinstance(r, Request)
+    ]
+    page = response_to(request)
+    assert isinstance(page, HtmlResponse)
+    [article] = [item for item in spider.parse_article(page) if isinstance(item, Article)]
+    assert article.published == "2019-11-10", "«10 - 11 - 2019» on the page"
+    assert "rss/published_refined" not in spider_stats(spider)
 
 
 def test_feeds_work_with_the_redis_state(redis_url: str) -> None:

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
 from newsspider import exitcodes
-from newsspider.extensions.prune import keep_runs
+from newsspider.extensions.prune import PruneRuns, keep_runs
 from newsspider.paths import UnsafePath, check_outputs, check_settings_paths
 from tests.conftest import run_crawl
-from tests.inprocess import RecordsSpider, crawl_records
+from tests.inprocess import PROJECT, RecordsSpider, crawl_records
 from tests.test_feedaudit import RECORDS
 
 RUN = RecordsSpider.run_id  # 20260101T000000Z
@@ -49,7 +50,8 @@ def _seed(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
     for folder in (runs, logs, stats, out):
         folder.mkdir()
     for stamp in OLD:
-        (runs / f"{stamp}.json").write_text("{}")
+        # The folder is NEWSSPIDER_REPORT_DIR without %(name)s: each report names its spider.
+        (runs / f"{stamp}.json").write_text(json.dumps({"spider": RecordsSpider.name}))
         (logs / f"{stamp}.log").write_text("log")
         (stats / f"records-{stamp}.json").write_text("{}")
     # Not a run's report, log or stats file, or another worker's report: never pruned.
@@ -158,3 +160,61 @@ def test_the_stats_file_may_be_one_per_run(tmp_path: Path, monkeypatch) -> None:
         allowed = "%(name)s" if setting == "LOG_FILE" else "%(name)s and %(run_id)s"
         with pytest.raises(UnsafePath, match=rf"^setting {setting}: only {re.escape(allowed)} "):
             check_settings_paths(bad, "maghress")
+
+
+def test_a_distributed_worker_never_prunes_another_workers_log(tmp_path: Path) -> None:
+    """Workers on one disk log to the same folder (``data/SPIDER/logs/START.log``, no
+    worker in the name): a worker ending its run must not delete the log another
+    worker is still writing, nor count others' logs as its own runs."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    mine = logs / "20260101T080000.000Z.log"  # worker one's run, ending now
+    theirs = logs / "20260101T080500.000Z.log"  # worker two's, still running
+    older = logs / f"{OLD[0]}.log"
+    for log in (mine, theirs, older):
+        log.write_text("log")
+    settings = {
+        "NEWSSPIDER_KEEP_RUNS": 1,
+        "NEWSSPIDER_STATE_ENABLED": False,
+        "NEWSSPIDER_REDIS_URL": "redis://127.0.0.1:1/0",  # named only: nothing connects
+        "NEWSSPIDER_WORKER_ID": "one",
+        "NEWSSPIDER_REPORT_DIR": str(tmp_path / "runs"),
+        "LOG_FILE": str(mine),
+    }
+    crawler = get_crawler(RecordsSpider, {**PROJECT, **settings})
+    extension = PruneRuns.from_crawler(crawler)
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    extension.spider_closed(RecordsSpider())
+    assert _files(logs) == {mine.name, theirs.name, older.name}
+    assert crawler.stats.get_value("newsspider/pruned/logs") == 0
+
+
+def test_a_reports_folder_shared_by_spiders_loses_no_other_spiders_report(
+    tmp_path: Path,
+) -> None:
+    """``NEWSSPIDER_REPORT_DIR`` without ``%(name)s`` holds every spider's reports (the
+    history tells them apart by the ``spider`` each names): a run keeps its own
+    spider's newest, and never counts or removes another spider's."""
+    runs, out = tmp_path / "runs", tmp_path / "out"
+    runs.mkdir()
+    for stamp in OLD:
+        (runs / f"{stamp}.json").write_text(json.dumps({"spider": "records"}))
+    others = [f"202512{day:02d}T090000.000Z.json" for day in (5, 6, 7)]  # newer
+    for name in others:
+        (runs / name).write_text(json.dumps({"spider": "sudaress"}))
+    (runs / "20251130T090000.000Z.json").write_text("{not json")  # whose? kept
+    settings = {
+        "NEWSSPIDER_KEEP_RUNS": 2,
+        "NEWSSPIDER_STATE_ENABLED": False,
+        "NEWSSPIDER_REPORT_DIR": str(runs),
+        "FEEDS": {str(out / "articles-%(run_id)s.jsonl"): {"format": "jsonlines"}},
+    }
+    crawler = crawl_records(RECORDS, settings)
+    assert _files(runs) == {
+        f"{OLD[3]}.json",
+        f"{RUN}.json",
+        *others,
+        "20251130T090000.000Z.json",
+    }
+    assert crawler.stats.get_value("newsspider/pruned/reports") == 3

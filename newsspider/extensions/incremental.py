@@ -2,7 +2,8 @@
 
 - The run lock is taken when the crawler starts (``scrapy crawl`` takes it even
   earlier, to fail with a clear message).
-- At the start, staging left by a crash is settled, and the ``.part`` files of
+- At the start, staging left by a crash is settled, so is a ``compact`` killed
+  between writing a day's file and removing the files it holds, and the ``.part`` files of
   this spider's feeds that a killed run left are salvaged: their complete lines
   become a final file and their ids count as written.  One that cannot be read
   (a link, a folder, another user's file) is left, counted and fails the run.
@@ -28,6 +29,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsspider.compact import settle
 from newsspider.distributed import run_suffix
 from newsspider.feeds import (
     PART_SUFFIX,
@@ -86,6 +88,11 @@ class IncrementalState:
             self.store.begin_run()
         self.known_before = len(self.store)
         self.recovered = self.store.recover()
+        try:
+            if finished := settle(settings, spider.name):
+                logger.warning("finished %d compaction(s) a kill had interrupted", finished)
+        except (OSError, ValueError) as error:  # left for `newsspider compact` to say
+            logger.error("cannot finish an interrupted compaction: %s", error)
         stats = self.crawler.stats
         assert stats is not None
         stats.set_value("newsspider/state/path", str(self.store.path))

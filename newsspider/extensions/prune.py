@@ -7,15 +7,20 @@ day, that nothing else removes.  Only names a run gives (its run stamp:
 ``NEWSSPIDER_STATS_FILE`` naming ``%(run_id)s``), in their own folders, are
 pruned: never an output file, never a file a user named (``--log-file
 crawl.log``), never the current run's.  The current run counts as one of those
-kept; in distributed mode a worker prunes its own reports only.  What went is
-counted in ``newsspider/pruned/*`` (0 included).
+kept; in distributed mode a worker prunes its own reports and stats files only
+(logs carry no worker id).  In a reports folder every spider shares (no
+``%(name)s``) only the reports naming this spider count; stats files are pruned
+only when their name carries ``%(name)s``.  What went is counted in
+``newsspider/pruned/*`` (0 included).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from scrapy import Spider, signals
@@ -57,17 +62,39 @@ def current_log(settings: BaseSettings) -> Path | None:
     return Path(os.path.realpath(value)) if value else None
 
 
-def oldest(folder: Path, pattern: re.Pattern[str], kept: int, current: Path | None) -> list[Path]:
-    """The files of ``folder`` that ``pattern`` names, but for the ``kept`` newest and
-    ``current``: run stamps sort as their times."""
+def oldest(
+    folder: Path,
+    pattern: re.Pattern[str],
+    kept: int,
+    current: Path | None,
+    whose: Callable[[Path], bool] | None = None,
+) -> list[Path]:
+    """The files of ``folder`` that ``pattern`` names (and ``whose`` claims), but for the
+    ``kept`` newest and ``current``: run stamps sort as their times."""
     if not folder.is_dir():
         return []
     names = sorted(
         name
         for name in os.listdir(folder)
-        if pattern.fullmatch(name) and (current is None or folder / name != current)
+        if pattern.fullmatch(name)
+        and (current is None or folder / name != current)
+        and (whose is None or whose(folder / name))
     )
     return [folder / name for name in names[: max(0, len(names) - kept)]]
+
+
+def report_of(spider: str) -> Callable[[Path], bool]:
+    """Whether a report in a folder every spider shares is ``spider``'s: the name says
+    only the run's start.  One that cannot be read is no one's to prune."""
+
+    def claims(path: Path) -> bool:
+        try:
+            report = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return False
+        return isinstance(report, dict) and report.get("spider") == spider
+
+    return claims
 
 
 class PruneRuns:
@@ -109,16 +136,24 @@ class PruneRuns:
         names = {"name": spider.name}
         stamp = RUN_STAMP + re.escape(run_suffix(settings))
         older = self.keep - 1  # the current run is the newest kept
-        reports = Path(str(settings.get("NEWSSPIDER_REPORT_DIR")) % names)
+        folder = str(settings.get("NEWSSPIDER_REPORT_DIR"))
+        # Without %(name)s, every spider's reports share the folder.
+        shared = None if "%(name)s" in folder else report_of(spider.name)
         found = {
-            "reports": oldest(reports, re.compile(stamp + r"\.json"), older, None),
+            "reports": oldest(
+                Path(folder % names), re.compile(stamp + r"\.json"), older, None, shared
+            ),
             "logs": [],
             "stats_files": [],
         }
-        # The logs of `newsspider run` (logs/<start>.log), not one a user named.
-        if (log := current_log(settings)) and re.fullmatch(RUN_STAMP + r"\.log", log.name):
-            found["logs"] = oldest(log.parent, re.compile(RUN_STAMP + r"\.log"), older, log)
-        if template := stats_file_template(settings):
+        # The logs of `newsspider run` (logs/<start>.log), not one a user named.  A
+        # distributed worker's log name does not say whose it is: the workers sharing
+        # the folder may still be writing theirs, so none is pruned.
+        log_name = re.compile(stamp + r"\.log")
+        if (log := current_log(settings)) and log_name.fullmatch(log.name):
+            found["logs"] = oldest(log.parent, log_name, older, log)
+        # A stats file does not say whose it is: one per spider, or none pruned.
+        if (template := stats_file_template(settings)) and "%(name)s" in template:
             path = Path(template.replace("%(name)s", spider.name))
             before, _, after = path.name.partition("%(run_id)s")
             pattern = re.compile(re.escape(before) + stamp + re.escape(after))

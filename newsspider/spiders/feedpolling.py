@@ -12,7 +12,10 @@ request per feed, N article requests and robots.txt's.
 Validators are sent only when the state can vouch for what the earlier runs saw:
 the run follows the state, not ``full=true``, and the previous run ended clean.  A
 run that lost a feed or an article page is unclean, so the next one asks for every
-feed whole and meets the articles again (known ones are still skipped).
+feed whole and meets the articles again (known ones are still skipped), and voids
+the validators of every feed, read this time or not (``lang=``, ``sources=``).  A
+run that skips items (``sources=``, ``since``, ``until``) remembers no feed: its
+validators would hide the skipped items from the next full run.
 """
 
 from __future__ import annotations
@@ -64,6 +67,11 @@ class FeedPolling:
         self.rss_known = state.rss_validators() if state is not None else {}
         # Validators are trusted only when the earlier runs saw every item they covered.
         self.rss_conditional = state is not None and self.skip_known and state.previous_clean
+        if state is not None and not state.previous_clean:
+            # The unclean run may have lost an item of any feed, and this one may not
+            # read them all (lang=, sources=): the next clean run must not take a 304.
+            for url in self.rss_known:
+                state.remember_rss(url, Validators(None, None))
         newspapers: dict[str, list[str]] = {lang: [] for lang in self.args.langs}
         for url in sorted(self.rss_known):
             parsed = self.site.parse_source_feed_url(url)
@@ -75,14 +83,15 @@ class FeedPolling:
                 newspapers[lang].append(url)
         for lang in self.args.langs:
             yield self.feed_request(self.args.base_url + self.site.feed_path(lang))
-            yield from (self.feed_request(url) for url in newspapers[lang])
+            yield from (self.feed_request(url, remembered=True) for url in newspapers[lang])
             if not newspapers[lang]:
                 self.rss_menus.add(lang)
                 home = self.args.base_url + self.site.section_home(lang)
                 yield scrapy.Request(home, callback=self.parse_menu, errback=self.on_error)
 
-    def feed_request(self, url: str) -> scrapy.Request:
-        """A feed's request, conditional when the state holds its last answer's validators."""
+    def feed_request(self, url: str, *, remembered: bool = False) -> scrapy.Request:
+        """A feed's request, conditional when the state holds its last answer's validators;
+        ``remembered``: asked because the state knows it, not because the site names it now."""
         headers = {}
         known = self.rss_known.get(url) if self.rss_conditional else None
         if known is not None and known.etag:
@@ -95,7 +104,7 @@ class FeedPolling:
             callback=self.parse_feed,
             errback=self.on_error,
             headers=headers,
-            meta={"handle_httpstatus_list": [NOT_MODIFIED]},
+            meta={"handle_httpstatus_list": [NOT_MODIFIED], "rss_remembered": remembered},
         )
 
     def parse_menu(self, response: Response) -> Iterator[Any]:
@@ -119,20 +128,29 @@ class FeedPolling:
                 if url not in self.rss_requested:
                     yield self.feed_request(url)
 
-    def feed_answered(self, response: Response, items: int) -> bool:
+    def feed_answered(self, response: Response, articles: int) -> bool:
         """Count a feed's answer in ``mode=feeds`` and remember its validators; whether
-        its items are to be read (not a 304, not a feed that lists nothing)."""
-        if response.status == NOT_MODIFIED:
+        its items are to be read (not a 304, not a feed that lists no article of the site)."""
+        if response.status == NOT_MODIFIED and _named_a_version(response):
             self._count("rss/not_modified")
             return False
-        if not items:
-            # A feed listing nothing hides its articles like an empty listing page.
+        if not articles:
+            # A feed listing nothing hides its articles like an empty listing page; so
+            # does a 304 to a request that named no version (a proxy in the way).
             self._count("rss/lost")
-            self._lost("empty_feed", response.url, "the feed lists no item", listing=True)
+            self._lost(
+                "empty_feed",
+                response.url,
+                f"{response.status}: no article of the site",
+                listing=True,
+            )
             return False
         self._count("rss/read")
         self._count("listing_pages")
-        if self.state is not None and self.stream_feeds:
+        # A run that skips items (sources=, since, until) vouches for no feed: a 304
+        # would hide the rest from the next run, and its newspaper feeds are not the menu.
+        whole = self.args.sources is None and self.args.since is None and self.args.until is None
+        if self.state is not None and self.stream_feeds and whole:
             self.state.remember_rss(response.url, _validators(response))
         return True
 
@@ -151,10 +169,14 @@ class FeedPolling:
                 self._count("rss/newspapers_found")
                 yield self.feed_request(feed)
 
-    def feed_lost(self, url: str, reason: str) -> bool:
+    def feed_lost(self, request: scrapy.Request, reason: str) -> bool:
         """A feed that failed for good in ``mode=feeds``: counted lost (the run fails), or,
-        a newspaper's feed the site removed (404, 410), forgotten; whether it was gone."""
-        if reason in GONE_REASONS and self.site.parse_source_feed_url(url):
+        a newspaper's feed the site removed (404, 410), forgotten; whether it was gone.
+        Only a feed the state remembered may be gone: one the menu or the section feed
+        names now belongs to a newspaper still on the site."""
+        url = request.url
+        remembered = request.meta.get("rss_remembered", False)
+        if reason in GONE_REASONS and remembered and self.site.parse_source_feed_url(url):
             self._count("rss/gone")
             if self.state is not None and self.stream_feeds:
                 self.state.forget_rss(url)
@@ -169,3 +191,10 @@ def _validators(response: Response) -> Validators:
         return value.decode("latin-1") if value else None
 
     return Validators(header("ETag"), header("Last-Modified"))
+
+
+def _named_a_version(response: Response) -> bool:
+    request = response.request
+    return request is not None and any(
+        name in request.headers for name in ("If-None-Match", "If-Modified-Since")
+    )

@@ -180,20 +180,23 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
         items = []
         if response.status != NOT_MODIFIED:
             try:
-                # A time printed without an offset is on the site's clock.
-                items = feed_items(response.body, tz=self.site.zone)
+                # A time printed without an offset is on the site's clock; in mode=feeds,
+                # where a time refines the page's day, only a stated offset gives one.
+                items = feed_items(response.body, tz=None if feeds_mode else self.site.zone)
             except BadFeed as error:
                 # A feed lists the newest articles: lost, it hides them like a listing page.
                 if feeds_mode:
                     self._count("rss/lost")
                 self._lost("bad_feed", response.url, str(error), listing=True)
                 return
-        if feeds_mode and not self.feed_answered(response, len(items)):
-            return
         teasers = [Teaser(urljoin(response.url, i.url), i.published, listed=True) for i in items]
         # Feed links may name the live host while we crawl a mirror: on-site links
         # are fetched from the crawl's own host; links elsewhere are never followed.
         on_site = [t for t in teasers if of_the_site(t.url, self.crawl_origin, self.site)]
+        # A feed whose items all point elsewhere lists nothing of the site.
+        articles = sum(self.site.parse_article_url(t.url) is not None for t in on_site)
+        if feeds_mode and not self.feed_answered(response, articles):
+            return
         yield from self._article_requests(on_site, newest=True, from_feed=feeds_mode)
         if feeds_mode and not self.site.parse_source_feed_url(response.url):
             yield from self.newspaper_feeds_of([teaser.url for teaser in on_site])
@@ -275,7 +278,7 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
         )
         reason = failure_reason(failure.value)
         feed = self.args.mode == FEEDS and request.callback == self.parse_feed
-        if feed and self.feed_lost(request.url, reason):
+        if feed and self.feed_lost(request, reason):
             self._drop(reason, request.url, "the newspaper's feed is gone")
             return
         self._lost(reason, request.url, str(failure.value), listing=listing)
