@@ -94,9 +94,12 @@ class FeedPolling:
         ``remembered``: asked because the state knows it, not because the site names it now."""
         headers = {}
         known = self.rss_known.get(url) if self.rss_conditional else None
+        # The tag when there is one, the date only without: a server that ignores
+        # the tag and compares the date with its newest item's would hide an item
+        # added late with an older date.
         if known is not None and known.etag:
             headers["If-None-Match"] = known.etag
-        if known is not None and known.last_modified:
+        elif known is not None and known.last_modified:
             headers["If-Modified-Since"] = known.last_modified
         self.rss_requested.add(url)
         return scrapy.Request(
