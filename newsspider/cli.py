@@ -254,6 +254,9 @@ def cmd_state(args: argparse.Namespace) -> int:
     except RunLocked as error:
         sys.stderr.write(f"newsspider: error: another run is in progress: {error}\n")
         return exitcodes.LOCKED
+    except DamagedFile as error:  # an output file the state is read from is damaged
+        sys.stderr.write(f"newsspider: error: {error}\n")
+        return exitcodes.FAILED
     except ValueError as error:  # a state of a newer newsspider
         return _fail(str(error))
     except failures as error:

@@ -177,3 +177,21 @@ def test_an_output_named_gz_is_json_lines_gzipped() -> None:
     feeds = feed_process_params_from_cli(Settings(), outputs[:1])
     assert feeds == {"out.jsonl.gz": {"format": "jsonl"}}
     assert gz_format(None) is None
+
+
+def test_state_rebuild_from_a_gzip_file_cut_short_fails_and_keeps_the_state(
+    tmp_path: Path,
+) -> None:
+    """A damaged output file is no usage error (exit 2 says "fix the command"): the
+    rebuild fails (exit 3), names the file and leaves the state as it was."""
+    record = {"schema": "newsspider.article/1", "id": "maghress:fr:libe:1"}
+    whole = gzip.compress(json.dumps(record).encode() + b"\n")
+    folder = tmp_path / "data" / "maghress"
+    folder.mkdir(parents=True)
+    (folder / "articles-20260101T000000Z.jsonl.gz").write_bytes(whole[:-6])
+    done = newsspider("state", "rebuild", "maghress", cwd=tmp_path)
+    assert done.returncode == exitcodes.FAILED, done.stderr
+    assert done.stderr.startswith("newsspider: error: ")
+    assert "articles-20260101T000000Z.jsonl.gz: gzip data damaged or cut short" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
+    assert not (tmp_path / "data" / "state" / "maghress.sqlite").exists()
