@@ -114,3 +114,21 @@ def test_a_robots_txt_redirected_to_a_refused_address_is_not_followed(tmp_path: 
     [record] = records.values()
     # robots.txt could not be read: the article is fetched, as Scrapy does then.
     assert record["source_article"]["title"] == "Harbour board backs dredging plan"
+
+
+def test_an_original_whose_json_ld_is_nested_past_the_parser_keeps_its_record(
+    tmp_path: Path,
+) -> None:
+    """JSON-LD nested thousands deep makes ``json.loads`` raise RecursionError (no
+    ValueError): the callback died and the record was lost, the run exiting 3.  A block
+    that cannot be read says nothing, like a broken one; the article is read from the rest."""
+    nested = ARTICLE.replace(
+        "</head>",
+        '<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script></head>",
+    )
+    with originals({"/news/nested/": html(nested)}) as (base, _):
+        records, stats = crawl_with_originals(tmp_path, [f"{base}/news/nested/"])
+    [record] = records.values()
+    assert record["source_article"]["title"] == "Harbour board backs dredging plan"
+    assert record["source_article"]["body"] == "\n\n".join(PARAGRAPHS)
+    assert stats["newsspider/source/read"] == 1

@@ -31,6 +31,15 @@ PAGES = Path(__file__).parent / "pages" / "generic"
 CASES = sorted(path.stem for path in PAGES.glob("*.html"))
 # The fixture pages are dated up to 2026-11-30; the crawl reads them the next day.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+# Three paragraphs of a hand-written article, for pages built in a test.
+FERRY_PARAGRAPHS = (
+    "The winter timetable of the island ferry drops two of the daily crossings from"
+    " December, the operator told the harbour board on Monday evening.",
+    "Islanders who work on the mainland asked for the early crossing to be kept, and"
+    " the board promised to put their letter to the operator before the vote.",
+    "The operator said the cuts follow a fall in passengers since the bridge opened,"
+    " and that the summer timetable will be decided in March as every year.",
+)
 
 
 def expected_of(case: str) -> dict[str, Any]:
@@ -246,3 +255,20 @@ def test_a_home_page_is_no_article() -> None:
     assert GenericPage(html, "http://westbrook-news.example/", now=NOW).article().reason == (
         NOT_ARTICLE
     )
+
+
+def test_json_ld_nested_past_the_stack_says_nothing_and_the_page_is_read() -> None:
+    """Nested thousands deep, a block makes ``json.loads`` raise RecursionError: it is
+    skipped like a broken block, and the page's other statements still count."""
+    nested = "[" * 5000 + "]" * 5000
+    page = (
+        '<html lang="en"><head><meta property="og:type" content="article">'
+        f'<script type="application/ld+json">{nested}</script>'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "headline": "Ferry timetable cut", "author": {"name": "Tom Reed"}}</script>'
+        "</head><body><h1>Ferry timetable cut</h1>"
+        + "".join(f"<p>{p}</p>" for p in FERRY_PARAGRAPHS)
+        + "</body></html>"
+    )
+    found = GenericPage(page, "https://herald.example/news/ferry/").article()
+    assert (found.reason, found.title, found.authors) == (None, "Ferry timetable cut", ["Tom Reed"])

@@ -164,10 +164,12 @@ def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
         if script.get("type", "").strip().lower() != "application/ld+json":
             continue
         try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError:
-            continue  # a broken block (trailing comma, HTML comment) says nothing
-        yield from _walk(data)
+            objects = list(_walk(json.loads(script.text or "", strict=False)))
+        except (ValueError, RecursionError):
+            # A broken block (trailing comma, HTML comment) says nothing; nor does one
+            # nested so deep that the decoder, or the walk, runs out of stack.
+            continue
+        yield from objects
 
 
 def _walk(data: Any) -> Iterator[dict[str, Any]]:
