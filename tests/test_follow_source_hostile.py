@@ -132,3 +132,41 @@ def test_an_original_whose_json_ld_is_nested_past_the_parser_keeps_its_record(
     assert record["source_article"]["title"] == "Harbour board backs dredging plan"
     assert record["source_article"]["body"] == "\n\n".join(PARAGRAPHS)
     assert stats["newsspider/source/read"] == 1
+
+
+CONSENT = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Before you continue</title></head><body>"
+    "<h1>Before you continue to the Harbour Herald</h1>"
+    "<p>We use cookies and data to deliver and maintain our services, track outages and"
+    " protect against spam, fraud and abuse, and to measure audience engagement and site"
+    " statistics, so that we understand how our services are used.</p>"
+    "<p>If you choose to accept all, we will also use cookies and data to develop and"
+    " improve new services, deliver and measure the effectiveness of advertising, and show"
+    " personalised content depending on your settings.</p>"
+    "<p>Select more options to see additional information, including details about"
+    " managing your privacy settings. You can also visit our privacy page at any time.</p>"
+    "<form><button>Reject all</button><button>Accept all</button></form></body></html>"
+)
+
+
+def test_an_original_that_redirects_to_another_sites_consent_wall_is_no_article(
+    tmp_path: Path,
+) -> None:
+    """The newspaper sends every visitor without its cookie to a consent service on
+    another host: a long text, no link, no metadata.  It was written as the original
+    («Before you continue…»); a page of another site that does not say it is an
+    article is not the one the record links to."""
+    pages = {
+        "/news/dredging-plan/": redirect(
+            "http://localhost:{port}/consent/?continue=%2Fnews%2Fdredging-plan%2F"
+        ),
+        "/consent/?continue=%2Fnews%2Fdredging-plan%2F": html(CONSENT),
+    }
+    with originals(pages) as (base, asked):
+        records, stats = crawl_with_originals(tmp_path, [f"{base}/news/dredging-plan/"])
+    assert "/consent/?continue=%2Fnews%2Fdredging-plan%2F" in asked
+    [record] = records.values()
+    assert record["source_article"] is None
+    assert stats["newsspider/source/source_not_article"] == 1
+    assert "newsspider/source/read" not in stats

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import fields
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
@@ -47,6 +48,11 @@ def why_source_failed(error: BaseException) -> str:
     if isinstance(error, (RobotsDisallowed, UnsafeAddress)):
         return SOURCE_BLOCKED
     return SOURCE_FAILED
+
+
+def _site(url: str) -> str:
+    """The host without ``www.``: ``http://www.paper.ma`` and ``https://paper.ma`` are one site."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 # The mixin's callbacks, bound once per spider like the family's own.
@@ -84,13 +90,19 @@ class FollowSource:
             yield self._without_source(article, SOURCE_NOT_ARTICLE)
             return
         content_type = response.headers.get("Content-Type")
-        found = GenericPage.from_bytes(
+        page = GenericPage.from_bytes(
             response.url,
             response.body,
             content_type.decode("latin-1") if content_type else None,
             now=datetime.now(timezone.utc),
-        ).article()
-        if found.reason is not None:
+        )
+        found = page.article()
+        # Redirected to another site (a consent wall, a paywall's login, a parked
+        # domain), a page that does not say it is an article is not the original,
+        # however long its text.
+        requested = response.meta.get("redirect_urls", [response.url])[0]
+        moved_away = _site(response.url) != _site(requested)
+        if found.reason is not None or (moved_away and not page.metadata.says_article):
             yield self._without_source(article, SOURCE_NOT_ARTICLE)
             return
         self._count("source/read")
