@@ -272,3 +272,32 @@ def test_json_ld_nested_past_the_stack_says_nothing_and_the_page_is_read() -> No
     )
     found = GenericPage(page, "https://herald.example/news/ferry/").article()
     assert (found.reason, found.title, found.authors) == (None, "Ferry timetable cut", ["Tom Reed"])
+
+
+def test_the_date_in_the_page_header_is_no_publication_date() -> None:
+    """A masthead showing today's date in a ``<time>`` comes before the article's own
+    ``<time>``: it was taken as the publication date (every article «published today»).
+    The date of the site's header, navigation, sidebar or footer is the site's, not the
+    article's; the ``<header>`` inside the ``<article>`` is the article's."""
+    page = (
+        '<html lang="en"><head><title>Ferry timetable cut</title></head><body>'
+        '<header class="masthead"><a href="/">The Island Post</a>'
+        '<time datetime="2026-12-01">Tuesday 1 December 2026</time></header>'
+        '<nav><a href="/news/">News</a> <span class="date">1 December 2026</span></nav>'
+        "<article><header><h1>Ferry timetable cut</h1>"
+        '<time datetime="2026-11-27">27 November 2026</time></header>'
+        + "".join(f"<p>{p}</p>" for p in FERRY_PARAGRAPHS)
+        + "</article>"
+        '<footer><time datetime="2026-12-01">Updated 1 December 2026</time></footer>'
+        "</body></html>"
+    )
+    found = GenericPage(page, "https://islandpost.example/news/ferry/", now=NOW).article()
+    assert (found.reason, found.title, found.published) == (
+        None,
+        "Ferry timetable cut",
+        "2026-11-27",
+    )
+    # Without the article's own <time>, the site's dates give none at all.
+    undated = page.replace('<time datetime="2026-11-27">27 November 2026</time>', "")
+    found = GenericPage(undated, "https://islandpost.example/news/ferry/", now=NOW).article()
+    assert (found.reason, found.published) == (None, None)
