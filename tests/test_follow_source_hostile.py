@@ -47,8 +47,8 @@ def redirect(location: str) -> Page:
 
 @contextmanager
 def originals(pages: dict[str, Page]) -> Iterator[tuple[str, list[str]]]:
-    """A loopback server answering ``pages`` (paths may name ``{port}``), 404 elsewhere;
-    yields its base URL and the paths it was asked for."""
+    """A loopback server answering ``pages`` (headers and bodies may name its ``{port}``),
+    404 elsewhere; yields its base URL and the paths it was asked for."""
     asked: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -69,8 +69,12 @@ def originals(pages: dict[str, Page]) -> Iterator[tuple[str, list[str]]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     port = server.server_address[1]
+
+    def at_port(text: str) -> str:
+        return text.replace("{port}", str(port))
+
     routes = {
-        path: (status, {k: v.format(port=port) for k, v in headers.items()}, body)
+        path: (status, {k: at_port(v) for k, v in headers.items()}, at_port(body))
         for path, (status, headers, body) in pages.items()
     }
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -164,7 +164,12 @@ class NewsSpider(SitemapSpider):
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """A sitemap index (its sitemaps), a sitemap or news sitemap (its pages), or a
         robots.txt (its ``Sitemap:`` lines)."""
+        # A robots.txt or an index is a listing page too, whose links are sitemaps: one
+        # that leads to no sitemap of pages (no Sitemap: line, an index listing itself,
+        # the duplicate filter ending the loop without a word) is then a listing
+        # without article links, which fails the run.
         if response.url.endswith("/robots.txt"):
+            self._count("listing_pages")
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
             return
@@ -178,12 +183,13 @@ class NewsSpider(SitemapSpider):
             self._lost("bad_sitemap", response.url, str(error), listing=True)
             return
         entries = [entry for entry in sitemap if entry.get("loc")]
+        if sitemap.type in ("sitemapindex", "urlset"):
+            self._count("listing_pages")
         if sitemap.type == "sitemapindex":
             for entry in entries:
                 url = urljoin(response.url, entry["loc"])
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
         elif sitemap.type == "urlset":
-            self._count("listing_pages")
             # A news sitemap's entries (<news:news>) are articles; a plain sitemap's
             # may be any page of the site (about, tags, authors).
             news = [urljoin(response.url, e["loc"]) for e in entries if "news" in e]
