@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsspider import exitcodes
+from newsspider.spiders.news import news_id
 from tests.conftest import run_crawl
 from tests.test_follow_source_hostile import originals
 
@@ -43,3 +44,22 @@ def test_a_sitemap_index_that_leads_back_to_itself_is_no_ok_run(tmp_path: Path) 
         assert run.returncode == exitcodes.NO_ARTICLES, run.stderr[-2000:]
         assert run.records("news/articles-*.jsonl") == []
     assert asked.count("/a.xml") == asked.count("/b.xml") == 1
+
+
+def test_tracking_parameters_do_not_change_the_id() -> None:
+    """Feeds tag their links for the publisher's analytics (``?utm_source=rss``), the
+    sitemap does not: a feed run and a sitemap run gave the same article two ids, so it
+    was written twice.  The page's own parameters still tell pages apart."""
+    plain = "https://harbour.example/news/a/"
+    tagged = (
+        f"{plain}?utm_source=rss&utm_medium=feed&utm_campaign=daily",
+        f"{plain}?fbclid=IwAR0abc",
+        f"{plain}?UTM_Source=newsletter&gclid=xyz",
+    )
+    assert {news_id(url) for url in tagged} == {news_id(plain)}
+    assert news_id("https://harbour.example/read?id=5&utm_source=rss") == news_id(
+        "https://harbour.example/read?id=5"
+    )
+    assert news_id("https://harbour.example/read?id=5") != news_id(
+        "https://harbour.example/read?id=6"
+    )

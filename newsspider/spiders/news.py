@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -104,11 +105,18 @@ def site_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
+# Query parameters that tag a link for the publisher's analytics (a feed's
+# ``?utm_source=rss``, a social network's click id), not the page.
+_TRACKING = re.compile(r"utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid", re.IGNORECASE)
+
+
 def news_id(url: str) -> str:
     """``news:<host>:<16 hex>``: a digest of the path and query, so ``http://``,
-    ``https://``, ``www.`` and a mirror's port give the same id."""
+    ``https://``, ``www.`` and a mirror's port give the same id; tracking parameters
+    aside, so the feed's link and the sitemap's give the same id too."""
     parts = urlsplit(url)
-    key = parts.path + (f"?{parts.query}" if parts.query else "")
+    query = [pair for pair in parts.query.split("&") if not _TRACKING.fullmatch(pair.split("=")[0])]
+    key = parts.path + (f"?{'&'.join(query)}" if any(query) else "")
     return f"news:{site_of(url)}:{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
 
 
