@@ -11,9 +11,14 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from scrapy import Request
+from scrapy.http import HtmlResponse
+
 from newsspider import exitcodes
 from newsspider.demo_site import DemoSite
+from newsspider.items import Article, ArticleWithSource
 from tests.conftest import run_crawl
+from tests.inprocess import BASE, SITE, response_to, spider_for, stats
 from tests.test_follow_source import records_by_path, site_linking_to
 
 PARAGRAPHS = (
@@ -174,3 +179,52 @@ def test_an_original_that_redirects_to_another_sites_consent_wall_is_no_article(
     assert record["source_article"] is None
     assert stats["newsspider/source/source_not_article"] == 1
     assert "newsspider/source/read" not in stats
+
+
+# A French article of the fixture, with a link to its original.
+SITE_ARTICLE = next(a for a in SITE.articles if a.lang == "fr" and a.source_url)
+FRENCH = (
+    "Le conseil du port s’est réuni lundi pour débattre du dragage du chenal extérieur,"
+    " une question à l’ordre du jour depuis le printemps et que les pêcheurs suivent.",
+    "Les membres ont entendu des ingénieurs, la chambre de commerce et des habitants du"
+    " quai, qui ont demandé qu’une décision soit soumise à une réunion publique.",
+    "Le conseil publiera ses recommandations avant la fin du mois, et un vote final est"
+    " attendu lors de sa session de janvier à l’ancienne douane du port.",
+)
+
+
+def test_an_original_garbled_by_its_publisher_is_not_written_as_read() -> None:
+    """The newspaper's CMS encoded its UTF-8 twice («prÃ©vu»): the page decodes as it
+    says, and its text is garbled.  The aggregator's own records with such text are
+    dropped and fail the run; as ``source_article`` it was written as a good read.
+    The record keeps ``null`` and counts the original as failed (``source/mojibake``)."""
+    page = (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        '<meta property="og:type" content="article"></head><body><article>'
+        "<h1>Le conseil du port approuve le dragage prévu</h1>"
+        + "".join(f"<p>{p}</p>" for p in FRENCH)
+        + "</article></body></html>"
+    )
+    garbled = page.encode("utf-8").decode("latin-1").encode("utf-8")
+    article = next(
+        record
+        for record in spider_for().parse_article(response_to(f"{BASE}{SITE_ARTICLE.path}"))
+        if isinstance(record, Article)
+    )
+    spider = spider_for(follow_source="true")
+    request = Request("https://journal.example/2026/11/30/dragage/")
+    response = HtmlResponse(
+        url=request.url,
+        body=garbled,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        request=request,
+    )
+    [record] = list(spider.parse_source(response, article))
+    assert isinstance(record, ArticleWithSource) and record.source_article is None
+    assert stats(spider)["source/source_failed"] == 1
+    assert stats(spider)["source/mojibake"] == 1
+    # The same page decoded once is read.
+    clean = HtmlResponse(url=request.url, body=page.encode("utf-8"), request=request)
+    [record] = list(spider.parse_source(clean, article))
+    assert record.source_article is not None
+    assert record.source_article["title"] == "Le conseil du port approuve le dragage prévu"

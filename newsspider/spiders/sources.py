@@ -23,6 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsspider.exceptions import RobotsDisallowed, UnsafeAddress
+from newsspider.extract.mojibake import is_mojibake
 from newsspider.items import Article, ArticleWithSource
 from newsspider.middlewares.sourceguard import SOURCE_REQUEST
 from newsspider.records import utc_now_iso
@@ -30,7 +31,7 @@ from newsspider.records import utc_now_iso
 SOURCE_GONE = "source_gone"  # 404 or 410: the newspaper removed it
 SOURCE_BLOCKED = "source_blocked"  # robots.txt forbids it, or its address is refused
 SOURCE_NOT_ARTICLE = "source_not_article"  # the page holds no article (or is no HTML)
-SOURCE_FAILED = "source_failed"  # anything else: server errors, timeouts, resets
+SOURCE_FAILED = "source_failed"  # anything else: server errors, timeouts, resets, garbled text
 SOURCE_REASONS = (SOURCE_GONE, SOURCE_BLOCKED, SOURCE_NOT_ARTICLE, SOURCE_FAILED)
 # Read before the aggregator's next pages: the record waits in memory until then.
 SOURCE_PRIORITY = 20
@@ -104,6 +105,12 @@ class FollowSource:
         moved_away = _site(response.url) != _site(requested)
         if found.reason is not None or (moved_away and not page.metadata.says_article):
             yield self._without_source(article, SOURCE_NOT_ARTICLE)
+            return
+        # Garbled text (a CMS that encoded its UTF-8 twice) fails the record it is in
+        # on the aggregator's side; here it is no read of the original either.
+        if is_mojibake(found.title, found.body):
+            self._count("source/mojibake")
+            yield self._without_source(article, SOURCE_FAILED)
             return
         self._count("source/read")
         yield with_source(
