@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newsspider import exitcodes
-from newsspider.spiders.news import news_id
+from newsspider.params import ArgumentError
+from newsspider.spiders.news import news_id, parse_news_args
 from tests.conftest import run_crawl
 from tests.test_follow_source_hostile import originals
 
@@ -63,3 +66,16 @@ def test_tracking_parameters_do_not_change_the_id() -> None:
     assert news_id("https://harbour.example/read?id=5") != news_id(
         "https://harbour.example/read?id=6"
     )
+
+
+def test_urls_on_another_site_than_the_first_are_refused_before_the_run() -> None:
+    """``site`` is the first URL's host and the run reads that site only: the other
+    site's URLs the user asked for were dropped without a count, and the run exited 0
+    without them.  They are a usage error, said before any request."""
+    with pytest.raises(ArgumentError, match="urls: every URL must be on one site"):
+        parse_news_args({"urls": "https://harbour.example/news/a/,https://other.example/b/"})
+    # The same site under another scheme or with www. is one site.
+    args = parse_news_args(
+        {"urls": "https://harbour.example/news/a/,http://www.harbour.example/news/b/"}
+    )
+    assert len(args.urls) == 2

@@ -84,6 +84,11 @@ def parse_news_args(raw: Mapping[str, Any]) -> NewsArgs:
     if len(starts) != 1:
         raise ArgumentError("give exactly one of -a sitemap=URL, -a feed=URL, -a urls=URL,URL")
     urls = tuple(_http_url("urls", u) for u in str(raw.get("urls") or "").split(",") if u.strip())
+    # The run reads one site (the first URL's): another site's URL would be left out.
+    if len({site_of(url) for url in urls}) > 1:
+        raise ArgumentError(
+            f"urls: every URL must be on one site, got {sorted({site_of(u) for u in urls})}"
+        )
     lang = str(raw.get("lang") or UNKNOWN_LANG).strip().lower()
     if not (lang.isascii() and lang.isalpha() and 2 <= len(lang) <= 3):
         raise ArgumentError(f"lang: expected a language code such as fr, got {lang!r}")
