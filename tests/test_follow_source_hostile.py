@@ -5,6 +5,7 @@ server of this file; the aggregator is the Maghress fixture (``DemoSite``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -228,3 +229,21 @@ def test_an_original_garbled_by_its_publisher_is_not_written_as_read() -> None:
     [record] = list(spider.parse_source(clean, article))
     assert record.source_article is not None
     assert record.source_article["title"] == "Le conseil du port approuve le dragage prévu"
+
+
+def test_an_original_url_scrapy_cannot_request_keeps_its_record() -> None:
+    """A link with a port out of range passes the aggregator's extractor (the record
+    keeps it as ``source_url``, as without follow_source), but ``scrapy.Request``
+    refuses it: the callback died and the record was lost (exit 3).  It is an original
+    that could not be fetched."""
+    article = next(
+        record
+        for record in spider_for().parse_article(response_to(f"{BASE}{SITE_ARTICLE.path}"))
+        if isinstance(record, Article)
+    )
+    broken = dataclasses.replace(article, source_url="https://journal.example:99999/a/")
+    spider = spider_for(follow_source="true")
+    [record] = list(spider.follow_source(broken))
+    assert isinstance(record, ArticleWithSource)
+    assert (record.source_url, record.source_article) == (broken.source_url, None)
+    assert stats(spider)["source/source_failed"] == 1

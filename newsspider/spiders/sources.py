@@ -72,16 +72,21 @@ class FollowSource:
             self._count("source/no_link")
             yield with_source(article, None)
             return
-        yield scrapy.Request(
-            article.source_url,
-            callback=self.parse_source,
-            errback=self.source_failed,
-            cb_kwargs={"article": article},
-            # Two records may share an original: each needs its own fetch.
-            dont_filter=True,
-            meta={SOURCE_REQUEST: True, "allow_offsite": True},
-            priority=SOURCE_PRIORITY,
-        )
+        try:
+            request = scrapy.Request(
+                article.source_url,
+                callback=self.parse_source,
+                errback=self.source_failed,
+                cb_kwargs={"article": article},
+                # Two records may share an original: each needs its own fetch.
+                dont_filter=True,
+                meta={SOURCE_REQUEST: True, "allow_offsite": True},
+                priority=SOURCE_PRIORITY,
+            )
+        except ValueError:  # a link Scrapy cannot request (a port out of range)
+            yield self._without_source(article, SOURCE_FAILED)
+            return
+        yield request
 
     def parse_source(self, response: Response, article: Article) -> Iterator[ArticleWithSource]:
         # Imported here: a crawl without follow_source never loads trafilatura.
