@@ -247,3 +247,25 @@ def test_an_original_url_scrapy_cannot_request_keeps_its_record() -> None:
     assert isinstance(record, ArticleWithSource)
     assert (record.source_url, record.source_article) == (broken.source_url, None)
     assert stats(spider)["source/source_failed"] == 1
+
+
+def test_an_original_not_redirected_has_one_url() -> None:
+    """An Arabic slug: the record's ``source_url`` is written percent-encoded (the
+    normalize pipeline), and Scrapy fetched that same encoded URL, but ``url`` kept the
+    raw link, so ``url != final_url`` said the original had moved when it had not."""
+    article = next(
+        record
+        for record in spider_for().parse_article(response_to(f"{BASE}{SITE_ARTICLE.path}"))
+        if isinstance(record, Article)
+    )
+    arabic = dataclasses.replace(article, source_url="https://journal.example/مقال/")
+    spider = spider_for(follow_source="true")
+    [request] = list(spider.follow_source(arabic))
+    assert isinstance(request, Request)
+    response = HtmlResponse(url=request.url, body=ARTICLE.encode("utf-8"), request=request)
+    [record] = list(spider.parse_source(response, **request.cb_kwargs))
+    encoded = "https://journal.example/%D9%85%D9%82%D8%A7%D9%84/"
+    assert (record.source_article["url"], record.source_article["final_url"]) == (
+        encoded,
+        encoded,
+    )

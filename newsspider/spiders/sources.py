@@ -121,7 +121,8 @@ class FollowSource:
         yield with_source(
             article,
             {
-                "url": article.source_url,
+                # The URL as fetched (percent-encoded, like the record's source_url).
+                "url": requested,
                 "final_url": response.url,
                 "title": found.title,
                 "body": found.body,
