@@ -301,3 +301,25 @@ def test_the_date_in_the_page_header_is_no_publication_date() -> None:
     undated = page.replace('<time datetime="2026-11-27">27 November 2026</time>', "")
     found = GenericPage(undated, "https://islandpost.example/news/ferry/", now=NOW).article()
     assert (found.reason, found.published) == (None, None)
+
+
+def test_the_sites_name_in_a_masthead_h1_is_not_the_title() -> None:
+    """Older themes set the site's name in an ``<h1>`` in the page header, before the
+    article's own: the first ``<h1>`` won the vote against ``og:title`` (a tie goes to
+    the first statement), and every record was titled «The Island Post»."""
+    text = "".join(f"<p>{p}</p>" for p in FERRY_PARAGRAPHS)
+    page = (
+        '<html lang="en"><head><meta property="og:type" content="article">'
+        '<meta property="og:title" content="Ferry timetable cut">'
+        "<title>Ferry timetable cut | The Island Post</title></head><body>"
+        '<header class="site-header"><h1 class="site-title"><a href="/">The Island Post</a>'
+        "</h1></header>"
+        f'<article><h1 class="entry-title">Ferry timetable cut</h1>{text}</article>'
+        "</body></html>"
+    )
+    for html in (
+        page,
+        page.replace('<meta property="og:title" content="Ferry timetable cut">', ""),
+    ):
+        found = GenericPage(html, "https://islandpost.example/news/ferry/", now=NOW).article()
+        assert (found.reason, found.title) == (None, "Ferry timetable cut")
