@@ -269,3 +269,39 @@ def test_an_original_not_redirected_has_one_url() -> None:
         encoded,
         encoded,
     )
+
+
+def section_page() -> str:
+    """A section front: a dozen teasers, each a linked headline and a summary."""
+    teasers = "".join(
+        f'<div class="teaser"><h2><a href="/fr/article/{n}/">Le port, dossier numéro {n}</a>'
+        "</h2><p>Le conseil municipal a débattu du budget du port et des travaux prévus"
+        f" pour la saison prochaine, dans le dossier numéro {n} de la rédaction.</p></div>"
+        for n in range(12)
+    )
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        '<meta property="og:type" content="website"><title>Le Journal du Port</title>'
+        f'</head><body><header><a href="/">Le Journal</a></header><main>{teasers}</main>'
+        "</body></html>"
+    )
+
+
+def test_an_original_removed_and_redirected_to_its_section_is_no_article(
+    tmp_path: Path,
+) -> None:
+    """A newspaper that removes an article sends its URL to the section front (a «soft
+    404»).  The front, whose teasers carry summaries, was read as the original («Le
+    Journal du Port»).  A page reached by a redirect counts only when it says it is
+    an article; a moved article says so (the fixture's ``/moved/``, in
+    test_every_outcome_of_an_original)."""
+    pages = {
+        "/fr/article/ancien/": redirect("/fr/"),
+        "/fr/": html(section_page()),
+    }
+    with originals(pages) as (base, asked):
+        records, stats = crawl_with_originals(tmp_path, [f"{base}/fr/article/ancien/"])
+    assert "/fr/" in asked
+    [record] = records.values()
+    assert record["source_article"] is None
+    assert stats["newsspider/source/source_not_article"] == 1

@@ -51,9 +51,10 @@ def why_source_failed(error: BaseException) -> str:
     return SOURCE_FAILED
 
 
-def _site(url: str) -> str:
-    """The host without ``www.``: ``http://www.paper.ma`` and ``https://paper.ma`` are one site."""
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+def _page_of(url: str) -> tuple[str, str, str]:
+    """What names a page: ``http://paper.ma/a`` and ``https://www.paper.ma/a`` are one."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower().removeprefix("www."), parts.path, parts.query
 
 
 # The mixin's callbacks, bound once per spider like the family's own.
@@ -103,12 +104,13 @@ class FollowSource:
             now=datetime.now(timezone.utc),
         )
         found = page.article()
-        # Redirected to another site (a consent wall, a paywall's login, a parked
-        # domain), a page that does not say it is an article is not the original,
-        # however long its text.
+        # Redirected to another page, a page that does not say it is an article is not
+        # the original, however long its text: a removed article sent to its section
+        # front (a «soft 404»), a consent wall or a paywall's login on another host.
+        # A moved article says so (og:type, JSON-LD).
         requested = response.meta.get("redirect_urls", [response.url])[0]
-        moved_away = _site(response.url) != _site(requested)
-        if found.reason is not None or (moved_away and not page.metadata.says_article):
+        moved = _page_of(requested) != _page_of(response.url)
+        if found.reason is not None or (moved and not page.metadata.says_article):
             yield self._without_source(article, SOURCE_NOT_ARTICLE)
             return
         # Garbled text (a CMS that encoded its UTF-8 twice) fails the record it is in
