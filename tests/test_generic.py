@@ -31,6 +31,15 @@ PAGES = Path(__file__).parent / "pages" / "generic"
 CASES = sorted(path.stem for path in PAGES.glob("*.html"))
 # The fixture pages are dated up to 2026-11-30; the crawl reads them the next day.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+# Three paragraphs of a hand-written article, for pages built in a test.
+FERRY_PARAGRAPHS = (
+    "The winter timetable of the island ferry drops two of the daily crossings from"
+    " December, the operator told the harbour board on Monday evening.",
+    "Islanders who work on the mainland asked for the early crossing to be kept, and"
+    " the board promised to put their letter to the operator before the vote.",
+    "The operator said the cuts follow a fall in passengers since the bridge opened,"
+    " and that the summer timetable will be decided in March as every year.",
+)
 
 
 def expected_of(case: str) -> dict[str, Any]:
@@ -246,3 +255,71 @@ def test_a_home_page_is_no_article() -> None:
     assert GenericPage(html, "http://westbrook-news.example/", now=NOW).article().reason == (
         NOT_ARTICLE
     )
+
+
+def test_json_ld_nested_past_the_stack_says_nothing_and_the_page_is_read() -> None:
+    """Nested thousands deep, a block makes ``json.loads`` raise RecursionError: it is
+    skipped like a broken block, and the page's other statements still count."""
+    nested = "[" * 5000 + "]" * 5000
+    page = (
+        '<html lang="en"><head><meta property="og:type" content="article">'
+        f'<script type="application/ld+json">{nested}</script>'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "headline": "Ferry timetable cut", "author": {"name": "Tom Reed"}}</script>'
+        "</head><body><h1>Ferry timetable cut</h1>"
+        + "".join(f"<p>{p}</p>" for p in FERRY_PARAGRAPHS)
+        + "</body></html>"
+    )
+    found = GenericPage(page, "https://herald.example/news/ferry/").article()
+    assert (found.reason, found.title, found.authors) == (None, "Ferry timetable cut", ["Tom Reed"])
+
+
+def test_the_date_in_the_page_header_is_no_publication_date() -> None:
+    """A masthead showing today's date in a ``<time>`` comes before the article's own
+    ``<time>``: it was taken as the publication date (every article «published today»).
+    The date of the site's header, navigation, sidebar or footer is the site's, not the
+    article's; the ``<header>`` inside the ``<article>`` is the article's."""
+    page = (
+        '<html lang="en"><head><title>Ferry timetable cut</title></head><body>'
+        '<header class="masthead"><a href="/">The Island Post</a>'
+        '<time datetime="2026-12-01">Tuesday 1 December 2026</time></header>'
+        '<nav><a href="/news/">News</a> <span class="date">1 December 2026</span></nav>'
+        "<article><header><h1>Ferry timetable cut</h1>"
+        '<time datetime="2026-11-27">27 November 2026</time></header>'
+        + "".join(f"<p>{p}</p>" for p in FERRY_PARAGRAPHS)
+        + "</article>"
+        '<footer><time datetime="2026-12-01">Updated 1 December 2026</time></footer>'
+        "</body></html>"
+    )
+    found = GenericPage(page, "https://islandpost.example/news/ferry/", now=NOW).article()
+    assert (found.reason, found.title, found.published) == (
+        None,
+        "Ferry timetable cut",
+        "2026-11-27",
+    )
+    # Without the article's own <time>, the site's dates give none at all.
+    undated = page.replace('<time datetime="2026-11-27">27 November 2026</time>', "")
+    found = GenericPage(undated, "https://islandpost.example/news/ferry/", now=NOW).article()
+    assert (found.reason, found.published) == (None, None)
+
+
+def test_the_sites_name_in_a_masthead_h1_is_not_the_title() -> None:
+    """Older themes set the site's name in an ``<h1>`` in the page header, before the
+    article's own: the first ``<h1>`` won the vote against ``og:title`` (a tie goes to
+    the first statement), and every record was titled «The Island Post»."""
+    text = "".join(f"<p>{p}</p>" for p in FERRY_PARAGRAPHS)
+    page = (
+        '<html lang="en"><head><meta property="og:type" content="article">'
+        '<meta property="og:title" content="Ferry timetable cut">'
+        "<title>Ferry timetable cut | The Island Post</title></head><body>"
+        '<header class="site-header"><h1 class="site-title"><a href="/">The Island Post</a>'
+        "</h1></header>"
+        f'<article><h1 class="entry-title">Ferry timetable cut</h1>{text}</article>'
+        "</body></html>"
+    )
+    for html in (
+        page,
+        page.replace('<meta property="og:title" content="Ferry timetable cut">', ""),
+    ):
+        found = GenericPage(html, "https://islandpost.example/news/ferry/", now=NOW).article()
+        assert (found.reason, found.title) == (None, "Ferry timetable cut")

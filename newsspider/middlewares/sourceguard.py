@@ -5,7 +5,10 @@ redirect, to ``http://10.0.0.1/admin`` or to a public-looking name that resolves
 to 127.0.0.1 would make the crawler fetch from inside the network it runs in.
 So each source request, and each redirect of one, is checked on the addresses
 its host resolves to (not on its name): every one must be global (not private,
-loopback, link-local, shared or reserved), and the scheme http(s).  Refusals are
+loopback, link-local, shared or reserved), and the scheme http(s).  So is the
+robots.txt that ``RobotsTxtMiddleware`` asks of an original's host, and each of its
+redirects: a robots.txt answering 302 to ``http://10.0.0.1/robots.txt`` was fetched
+(the offsite filter lets every robots.txt pass, and it carries no mark).  Refusals are
 typed ``UnsafeAddress``.  ``NEWSSPIDER_SOURCE_ALLOW_LOOPBACK`` admits 127.0.0.0/8
 and ::1 (the tests' second loopback server); off by default.
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -41,13 +45,25 @@ def refused_address(address: str, *, allow_loopback: bool) -> bool:
 class SourceGuardMiddleware:
     def __init__(self, allow_loopback: bool) -> None:
         self.allow_loopback = allow_loopback
+        # The hosts (``netloc``) of the original articles asked for in this run.
+        self.source_hosts: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SourceGuardMiddleware:
         return cls(crawler.settings.getbool("NEWSSPIDER_SOURCE_ALLOW_LOOPBACK"))
 
+    def guarded(self, request: Request) -> bool:
+        """An original article, or the robots.txt of an original's host (its redirects too)."""
+        if request.meta.get(SOURCE_REQUEST):
+            self.source_hosts.add(urlparse_cached(request).netloc)
+            return True
+        if not request.meta.get("dont_obey_robotstxt"):
+            return False
+        first = request.meta.get("redirect_urls", [request.url])[0]
+        return urlsplit(first).netloc in self.source_hosts
+
     async def process_request(self, request: Request) -> None:
-        if not request.meta.get(SOURCE_REQUEST):
+        if not self.guarded(request):
             return
         parts = urlparse_cached(request)
         if parts.scheme not in ("http", "https") or not parts.hostname:

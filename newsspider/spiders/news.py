@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -83,6 +84,11 @@ def parse_news_args(raw: Mapping[str, Any]) -> NewsArgs:
     if len(starts) != 1:
         raise ArgumentError("give exactly one of -a sitemap=URL, -a feed=URL, -a urls=URL,URL")
     urls = tuple(_http_url("urls", u) for u in str(raw.get("urls") or "").split(",") if u.strip())
+    # The run reads one site (the first URL's): another site's URL would be left out.
+    if len({site_of(url) for url in urls}) > 1:
+        raise ArgumentError(
+            f"urls: every URL must be on one site, got {sorted({site_of(u) for u in urls})}"
+        )
     lang = str(raw.get("lang") or UNKNOWN_LANG).strip().lower()
     if not (lang.isascii() and lang.isalpha() and 2 <= len(lang) <= 3):
         raise ArgumentError(f"lang: expected a language code such as fr, got {lang!r}")
@@ -104,11 +110,18 @@ def site_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
+# Query parameters that tag a link for the publisher's analytics (a feed's
+# ``?utm_source=rss``, a social network's click id), not the page.
+_TRACKING = re.compile(r"utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid", re.IGNORECASE)
+
+
 def news_id(url: str) -> str:
     """``news:<host>:<16 hex>``: a digest of the path and query, so ``http://``,
-    ``https://``, ``www.`` and a mirror's port give the same id."""
+    ``https://``, ``www.`` and a mirror's port give the same id; tracking parameters
+    aside, so the feed's link and the sitemap's give the same id too."""
     parts = urlsplit(url)
-    key = parts.path + (f"?{parts.query}" if parts.query else "")
+    query = [pair for pair in parts.query.split("&") if not _TRACKING.fullmatch(pair.split("=")[0])]
+    key = parts.path + (f"?{'&'.join(query)}" if any(query) else "")
     return f"news:{site_of(url)}:{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
 
 
@@ -164,7 +177,12 @@ class NewsSpider(SitemapSpider):
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """A sitemap index (its sitemaps), a sitemap or news sitemap (its pages), or a
         robots.txt (its ``Sitemap:`` lines)."""
+        # A robots.txt or an index is a listing page too, whose links are sitemaps: one
+        # that leads to no sitemap of pages (no Sitemap: line, an index listing itself,
+        # the duplicate filter ending the loop without a word) is then a listing
+        # without article links, which fails the run.
         if response.url.endswith("/robots.txt"):
+            self._count("listing_pages")
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
             return
@@ -178,12 +196,13 @@ class NewsSpider(SitemapSpider):
             self._lost("bad_sitemap", response.url, str(error), listing=True)
             return
         entries = [entry for entry in sitemap if entry.get("loc")]
+        if sitemap.type in ("sitemapindex", "urlset"):
+            self._count("listing_pages")
         if sitemap.type == "sitemapindex":
             for entry in entries:
                 url = urljoin(response.url, entry["loc"])
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
         elif sitemap.type == "urlset":
-            self._count("listing_pages")
             # A news sitemap's entries (<news:news>) are articles; a plain sitemap's
             # may be any page of the site (about, tags, authors).
             news = [urljoin(response.url, e["loc"]) for e in entries if "news" in e]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import fields
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
@@ -22,6 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsspider.exceptions import RobotsDisallowed, UnsafeAddress
+from newsspider.extract.mojibake import is_mojibake
 from newsspider.items import Article, ArticleWithSource
 from newsspider.middlewares.sourceguard import SOURCE_REQUEST
 from newsspider.records import utc_now_iso
@@ -29,7 +31,7 @@ from newsspider.records import utc_now_iso
 SOURCE_GONE = "source_gone"  # 404 or 410: the newspaper removed it
 SOURCE_BLOCKED = "source_blocked"  # robots.txt forbids it, or its address is refused
 SOURCE_NOT_ARTICLE = "source_not_article"  # the page holds no article (or is no HTML)
-SOURCE_FAILED = "source_failed"  # anything else: server errors, timeouts, resets
+SOURCE_FAILED = "source_failed"  # anything else: server errors, timeouts, resets, garbled text
 SOURCE_REASONS = (SOURCE_GONE, SOURCE_BLOCKED, SOURCE_NOT_ARTICLE, SOURCE_FAILED)
 # Read before the aggregator's next pages: the record waits in memory until then.
 SOURCE_PRIORITY = 20
@@ -49,6 +51,12 @@ def why_source_failed(error: BaseException) -> str:
     return SOURCE_FAILED
 
 
+def _page_of(url: str) -> tuple[str, str, str]:
+    """What names a page: ``http://paper.ma/a`` and ``https://www.paper.ma/a`` are one."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower().removeprefix("www."), parts.path, parts.query
+
+
 # The mixin's callbacks, bound once per spider like the family's own.
 SOURCE_CALLBACKS = ("parse_source", "source_failed")
 
@@ -65,16 +73,21 @@ class FollowSource:
             self._count("source/no_link")
             yield with_source(article, None)
             return
-        yield scrapy.Request(
-            article.source_url,
-            callback=self.parse_source,
-            errback=self.source_failed,
-            cb_kwargs={"article": article},
-            # Two records may share an original: each needs its own fetch.
-            dont_filter=True,
-            meta={SOURCE_REQUEST: True, "allow_offsite": True},
-            priority=SOURCE_PRIORITY,
-        )
+        try:
+            request = scrapy.Request(
+                article.source_url,
+                callback=self.parse_source,
+                errback=self.source_failed,
+                cb_kwargs={"article": article},
+                # Two records may share an original: each needs its own fetch.
+                dont_filter=True,
+                meta={SOURCE_REQUEST: True, "allow_offsite": True},
+                priority=SOURCE_PRIORITY,
+            )
+        except ValueError:  # a link Scrapy cannot request (a port out of range)
+            yield self._without_source(article, SOURCE_FAILED)
+            return
+        yield request
 
     def parse_source(self, response: Response, article: Article) -> Iterator[ArticleWithSource]:
         # Imported here: a crawl without follow_source never loads trafilatura.
@@ -84,20 +97,34 @@ class FollowSource:
             yield self._without_source(article, SOURCE_NOT_ARTICLE)
             return
         content_type = response.headers.get("Content-Type")
-        found = GenericPage.from_bytes(
+        page = GenericPage.from_bytes(
             response.url,
             response.body,
             content_type.decode("latin-1") if content_type else None,
             now=datetime.now(timezone.utc),
-        ).article()
-        if found.reason is not None:
+        )
+        found = page.article()
+        # Redirected to another page, a page that does not say it is an article is not
+        # the original, however long its text: a removed article sent to its section
+        # front (a «soft 404»), a consent wall or a paywall's login on another host.
+        # A moved article says so (og:type, JSON-LD).
+        requested = response.meta.get("redirect_urls", [response.url])[0]
+        moved = _page_of(requested) != _page_of(response.url)
+        if found.reason is not None or (moved and not page.metadata.says_article):
             yield self._without_source(article, SOURCE_NOT_ARTICLE)
+            return
+        # Garbled text (a CMS that encoded its UTF-8 twice) fails the record it is in
+        # on the aggregator's side; here it is no read of the original either.
+        if is_mojibake(found.title, found.body):
+            self._count("source/mojibake")
+            yield self._without_source(article, SOURCE_FAILED)
             return
         self._count("source/read")
         yield with_source(
             article,
             {
-                "url": article.source_url,
+                # The URL as fetched (percent-encoded, like the record's source_url).
+                "url": requested,
                 "final_url": response.url,
                 "title": found.title,
                 "body": found.body,

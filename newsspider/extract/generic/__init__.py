@@ -24,6 +24,7 @@ from newsspider.extract.dates import parse_date
 from newsspider.extract.generic.body import main_paragraphs
 from newsspider.extract.generic.metadata import (
     Metadata,
+    in_site_chrome,
     language_tag,
     read_metadata,
     shown_dates,
@@ -144,7 +145,7 @@ class GenericPage:
 
     def title(self) -> str | None:
         """The headline most of the page's statements agree on: JSON-LD ``headline``,
-        the first ``h1``, ``og:title``, ``twitter:title``; a tie goes to the first of
+        the first ``h1`` outside the site's header, navigation and footer, ``og:title``, ``twitter:title``; a tie goes to the first of
         them.  Without any, ``<title>`` less the site's name.
 
         Publishers disagree with themselves (a shorter headline for social media,
@@ -152,9 +153,10 @@ class GenericPage:
         on real pages (benchmarks/extract_quality.py), the vote beats any order.
         """
         meta = self.metadata
+        # Not an h1 of the site's header (older themes set the site's name in one).
+        headings = (h1 for h1 in self.tree.iter("h1") if not in_site_chrome(h1))
         heading = next(
-            (text for text in (or_none(h1.text_content()) for h1 in self.tree.iter("h1")) if text),
-            None,
+            (text for text in map(or_none, (h.text_content() for h in headings)) if text), None
         )
         candidates = [c for c in (meta.headline, heading, *meta.og_titles) if c]
         folded = [fold(c) for c in candidates]

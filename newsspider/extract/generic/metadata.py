@@ -164,10 +164,12 @@ def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
         if script.get("type", "").strip().lower() != "application/ld+json":
             continue
         try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError:
-            continue  # a broken block (trailing comma, HTML comment) says nothing
-        yield from _walk(data)
+            objects = list(_walk(json.loads(script.text or "", strict=False)))
+        except (ValueError, RecursionError):
+            # A broken block (trailing comma, HTML comment) says nothing; nor does one
+            # nested so deep that the decoder, or the walk, runs out of stack.
+            continue
+        yield from objects
 
 
 def _walk(data: Any) -> Iterator[dict[str, Any]]:
@@ -241,7 +243,7 @@ def _metas(tree: HtmlElement) -> dict[str, str]:
 
 def _time_values(tree: HtmlElement) -> Iterator[str]:
     """``<time datetime>``: the one marked as the publication first, then the first others."""
-    times = [t for t in tree.iter("time") if t.get("datetime")]
+    times = [t for t in tree.iter("time") if t.get("datetime") and not in_site_chrome(t)]
     marked = [
         t
         for t in times
@@ -253,6 +255,20 @@ def _time_values(tree: HtmlElement) -> Iterator[str]:
         yield element.get("datetime", "")
 
 
+def in_site_chrome(element: HtmlElement) -> bool:
+    """Inside the site's masthead, navigation, sidebar or footer, whose dates (today's
+    date by the logo, «updated» at the bottom) are the site's; a ``<header>`` or
+    ``<footer>`` within ``<article>`` or ``<main>`` is the article's own."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("article", "main"):
+            return False
+        if ancestor.tag in ("nav", "aside"):
+            return True
+        if ancestor.tag in ("header", "footer"):
+            return not any(outer.tag in ("article", "main") for outer in ancestor.iterancestors())
+    return False
+
+
 def shown_dates(tree: HtmlElement) -> list[str]:
     """Short texts of the elements the layout names as a date, when no value says it:
     ``<span class="publication-date">Frankfurt, October 23, 2024, 3:48</span>``,
@@ -262,7 +278,9 @@ def shown_dates(tree: HtmlElement) -> list[str]:
         if not isinstance(element.tag, str) or element.tag in ("html", "body"):
             continue
         marker = " ".join(filter(None, (element.get("class"), element.get("id"))))
-        if element.tag == "time" or (marker and _DATE_MARKER.search(marker)):
+        if (element.tag == "time" or (marker and _DATE_MARKER.search(marker))) and not (
+            in_site_chrome(element)
+        ):
             text = clean_text(element.text_content())
             if 6 <= len(text) <= _SHOWN_DATE_MAX_CHARS:
                 found.append(text)
