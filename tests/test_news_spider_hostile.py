@@ -79,3 +79,30 @@ def test_urls_on_another_site_than_the_first_are_refused_before_the_run() -> Non
         {"urls": "https://harbour.example/news/a/,http://www.harbour.example/news/b/"}
     )
     assert len(args.urls) == 2
+
+
+def urlset_of(*locs: str) -> str:
+    entries = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+    )
+
+
+def test_a_plain_sitemap_whose_pages_all_hold_no_article_is_no_ok_run(tmp_path: Path) -> None:
+    """A site whose pages the extractor cannot read as articles looks, page by page,
+    like a site of about pages: with no article found and none known before, the run
+    exited 0 with no record.  It is a site read wrong: exit 4."""
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    short = "<html><head><title>{0}</title></head><body><p>{0}.</p></body></html>"
+    pages = {
+        "/sitemap.xml": (200, XML, urlset_of("/about/", "/contact/")),
+        "/about/": (200, html, short.format("About the Harbour Herald")),
+        "/contact/": (200, html, short.format("Write to us")),
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow:\n"),
+    }
+    with originals(pages) as (base, asked):
+        run = run_crawl(tmp_path, "-a", f"sitemap={base}/sitemap.xml", spider="news")
+    assert run.returncode == exitcodes.NO_ARTICLES, run.stderr[-2000:]
+    assert run.records("news/articles-*.jsonl") == []
+    assert asked.count("/about/") == asked.count("/contact/") == 1

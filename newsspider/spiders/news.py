@@ -145,6 +145,8 @@ class NewsSpider(SitemapSpider):
         self.run_id = run_stamp(datetime.now(timezone.utc))
         self._requested: set[str] = set()
         self._logged_reasons: set[str] = set()
+        self._written = 0
+        self._unlisted_pages = 0  # pages of a plain sitemap that held no article
         super().__init__(name)
 
     @classmethod
@@ -249,10 +251,13 @@ class NewsSpider(SitemapSpider):
         found = page.article()
         if listed_as_article or found.reason != NOT_ARTICLE:
             self._count("article_pages")
+        else:
+            self._unlisted_pages += 1
         if found.reason is not None:
             self._drop(found.reason, response.url)
             return
         self._count("layout/generic")
+        self._written += 1
         yield NewsArticle(
             id=news_id(response.url),
             url=response.url,
@@ -267,6 +272,17 @@ class NewsSpider(SitemapSpider):
             crawled_at=utc_now_iso(),
             authors=found.authors or None,
         )
+
+    def closed(self, reason: str) -> None:
+        """A run that read pages of a plain sitemap, found no article in any and knew
+        none before read the site wrong (a layout it cannot read): those pages were
+        article pages after all, so the no_articles check judges the run (exit 4).
+        A re-run that fetched only the about page again knew the articles: still ok."""
+        stats = self.crawler.stats
+        if stats is None or self._written or not self._unlisted_pages:
+            return
+        if not stats.get_value(f"newsspider/{KNOWN}"):
+            self._count("article_pages", self._unlisted_pages)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
