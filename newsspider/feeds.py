@@ -44,7 +44,7 @@ from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.settings import BaseSettings
 
 from newsspider.atomic import create_fresh, create_new, fsync_dir
-from newsspider.items import ARTICLE_SCHEMA
+from newsspider.items import ARTICLE_SCHEMA, RECORD_FIELDS
 from newsspider.lines import GZ_SUFFIX, GzipLines, gzipped, salvage_lines, split_name, writer_for
 from newsspider.state.base import body_hash
 
@@ -109,6 +109,15 @@ class JsonLinesExporter(JsonLinesItemExporter):
         self.articles: list[ArticleEntry] | None = None
         if isinstance(file, (LineFlushedFile, GzipLines)):
             self.articles = file.articles = []
+
+    def get_serialized_fields(
+        self, item: Any, default_value: Any = None, include_empty: bool | None = None
+    ) -> Iterable[tuple[str, Any]]:
+        """Our records as Scrapy exports them (every field, in order, as it is), without
+        an adapter and a metadata lookup per field: a third of writing a record."""
+        if self.fields_to_export is None and (names := RECORD_FIELDS.get(type(item))):
+            return ((name, getattr(item, name)) for name in names)
+        return super().get_serialized_fields(item, default_value, include_empty)
 
     def export_item(self, item: Any) -> None:
         super().export_item(item)
