@@ -8,7 +8,7 @@ when a field changes meaning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 ARTICLE_SCHEMA = "newsspider.article/1"
@@ -64,11 +64,3 @@ class Headlines:
     page_url: str
     crawled_at: str
     headlines: list[dict[str, str]]
-
-
-# Each record type's fields in output order.  None carries field metadata (a
-# serializer): the values are written as they are.
-RECORD_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in fields(cls))
-    for cls in (Article, ArticleWithSource, NewsArticle, Headlines)
-}
