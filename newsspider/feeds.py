@@ -39,11 +39,11 @@ from urllib.parse import urlsplit
 from itemadapter import ItemAdapter
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.settings import BaseSettings
 
 from newsspider.atomic import create_fresh, create_new, fsync_dir
+from newsspider.exporters import RecordLinesExporter
 from newsspider.items import ARTICLE_SCHEMA
 from newsspider.lines import GZ_SUFFIX, GzipLines, gzipped, salvage_lines, split_name, writer_for
 from newsspider.state.base import body_hash
@@ -96,7 +96,7 @@ class LineFlushedFile(io.BufferedWriter):
         return written
 
 
-class JsonLinesExporter(JsonLinesItemExporter):
+class JsonLinesExporter(RecordLinesExporter):
     """Scrapy's JSON Lines exporter, noting each article it writes to our storage.
 
     The incremental state learns a file's ids from these notes, so it never reads

@@ -3,6 +3,7 @@ incremental state the ids its exporter wrote."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from datetime import datetime, timezone
@@ -26,6 +27,7 @@ from newsspider.feeds import (
     salvage,
     unused_run_id,
 )
+from newsspider.items import ArticleWithSource, NewsArticle
 from tests.test_pipelines import article, strip
 
 
@@ -99,6 +101,38 @@ def test_the_exporter_writes_what_scrapys_writes() -> None:
             exporter.export_item(item)
     assert ours.getvalue() == scrapys.getvalue()
     assert ours.getvalue().count(b"\n") == 2
+
+
+def _record_kinds() -> list[Any]:
+    base = dataclasses.asdict(article(title="Titre", body="Un.\n\nDeux."))
+    base.pop("schema")
+    source = {"url": "https://www.libe.ma/x", "title": "T", "body": "B", "authors": ["A"]}
+    return [
+        article(source_url=None, published=None),
+        ArticleWithSource(**base, source_article=source),
+        NewsArticle(**base, authors=["Nadia B.", "R. Alami"]),
+        strip([{"title": "عنوان", "url": "https://www.maghress.com/hespress/1"}]),
+    ]
+
+
+@pytest.mark.parametrize("options", [{}, {"fields_to_export": ["id", "title"]}])
+def test_every_record_kind_is_written_as_scrapy_writes_it(options: dict[str, Any]) -> None:
+    """Our records skip Scrapy's per-field lookups; the lines are the same, and
+    a feed's ``fields`` option still picks the fields."""
+    ours, scrapys = io.BytesIO(), io.BytesIO()
+    for exporter in (
+        JsonLinesExporter(ours, encoding="utf-8", **options),
+        JsonLinesItemExporter(scrapys, encoding="utf-8", **options),
+    ):
+        for item in _record_kinds():
+            exporter.export_item(item)
+    assert ours.getvalue() == scrapys.getvalue()
+    lines = ours.getvalue().decode("utf-8").splitlines()
+    assert len(lines) == 4
+    if options:
+        assert all(line.startswith('{"id": ') and '"body"' not in line for line in lines)
+    else:
+        assert '"authors": ["Nadia B.", "R. Alami"]' in lines[2]
 
 
 def test_the_ready_signal_carries_the_articles_written(tmp_path: Path) -> None:

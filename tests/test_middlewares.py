@@ -6,6 +6,7 @@ import gzip
 
 import pytest
 from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import (
     DownloadFailedError,
     DownloadTimeoutError,
@@ -193,3 +194,49 @@ FAILURES = [
 @pytest.mark.parametrize(("error", "reason"), FAILURES)
 def test_failure_reason(error: Exception, reason: str) -> None:
     assert failure_reason(error) == reason
+
+
+def _refresh_page(padding: str, encoding: str = "utf-8", refresh: str = "refresh") -> bytes:
+    """A long page whose refresh comes after ``padding`` in its head."""
+    head = f'<html><head><title>{padding}</title><meta http-equiv="{refresh}" '
+    tail = 'content="0;url=/fr/libe/32146"></head><body>' + "<p>نص المقال</p>" * 5000
+    return (head + tail + "</body></html>").encode(encoding)
+
+
+# Arabic is 2 bytes a character in UTF-8: 3,000 of them put the refresh past byte
+# 4096 but within the 4096 characters Scrapy reads; 5,000 put it past those.
+REFRESH_PAGES = [
+    (_refresh_page("ن" * 3000), "utf-8", True),
+    (_refresh_page("ن" * 5000), "utf-8", False),
+    (_refresh_page("x" * 100, refresh="REFRESH"), "utf-8", True),
+    (_refresh_page("ن" * 3000, "windows-1256"), "windows-1256", True),
+    (_refresh_page("ن" * 5000, "windows-1256"), "windows-1256", False),
+    (_refresh_page("ن" * 1000, "utf-16"), "utf-16", True),
+    (_refresh_page("ن" * 5000, "utf-16"), "utf-16", False),
+]
+
+
+@pytest.mark.parametrize(("body", "encoding", "follows"), REFRESH_PAGES)
+def test_a_meta_refresh_is_followed_as_scrapy_follows_it(
+    body: bytes, encoding: str, follows: bool
+) -> None:
+    crawler = spider_for().crawler
+    outcomes = []
+    for middleware in (TypedMetaRefreshMiddleware, MetaRefreshMiddleware):
+        request = Request(ARTICLE)
+        headers = {"Content-Type": f"text/html; charset={encoding}"}
+        response = HtmlResponse(ARTICLE, body=body, headers=headers, request=request)
+        result = middleware.from_crawler(crawler).process_response(request, response)
+        outcomes.append(result.url if isinstance(result, Request) else None)
+    assert outcomes[0] == outcomes[1] == (f"{BASE}/fr/libe/32146" if follows else None)
+
+
+def test_a_page_without_meta_refresh_is_not_decoded_whole_for_it() -> None:
+    middleware = TypedMetaRefreshMiddleware.from_crawler(spider_for().crawler)
+    request = Request(ARTICLE)
+    page = SITE.render("/fr/libe/32145")
+    assert len(page.body) > 30_000  # a fixture page: ~36 KB
+    response = HtmlResponse(ARTICLE, body=page.body, headers=page.headers, request=request)
+    assert middleware.process_response(request, response) is response
+    # Scrapy's cache of ``response.text``: still empty, the page was not decoded whole.
+    assert response._cached_ubody is None

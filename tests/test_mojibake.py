@@ -4,9 +4,11 @@ cleaned like a record's field."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from newsspider.extract.mojibake import confirmed_hits, is_mojibake, mojibake_hits
+from newsspider.extract.mojibake import MOJIBAKE, confirmed_hits, is_mojibake, mojibake_hits
 from newsspider.extract.text import clean_text
 
 FR_TITLE = "Libération : la réforme des retraites votée à l'Assemblée"
@@ -136,3 +138,40 @@ def test_a_few_confirmed_signatures_are_enough(title: str, body: str) -> None:
 )
 def test_confirmed_signatures_turn_back_into_a_character(text: str, confirmed: int) -> None:
     assert confirmed_hits(text) == confirmed
+
+
+# The signatures as the module's docstring lists them, one alternative each: the
+# compiled MOJIBAKE, written for speed, must find exactly these.
+_LATIN_IMAGES = "".join(
+    sorted(
+        (
+            set(bytes(range(0x80, 0xC0)).decode("cp1252", "ignore"))
+            | set(map(chr, range(0x80, 0xC0)))
+        )
+        - set("\xa0\xad\u200c\u200d")
+    )
+)
+_ARABIC_IMAGES = "".join(
+    sorted(
+        set(bytes(range(0x80, 0xC0)).decode("cp1256")) - set("\xa0\xad\u200c\u200d،؛؟«»…“”‘’–—•")
+    )
+)
+PLAIN_SIGNATURES = re.compile(
+    f"[ÂÃØÙ][{re.escape(_LATIN_IMAGES)}]|[ÂÃ] |â[€\x80]|[طظأ][{re.escape(_ARABIC_IMAGES)}]|Çá"
+)
+
+
+def test_the_signatures_found_are_the_plain_alternatives() -> None:
+    texts = [FR_TITLE, FR_BODY, AR_TITLE, AR_BODY, EN_TITLE, EN_BODY]
+    texts += [
+        garbled(text, read_as)
+        for text in (FR_BODY, AR_BODY, EN_BODY)
+        for read_as in ("cp1252", "latin-1", "cp1256")
+    ]
+    texts.append(garbled(AR_BODY, "cp1252", written_as="cp1256"))
+    # Every lead beside every character a signature may have second, and a few it may not.
+    leads, seconds = "ÂÃØÙâطظأÇ", _LATIN_IMAGES + _ARABIC_IMAGES + " €\x80áaب،«"
+    texts += [f"x{lead}{second}{lead}" for lead in leads for second in seconds]
+    found = [MOJIBAKE.findall(text) for text in texts]
+    assert found == [PLAIN_SIGNATURES.findall(text) for text in texts]
+    assert sum(map(len, found)) > 500  # the texts above do hold signatures

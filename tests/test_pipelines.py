@@ -12,7 +12,8 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newsspider.items import Article, Headlines
+from newsspider.items import ARTICLE_SCHEMA, HEADLINES_SCHEMA, Article, Headlines
+from newsspider.pipelines import record_of
 from newsspider.pipelines.dedupe import DedupePipeline
 from newsspider.pipelines.normalize import NormalizePipeline
 from newsspider.pipelines.validate import ValidatePipeline
@@ -198,3 +199,21 @@ def test_items_of_another_spider_pass_every_pipeline_untouched() -> None:
         assert pipeline.process_item(other) is other
     assert other == {"id": "maghress:fr:libe:1", "title": None, "body": None}
     assert crawler.stats.get_stats() == {}
+
+
+def test_every_pipeline_reads_an_item_through_one_adapter() -> None:
+    first, second = article(id="maghress:fr:libe:1"), strip([])
+    adapter = record_of(first, ARTICLE_SCHEMA)
+    assert adapter is not None and adapter["id"] == "maghress:fr:libe:1"
+    assert record_of(first, ARTICLE_SCHEMA) is adapter
+    assert record_of(first, HEADLINES_SCHEMA) is None
+    other = record_of(second, HEADLINES_SCHEMA)
+    assert other is not None and other.item is second
+    assert record_of(second, ARTICLE_SCHEMA) is None
+    assert record_of({"schema": ARTICLE_SCHEMA, "id": "x"}, ARTICLE_SCHEMA) is not None
+    assert record_of(object(), ARTICLE_SCHEMA) is None
+    # A pipeline that changes the item: the next one reads it as it is now.
+    record = {"schema": HEADLINES_SCHEMA}
+    assert record_of(record, ARTICLE_SCHEMA) is None
+    record["schema"] = ARTICLE_SCHEMA
+    assert record_of(record, ARTICLE_SCHEMA) is not None

@@ -229,13 +229,14 @@ class MaghressPage:
         return url
 
     def _links(self, *, with_text: bool = False) -> list[str]:
-        anchors = self.tree.iter("a")
-        if with_text:
-            anchors = (
-                a for a in anchors if a.text_content().strip() or a.find(".//img") is not None
-            )
-        urls = (self._absolute(a.get("href")) for a in anchors)
-        return [url for url in urls if url]
+        urls = []
+        for anchor in self.tree.iter("a"):
+            href = anchor.get("href")
+            if not href or (with_text and not _shows_something(anchor)):
+                continue
+            if url := self._absolute(href):
+                urls.append(url)
+        return urls
 
     def _source_name_of_link(self, link: HtmlElement) -> str | None:
         """The newspaper's name, when ``link`` points to its listing (``/fr/libe``)."""
@@ -264,6 +265,22 @@ class MaghressPage:
         if netloc.lower() == self._netloc or not could_be_source_host(netloc):
             return None
         return url
+
+
+def _shows_something(anchor: HtmlElement) -> bool:
+    """Whether a link shows text or an image: ``anchor.text_content().strip()``, read
+    node by node and stopping at the first word, without the XPath call that
+    ``text_content()`` is (~100 anchors a listing page; most hold their text
+    directly or in one ``<span>``)."""
+    if anchor.text and anchor.text.strip():
+        return True
+    for node in anchor.iterdescendants():
+        # A comment's or processing instruction's text is not the page's text; its tail is.
+        if isinstance(node.tag, str) and node.text and node.text.strip():
+            return True
+        if node.tail and node.tail.strip():
+            return True
+    return anchor.find(".//img") is not None
 
 
 def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:

@@ -46,16 +46,22 @@ def _images(chars: str, left_out: str) -> str:
 
 _LATIN = _images(_AS_1252 + _AS_LATIN1, _CLEANED_AWAY)
 _ARABIC = _images(_AS_1256, _CLEANED_AWAY + _AFTER_ARABIC_WORDS)
+# Each signature is two characters: a lead character, then one of those its
+# family allows after it.
+SIGNATURES = (
+    ("ÂÃØÙ", f"[{_LATIN}]"),  # UTF-8 read as windows-1252 / Latin-1
+    ("ÂÃ", " "),  # à and a lone NBSP, the NBSP folded into a space
+    ("â", "[€\x80]"),  # ’ “ ” – … (E2 80 xx)
+    ("طظأ", f"[{_ARABIC}]"),  # UTF-8 read as windows-1256
+    ("Ç", "á"),  # windows-1256 «ال» read as windows-1252
+)
+# The leads as one class up front, each family's second character after a
+# look-behind at its leads: the regex engine then skips from lead to lead instead
+# of trying every family at every character (a sixth of the time on an article;
+# the same matches as the plain alternation of the signatures).
 MOJIBAKE = re.compile(
-    "|".join(
-        (
-            f"[ÂÃØÙ][{_LATIN}]",  # UTF-8 read as windows-1252 / Latin-1
-            "[ÂÃ] ",  # à and a lone NBSP, the NBSP folded into a space
-            "â[€\x80]",  # ’ “ ” – … (E2 80 xx)
-            f"[طظأ][{_ARABIC}]",  # UTF-8 read as windows-1256
-            "Çá",  # windows-1256 «ال» read as windows-1252
-        )
-    )
+    f"[{''.join(sorted({lead for leads, _ in SIGNATURES for lead in leads}))}]"
+    f"(?:{'|'.join(f'(?<=[{leads}]){second}' for leads, second in SIGNATURES)})"
 )
 
 # The charsets each signature's characters were read in, to turn them back.

@@ -10,6 +10,8 @@ run.  Here the loop is a ``RedirectLoop``, and a chain past
 
 from __future__ import annotations
 
+import codecs
+import re
 from typing import Any
 
 from scrapy import Request
@@ -19,6 +21,8 @@ from scrapy.downloadermiddlewares.redirect import (
     RedirectMiddleware,
 )
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response, TextResponse
+from w3lib.encoding import html_to_unicode
 
 from newsspider.exceptions import RedirectLoop, TooManyRedirects
 
@@ -42,4 +46,39 @@ class LoopAwareRedirectMiddleware(TypedRedirectLimit, RedirectMiddleware):
 
 
 class TypedMetaRefreshMiddleware(TypedRedirectLimit, MetaRefreshMiddleware):
-    """Scrapy's ``<meta http-equiv=refresh>`` redirects, with the typed limit."""
+    """Scrapy's ``<meta http-equiv=refresh>`` redirects, with the typed limit.
+
+    Scrapy looks for the refresh in the first 4096 characters of ``response.text``,
+    which decodes the whole ~110 KB page for it (the spider decodes the page its
+    own way).  A refresh needs the word "refresh" in those characters: when they
+    do not hold it, the answer is known without decoding the rest.
+    """
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        if isinstance(response, HtmlResponse) and "refresh" not in head_text(response).lower():
+            return response
+        return super().process_response(request, response)
+
+
+# What scrapy.utils.response.get_meta_refresh reads of ``response.text``.
+REFRESH_SCAN_CHARS = 4096
+# A character is at most 4 bytes in UTF-8, one in a single-byte encoding.
+_HEAD_BYTES = 4 * REFRESH_SCAN_CHARS + 64
+# Encodings whose decoding of a prefix is the prefix of the whole decoding, up to
+# the character the cut runs through (stateful ones such as UTF-7 or ISO-2022
+# are decoded whole, as Scrapy does).
+_CUTTABLE = re.compile(r"utf-8|ascii|latin-1|cp125\d|iso8859-\d+")
+
+
+def head_text(response: TextResponse) -> str:
+    """``response.text[:REFRESH_SCAN_CHARS]``, decoding only the bytes it needs."""
+    body = response.body
+    if len(body) > _HEAD_BYTES and _CUTTABLE.fullmatch(codecs.lookup(response.encoding).name):
+        # As ``TextResponse.text`` decodes (BOM first, then the response's encoding).
+        head = html_to_unicode(f"charset={response.encoding}", body[:_HEAD_BYTES])[1]
+        # A cut through a character changes only the last characters decoded.
+        if len(head) >= REFRESH_SCAN_CHARS + 16:
+            return head[:REFRESH_SCAN_CHARS]
+    return response.text[:REFRESH_SCAN_CHARS]

@@ -11,11 +11,17 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+# The last item adapted, with its adapter: every pipeline asks for the same item
+# in turn, and finding an item's adapter class costs more than the pipeline's work.
+# Held here, the item cannot be freed and another take its place in memory.
+_last_adapted: list[tuple[Any, ItemAdapter | None]] = [(None, None)]
+
 
 def record_of(item: Any, schema: str) -> ItemAdapter | None:
     """``item`` as an adapter when it is a record of kind ``schema``, else None
     (another spider's item passes our pipelines untouched)."""
-    if not ItemAdapter.is_item(item):
-        return None
-    adapter = ItemAdapter(item)
-    return adapter if adapter.get("schema") == schema else None
+    last, adapter = _last_adapted[0]
+    if last is not item:
+        adapter = ItemAdapter(item) if ItemAdapter.is_item(item) else None
+        _last_adapted[0] = (item, adapter)
+    return adapter if adapter is not None and adapter.get("schema") == schema else None
