@@ -1,8 +1,10 @@
-"""``newsspider``: extract one saved page, validate, merge or compact output files,
-repair the state, serve the demo site.
+"""``newsspider``: run spiders for cron, extract one saved page, validate, merge or
+compact output files, repair the state, list the sites, read the run history back
+(a table or an HTML page), serve the demo sites.
 
-Crawling itself is ``scrapy crawl maghress``; these commands are the tools
-around it.  User mistakes end with one line on stderr and a non-zero status.
+Crawling itself is ``scrapy crawl SPIDER``; ``newsspider run`` wraps it for cron and
+the other commands are the tools around it.  User mistakes end with one line on
+stderr and a non-zero status.
 """
 
 from __future__ import annotations
