@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newsspider import compact, exitcodes
+from newsspider import __version__, compact, exitcodes
 from newsspider.atomic import atomic_writer
 from newsspider.feeds import run_stamp
 from newsspider.history.commands import add_commands as add_history_commands
@@ -327,6 +327,7 @@ def cmd_sites(_args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsspider", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"newsspider {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     extract = commands.add_parser("extract", help="print the records of one saved page")

@@ -288,3 +288,18 @@ def test_run_several_sites_refuses_bad_input_in_one_line(tmp_path: Path) -> None
         "newsspider: error: --log-file names one file: with several sites each logs to its own\n",
     )
     assert not (tmp_path / "data").exists(), "nothing was crawled"
+
+
+def test_version_and_python_m_newsspider() -> None:
+    """``python -m newsspider`` is the command (for a venv whose scripts are not on PATH)
+    and ``--version`` says which release it is, as pyproject.toml declares it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "newsspider", "--version"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout, result.stderr) == (0, "newsspider 0.1.0\n", "")
+    result = subprocess.run(
+        [sys.executable, "-m", "newsspider", "sites"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0].split("\t")[0] == "maghress"
