@@ -360,7 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-a", action="append", default=[], metavar="NAME=VALUE", help="as scrapy")
     run.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     run.add_argument("--full", action="store_true", help="ignore the incremental state")
-    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    run.add_argument(
+        "--log-level", default="INFO", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
     run.add_argument("--log-file", help="default: data/SPIDER/logs/START.log")
     run.add_argument(
         "--mirrors", metavar="FILE", help='JSON {"site": "base URL"}: crawl these mirrors'

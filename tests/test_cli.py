@@ -303,3 +303,16 @@ def test_version_and_python_m_newsspider() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.splitlines()[0].split("\t")[0] == "maghress"
+
+
+def test_run_log_level_in_any_case() -> None:
+    """``--log-level debug`` is taken as ``DEBUG``; a level that is none is still refused
+    by name."""
+    from newsspider.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["run", "maghress", "--log-level", "debug"]).log_level == "DEBUG"
+    assert parser.parse_args(["run", "maghress", "--log-level", "Warning"]).log_level == "WARNING"
+    result = newsspider("run", "maghress", "--log-level", "loud")
+    assert result.returncode == 2
+    assert "argument --log-level: invalid choice: 'LOUD'" in result.stderr
