@@ -316,3 +316,20 @@ def test_run_log_level_in_any_case() -> None:
     result = newsspider("run", "maghress", "--log-level", "loud")
     assert result.returncode == 2
     assert "argument --log-level: invalid choice: 'LOUD'" in result.stderr
+
+
+def test_run_help_lists_the_spider_arguments() -> None:
+    """``newsspider run maghress --help`` shows every NAME=VALUE argument of the
+    family's spiders with its default, from params.py's one declaration."""
+    result = newsspider("run", "maghress", "--help")
+    assert result.returncode == 0
+    epilog = result.stdout.split("spider arguments (NAME=VALUE", 1)[1]
+    firsts = [line for line in epilog.splitlines() if line[:2] == "  " and line[2] != " "]
+    names = [line[2:].split(":")[0].split(" (")[0] for line in firsts]
+    assert names == [
+        "lang", "sources", "since", "until", "mode", "max_pages", "urls", "base_url", "full",
+        "incremental", "follow_source",
+    ]  # fmt: skip
+    assert "  lang (default: both): Sections to crawl:" in epilog
+    assert "  max_pages (default: 10): Pages to follow in each listing" in epilog
+    assert "  sources: Only these newspaper slugs, e.g. libe,hespress." in epilog
