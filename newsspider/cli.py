@@ -108,6 +108,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
     kept = 0
     if not args.output:
         try:
+            # A first pass reads every input whole: a bad line at the end of the last
+            # file must not leave the records before it on stdout for a pipe to keep.
+            for _ in unique_lines(paths, [0]):
+                pass
             for line in unique_lines(paths, repeats):
                 sys.stdout.buffer.write(line)
                 kept += 1

@@ -184,6 +184,10 @@ def test_merge_writes_nothing_from_a_bad_file(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == f"newsspider: error: {torn}:2: not a newsspider record\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.jsonl", "torn.jsonl"]
+    # To stdout too: not the good file's record, then an error.
+    done = newsspider("merge", str(good), str(torn), cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"newsspider: error: {torn}:2: not a newsspider record\n"
 
     for args, words in [
         (["missing.jsonl"], "no such file: 'missing.jsonl'"),
