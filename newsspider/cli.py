@@ -437,7 +437,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    # `newsspider run maghress --mirrors m.json since=auto`: argparse leaves NAME=VALUE
+    # words that follow an option unparsed; they are spider arguments all the same.
+    if args.command == "run":
+        args.arguments += [word for word in extras if "=" in word and word[0] != "-"]
+        extras = [word for word in extras if word not in args.arguments]
+    if extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         return args.handler(args)
     except BrokenPipeError:

@@ -337,3 +337,16 @@ def test_run_help_lists_the_spider_arguments() -> None:
     assert "  lang (default: both): Sections to crawl:" in epilog
     assert "  max_pages (default: 10): Pages to follow in each listing" in epilog
     assert "  sources: Only these newspaper slugs, e.g. libe,hespress." in epilog
+
+
+def test_run_takes_spider_arguments_after_its_options() -> None:
+    """``newsspider run maghress --full since=auto`` reads ``since=auto`` as a spider
+    argument wherever it stands; a word that is no argument is still refused."""
+    result = newsspider("run", "maghress", "--log-level", "INFO", "lang=de")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "scrapy crawl maghress: error: argument lang: expected one of ar, fr or 'both', got 'de'\n"
+    )
+    result = newsspider("run", "maghress", "--full", "stray")
+    assert result.returncode == 2
+    assert result.stderr.endswith("newsspider: error: unrecognized arguments: stray\n")
