@@ -23,6 +23,7 @@ from newsspider.atomic import atomic_writer
 from newsspider.feeds import run_stamp
 from newsspider.history.commands import add_commands as add_history_commands
 from newsspider.lines import DamagedFile, read_lines, writer_for
+from newsspider.params import arguments_help
 from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES
 
@@ -329,21 +330,6 @@ def cmd_sites(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _spider_arguments_help() -> str:
-    """The family spiders' NAME=VALUE arguments as params.py declares them (their one
-    description), for ``newsspider run --help``."""
-    import textwrap
-
-    from newsspider.params import PARAMS
-
-    lines = ["spider arguments (NAME=VALUE or -a NAME=VALUE; the news spider has its own):"]
-    for param in PARAMS:
-        default = "" if param.default is None else f" (default: {param.default})"
-        text = f"{param.name}{default}: {param.help}"
-        lines.append(textwrap.fill(text, 79, initial_indent="  ", subsequent_indent="      "))
-    return "\n".join(lines)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsspider", description=__doc__)
     parser.add_argument("--version", action="version", version=f"newsspider {__version__}")
@@ -371,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="run a spider for cron: log to a file, one summary line, a meaningful exit status",
-        epilog=_spider_arguments_help(),
+        epilog=arguments_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument(
