@@ -1,8 +1,10 @@
-"""``newsspider``: extract one saved page, validate, merge or compact output files,
-repair the state, serve the demo site.
+"""``newsspider``: run spiders for cron, extract one saved page, validate, merge or
+compact output files, repair the state, list the sites, read the run history back
+(a table or an HTML page), serve the demo sites.
 
-Crawling itself is ``scrapy crawl maghress``; these commands are the tools
-around it.  User mistakes end with one line on stderr and a non-zero status.
+Crawling itself is ``scrapy crawl SPIDER``; ``newsspider run`` wraps it for cron and
+the other commands are the tools around it.  User mistakes end with one line on
+stderr and a non-zero status.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newsspider import compact, exitcodes
+from newsspider import __version__, compact, exitcodes
 from newsspider.atomic import atomic_writer
 from newsspider.feeds import run_stamp
 from newsspider.history.commands import add_commands as add_history_commands
 from newsspider.lines import DamagedFile, read_lines, writer_for
+from newsspider.params import arguments_help
 from newsspider.paths import DATA_DIR, UnsafePath, check_inside
 from newsspider.sites import SITES
 
@@ -106,6 +109,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
     kept = 0
     if not args.output:
         try:
+            # A first pass reads every input whole: a bad line at the end of the last
+            # file must not leave the records before it on stdout for a pipe to keep.
+            for _ in unique_lines(paths, [0]):
+                pass
             for line in unique_lines(paths, repeats):
                 sys.stdout.buffer.write(line)
                 kept += 1
@@ -325,6 +332,7 @@ def cmd_sites(_args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsspider", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"newsspider {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     extract = commands.add_parser("extract", help="print the records of one saved page")
@@ -349,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="run a spider for cron: log to a file, one summary line, a meaningful exit status",
+        epilog=arguments_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument(
         "spider", help="e.g. maghress; several sites: maghress,djazairess; every site: all"
@@ -357,7 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-a", action="append", default=[], metavar="NAME=VALUE", help="as scrapy")
     run.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     run.add_argument("--full", action="store_true", help="ignore the incremental state")
-    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    run.add_argument(
+        "--log-level", default="INFO", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
     run.add_argument("--log-file", help="default: data/SPIDER/logs/START.log")
     run.add_argument(
         "--mirrors", metavar="FILE", help='JSON {"site": "base URL"}: crawl these mirrors'
@@ -411,7 +423,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    # `newsspider run maghress --mirrors m.json since=auto`: argparse leaves NAME=VALUE
+    # words that follow an option unparsed; they are spider arguments all the same.
+    if args.command == "run":
+        args.arguments += [word for word in extras if "=" in word and word[0] != "-"]
+        extras = [word for word in extras if word not in args.arguments]
+    if extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         return args.handler(args)
     except BrokenPipeError:

@@ -9,6 +9,7 @@ programmatic runs get the same checks.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -206,6 +207,16 @@ PARAMS: tuple[Param, ...] = (
         _flag,
     ),
 )
+
+
+def arguments_help() -> str:
+    """The arguments as declared above, for ``newsspider run --help`` (one description)."""
+    lines = ["spider arguments (NAME=VALUE or -a NAME=VALUE; the news spider has its own):"]
+    for param in PARAMS:
+        default = "" if param.default is None else f" (default: {param.default})"
+        text = f"{param.name}{default}: {param.help}"
+        lines.append(textwrap.fill(text, 79, initial_indent="  ", subsequent_indent="      "))
+    return "\n".join(lines)
 
 
 def parse_args(site: Site, raw: Mapping[str, Any], *, today: date | None = None) -> CrawlArgs:

@@ -120,11 +120,15 @@ def _venv_with_the_wheel(tmp_path: Path) -> Path:
     )
     wheels = tmp_path / "wheels"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run(
+    built = subprocess.run(
         [*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", wheels, source],
         check=True,
         cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
+    # Installing prints no warning of the project's own (e.g. a deprecated licence form).
+    assert "Warning" not in built.stdout + built.stderr, built.stderr
     [wheel] = wheels.glob("newsspider-*.whl")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)

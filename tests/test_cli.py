@@ -184,6 +184,10 @@ def test_merge_writes_nothing_from_a_bad_file(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == f"newsspider: error: {torn}:2: not a newsspider record\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.jsonl", "torn.jsonl"]
+    # To stdout too: not the good file's record, then an error.
+    done = newsspider("merge", str(good), str(torn), cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"newsspider: error: {torn}:2: not a newsspider record\n"
 
     for args, words in [
         (["missing.jsonl"], "no such file: 'missing.jsonl'"),
@@ -288,3 +292,61 @@ def test_run_several_sites_refuses_bad_input_in_one_line(tmp_path: Path) -> None
         "newsspider: error: --log-file names one file: with several sites each logs to its own\n",
     )
     assert not (tmp_path / "data").exists(), "nothing was crawled"
+
+
+def test_version_and_python_m_newsspider() -> None:
+    """``python -m newsspider`` is the command (for a venv whose scripts are not on PATH)
+    and ``--version`` says which release it is, as pyproject.toml declares it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "newsspider", "--version"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout, result.stderr) == (0, "newsspider 0.1.0\n", "")
+    result = subprocess.run(
+        [sys.executable, "-m", "newsspider", "sites"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0].split("\t")[0] == "maghress"
+
+
+def test_run_log_level_in_any_case() -> None:
+    """``--log-level debug`` is taken as ``DEBUG``; a level that is none is still refused
+    by name."""
+    from newsspider.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["run", "maghress", "--log-level", "debug"]).log_level == "DEBUG"
+    assert parser.parse_args(["run", "maghress", "--log-level", "Warning"]).log_level == "WARNING"
+    result = newsspider("run", "maghress", "--log-level", "loud")
+    assert result.returncode == 2
+    assert "argument --log-level: invalid choice: 'LOUD'" in result.stderr
+
+
+def test_run_help_lists_the_spider_arguments() -> None:
+    """``newsspider run maghress --help`` shows every NAME=VALUE argument of the
+    family's spiders with its default, from params.py's one declaration."""
+    result = newsspider("run", "maghress", "--help")
+    assert result.returncode == 0
+    epilog = result.stdout.split("spider arguments (NAME=VALUE", 1)[1]
+    firsts = [line for line in epilog.splitlines() if line[:2] == "  " and line[2] != " "]
+    names = [line[2:].split(":")[0].split(" (")[0] for line in firsts]
+    assert names == [
+        "lang", "sources", "since", "until", "mode", "max_pages", "urls", "base_url", "full",
+        "incremental", "follow_source",
+    ]  # fmt: skip
+    assert "  lang (default: both): Sections to crawl:" in epilog
+    assert "  max_pages (default: 10): Pages to follow in each listing" in epilog
+    assert "  sources: Only these newspaper slugs, e.g. libe,hespress." in epilog
+
+
+def test_run_takes_spider_arguments_after_its_options() -> None:
+    """``newsspider run maghress --full since=auto`` reads ``since=auto`` as a spider
+    argument wherever it stands; a word that is no argument is still refused."""
+    result = newsspider("run", "maghress", "--log-level", "INFO", "lang=de")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "scrapy crawl maghress: error: argument lang: expected one of ar, fr or 'both', got 'de'\n"
+    )
+    result = newsspider("run", "maghress", "--full", "stray")
+    assert result.returncode == 2
+    assert result.stderr.endswith("newsspider: error: unrecognized arguments: stray\n")

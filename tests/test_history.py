@@ -94,6 +94,28 @@ def test_history_of_named_sites_and_the_last_runs_only(tmp_path: Path, monkeypat
     )
 
 
+def test_history_and_report_of_the_news_spider(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The ``news`` spider writes run reports like the family's: it can be named, and
+    is in the table and on the page when none is."""
+    monkeypatch.chdir(tmp_path)
+    maghress_runs(tmp_path / "data")
+    write_report(
+        tmp_path / "data" / "news" / "runs", "20261201T083000.000Z", spider="news",
+        started="2026-12-01T08:30:00+00:00", duration_s=2.5,
+        pages={"requests": 9, "failed": 0}, records={"article": 6, "headlines": 0},
+        exit_code=0, exit_reason="ok",
+    )  # fmt: skip
+    assert main(["history", "news"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "2026-12-01 08:30  news       2.5 s     0    6       0         9       0  -        ok",
+    ]  # fmt: skip
+    assert main(["history"]) == 0
+    spiders = [line.split()[2] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert spiders == ["news", "maghress", "maghress", "maghress"]
+    assert main(["report", "news", "-o", "news.html"]) == 0
+    assert ">news<" in (tmp_path / "news.html").read_text(encoding="utf-8")
+
+
 def test_history_reads_reports_elsewhere_and_compressed(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
@@ -170,7 +192,7 @@ def test_unreadable_reports_are_one_line_each_and_the_rest_is_shown(
     [
         (
             ["history", "maghres"],
-            "newsspider history: error: no site named maghres (known: maghress, ",
+            "newsspider history: error: no spider named maghres (known: maghress, ",
         ),
         (
             ["report", "-o", "../out.html"],

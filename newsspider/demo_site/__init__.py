@@ -17,7 +17,9 @@ The rooms: ``content.py`` (what a site shows) and ``loading.py`` (its files, che
 ``controls.py`` (the test controls, one lock); ``routes.py`` (path -> page); the renderers
 ``chrome.py``, ``article.py``, ``listing.py``, ``feed.py``; ``faults.py`` (per-path faults and
 the responses they give); ``site.py`` (:class:`FixtureSite`, which ties them together, with
-``cache.py``); ``server.py`` (HTTP); ``synthetic.py`` (invented text and archives).
+``cache.py``); ``server.py`` (HTTP); ``synthetic.py`` (invented text and archives);
+``news_site.py`` (a generic news site for the ``news`` spider, and originals for
+``follow_source``).
 
 Test controls act on the live server between two crawls (thread-safe)::
 

@@ -12,7 +12,6 @@ from newsspider import exitcodes
 from newsspider.atomic import write_atomically
 from newsspider.history import Run, last, load_runs, started_key
 from newsspider.paths import UnsafePath, check_inside
-from newsspider.sites import SITES
 
 EXIT_NOTHING = 1  # no run report found, as grep exits 1 when nothing matched
 
@@ -24,15 +23,19 @@ def _fail(command: str, message: str) -> int:
 
 def report_folders(args: argparse.Namespace) -> dict[str, Path]:
     """Each chosen spider's reports' folder (``NEWSSPIDER_REPORT_DIR``, ``-s`` honoured);
-    with no spider named, every site that has one.  ValueError names a bad argument."""
+    with no spider named, every spider that has one.  ValueError names a bad argument."""
+    from scrapy.spiderloader import get_spider_loader
+
     from newsspider.commands import project_settings
 
     settings = project_settings(args.set)
-    if unknown := [name for name in args.spiders if name not in SITES]:
-        raise ValueError(f"no site named {', '.join(unknown)} (known: {', '.join(SITES)})")
+    # Every spider of the project writes run reports: the family's and `news`.
+    known = get_spider_loader(settings).list()
+    if unknown := [name for name in args.spiders if name not in known]:
+        raise ValueError(f"no spider named {', '.join(unknown)} (known: {', '.join(known)})")
     pattern = str(settings.get("NEWSSPIDER_REPORT_DIR"))
     try:
-        folders = {name: Path(pattern % {"name": name}) for name in args.spiders or SITES}
+        folders = {name: Path(pattern % {"name": name}) for name in args.spiders or known}
     except (KeyError, ValueError, TypeError):
         raise ValueError(
             f"setting NEWSSPIDER_REPORT_DIR: only %(name)s may be used in {pattern!r}"
@@ -114,7 +117,7 @@ def add_commands(commands: Any) -> None:
         ("report", cmd_report, "an HTML page of charts of the runs of each site", 500),
     ):
         command = commands.add_parser(name, help=help_text, description=handler.__doc__)
-        command.add_argument("spiders", nargs="*", metavar="SPIDER", help="default: every site")
+        command.add_argument("spiders", nargs="*", metavar="SPIDER", help="default: every spider")
         command.add_argument(
             "-n",
             "--last",

@@ -1,4 +1,5 @@
-"""Item pipelines, one file each, in order: normalise → validate → de-duplicate.
+"""Item pipelines, one file each, in order: normalise → validate → de-duplicate →
+incremental (skip what earlier runs wrote).
 
 Each reads items through ``itemadapter``, so a record may be the project's
 dataclass, a dict, a ``scrapy.Item`` or an attrs class: what makes it a record

@@ -32,7 +32,6 @@ SOURCE_GONE = "source_gone"  # 404 or 410: the newspaper removed it
 SOURCE_BLOCKED = "source_blocked"  # robots.txt forbids it, or its address is refused
 SOURCE_NOT_ARTICLE = "source_not_article"  # the page holds no article (or is no HTML)
 SOURCE_FAILED = "source_failed"  # anything else: server errors, timeouts, resets, garbled text
-SOURCE_REASONS = (SOURCE_GONE, SOURCE_BLOCKED, SOURCE_NOT_ARTICLE, SOURCE_FAILED)
 # Read before the aggregator's next pages: the record waits in memory until then.
 SOURCE_PRIORITY = 20
 
