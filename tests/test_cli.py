@@ -345,7 +345,8 @@ def test_run_takes_spider_arguments_after_its_options() -> None:
     result = newsspider("run", "maghress", "--log-level", "INFO", "lang=de")
     assert result.returncode == 2
     assert result.stderr == (
-        "scrapy crawl maghress: error: argument lang: expected one of ar, fr or 'both', got 'de'\n"
+        "scrapy crawl maghress: error: argument lang: expected one of ar, fr or 'both', "
+        "got 'de' (the arguments: newsspider run maghress --help)\n"
     )
     result = newsspider("run", "maghress", "--full", "stray")
     assert result.returncode == 2

@@ -195,7 +195,8 @@ def test_scrapy_crawl_rejects_bad_argument_in_one_line(
     before = len(demo_site.requests)
     run = run_crawl(tmp_path, "-a", f"base_url={demo_site.base_url}", "-a", argument)
     assert run.returncode == 2
-    assert run.stderr.strip().splitlines() == [f"scrapy crawl maghress: error: {message}"]
+    hint = " (the arguments: newsspider run maghress --help)"
+    assert run.stderr.strip().splitlines() == [f"scrapy crawl maghress: error: {message}{hint}"]
     assert "Traceback" not in run.stderr
     assert len(demo_site.requests) == before, "no request may be made with a bad argument"
     assert not (tmp_path / "data").exists(), "no output file for a run that did not start"

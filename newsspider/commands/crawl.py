@@ -95,7 +95,12 @@ class Command(ScrapyCrawlCommand):
             check_flags(self.settings)
             check_redis(self.settings, spider_class.name)
             check_state(self.settings, spider_class.name)
-        except (ArgumentError, ValueError) as error:
+        except ArgumentError as error:
+            # One line still, with where the family's arguments are listed.
+            hint = f" (the arguments: newsspider run {args[0]} --help)"
+            hint = hint if check_arguments is None else ""
+            self._exit(args[0], f"{error}{hint}", exitcodes.USAGE)
+        except ValueError as error:
             self._exit(args[0], str(error), exitcodes.USAGE)
         except StateDamaged as error:
             self._exit(args[0], str(error), exitcodes.STATE_DAMAGED)
