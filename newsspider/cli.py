@@ -33,8 +33,12 @@ EXIT_OK, EXIT_USAGE = exitcodes.OK, exitcodes.USAGE
 EXIT_NOTHING = 1
 
 
+# "newsspider merge", "newsspider state": each error line names the command that ran.
+_command = "newsspider"
+
+
 def _fail(message: str) -> int:
-    sys.stderr.write(f"newsspider: error: {message}\n")
+    sys.stderr.write(f"{_command}: error: {message}\n")
     return EXIT_USAGE
 
 
@@ -259,15 +263,15 @@ def cmd_state(args: argparse.Namespace) -> int:
     try:
         done = (rebuild if args.action == "rebuild" else reset)(settings, args.spider)
     except RunLocked as error:
-        sys.stderr.write(f"newsspider: error: another run is in progress: {error}\n")
+        sys.stderr.write(f"{_command}: error: another run is in progress: {error}\n")
         return exitcodes.LOCKED
     except DamagedFile as error:  # an output file the state is read from is damaged
-        sys.stderr.write(f"newsspider: error: {error}\n")
+        sys.stderr.write(f"{_command}: error: {error}\n")
         return exitcodes.FAILED
     except ValueError as error:  # a state of a newer newsspider
         return _fail(str(error))
     except failures as error:
-        sys.stderr.write(f"newsspider: error: {error}\n")
+        sys.stderr.write(f"{_command}: error: {error}\n")
         return exitcodes.FAILED
     aside = f" (the old file is kept as {done.kept_aside})" if done.kept_aside else ""
     if args.action == "rebuild":
@@ -432,6 +436,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         extras = [word for word in extras if word not in args.arguments]
     if extras:
         parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    global _command
+    _command = f"newsspider {args.command}"
     try:
         return args.handler(args)
     except BrokenPipeError:

@@ -65,7 +65,7 @@ def test_extract_missing_file_is_a_one_line_error() -> None:
     assert done.returncode == 2
     assert (
         done.stderr
-        == "newsspider: error: cannot read '/nonexistent.html': No such file or directory\n"
+        == "newsspider extract: error: cannot read '/nonexistent.html': No such file or directory\n"
     )
 
 
@@ -182,12 +182,12 @@ def test_merge_writes_nothing_from_a_bad_file(tmp_path: Path) -> None:
     torn.write_bytes(b'{"schema": "newsspider.article/1", "id": "b"}\n{"schema": "news')
     done = newsspider("merge", str(good), str(torn), "-o", "out.jsonl", cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr == f"newsspider: error: {torn}:2: not a newsspider record\n"
+    assert done.stderr == f"newsspider merge: error: {torn}:2: not a newsspider record\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.jsonl", "torn.jsonl"]
     # To stdout too: not the good file's record, then an error.
     done = newsspider("merge", str(good), str(torn), cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == f"newsspider: error: {torn}:2: not a newsspider record\n"
+    assert done.stderr == f"newsspider merge: error: {torn}:2: not a newsspider record\n"
 
     for args, words in [
         (["missing.jsonl"], "no such file: 'missing.jsonl'"),
@@ -203,12 +203,12 @@ def test_state_commands_name_a_known_spider(tmp_path: Path) -> None:
     done = newsspider("state", "rebuild", "nosuchspider", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr == (
-        "newsspider: error: no spider named 'nosuchspider' "
+        "newsspider state: error: no spider named 'nosuchspider' "
         "(known: maghress, djazairess, turess, masress, sauress, sudaress, yemeress, news)\n"
     )
     done = newsspider("state", "reset", "maghress", "-s", "oops", cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr == "newsspider: error: settings are NAME=VALUE, got 'oops'\n"
+    assert done.stderr == "newsspider state: error: settings are NAME=VALUE, got 'oops'\n"
     assert not (tmp_path / "data").exists(), "nothing was created"
 
 
@@ -283,13 +283,13 @@ def test_run_several_sites_refuses_bad_input_in_one_line(tmp_path: Path) -> None
     done = newsspider("run", "maghress,nosuchsite", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (
         2,
-        "newsspider: error: no site named nosuchsite (known: maghress, djazairess, turess, "
+        "newsspider run: error: no site named nosuchsite (known: maghress, djazairess, turess, "
         "masress, sauress, sudaress, yemeress)\n",
     )
     done = newsspider("run", "all", "--log-file", "data/x.log", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (
         2,
-        "newsspider: error: --log-file names one file: with several sites each logs to its own\n",
+        "newsspider run: error: --log-file names one file: with several sites each logs to its own\n",
     )
     assert not (tmp_path / "data").exists(), "nothing was crawled"
 

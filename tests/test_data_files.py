@@ -101,7 +101,7 @@ def test_the_log_file_of_a_run_is_never_written_through_a_link(tmp_path: Path) -
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == exitcodes.USAGE
     assert done.stderr == (
-        "newsspider: error: cannot open the log file 'data/cron.log': "
+        "newsspider run: error: cannot open the log file 'data/cron.log': "
         "Too many levels of symbolic links\n"
     )
     assert victim.read_text() == "precious\n"

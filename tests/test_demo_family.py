@@ -240,7 +240,7 @@ def test_serve_demo_refuses_a_site_without_fixture_content(monkeypatch, capsys) 
     monkeypatch.setattr(newsspider.demo_site, "fixture_sites", lambda: ["maghress", "djazairess"])
     assert main(["serve-demo", "--port", "0", "--site", "turess"]) == 2
     assert capsys.readouterr().err == (
-        "newsspider: error: the fixture has no content for turess "
+        "newsspider serve-demo: error: the fixture has no content for turess "
         "(it serves: maghress, djazairess)\n"
     )
 
@@ -252,7 +252,7 @@ def test_serve_demo_refuses_a_mirrors_file_it_cannot_write(tmp_path, capsys) -> 
     target = tmp_path / "missing-folder" / "mirrors.json"
     assert main(["serve-demo", "--port", "0", "--all", "--mirrors-out", str(target)]) == 2
     assert capsys.readouterr().err == (
-        f"newsspider: error: cannot write --mirrors-out {str(target)!r}: "
+        f"newsspider serve-demo: error: cannot write --mirrors-out {str(target)!r}: "
         "No such file or directory\n"
     )
     assert not target.parent.exists()

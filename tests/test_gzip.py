@@ -166,7 +166,9 @@ def test_validate_and_merge_refuse_a_gzip_file_cut_short(tmp_path: Path) -> None
     )
     merged = newsspider("merge", "cut.jsonl.gz", "-o", "out.jsonl", cwd=tmp_path)
     assert merged.returncode == exitcodes.USAGE
-    assert merged.stderr.startswith("newsspider: error: cut.jsonl.gz: gzip data damaged or cut")
+    assert merged.stderr.startswith(
+        "newsspider merge: error: cut.jsonl.gz: gzip data damaged or cut"
+    )
     assert not (tmp_path / "out.jsonl").exists(), "merge writes nothing from a bad input"
 
 
@@ -191,7 +193,7 @@ def test_state_rebuild_from_a_gzip_file_cut_short_fails_and_keeps_the_state(
     (folder / "articles-20260101T000000Z.jsonl.gz").write_bytes(whole[:-6])
     done = newsspider("state", "rebuild", "maghress", cwd=tmp_path)
     assert done.returncode == exitcodes.FAILED, done.stderr
-    assert done.stderr.startswith("newsspider: error: ")
+    assert done.stderr.startswith("newsspider state: error: ")
     assert "articles-20260101T000000Z.jsonl.gz: gzip data damaged or cut short" in done.stderr
     assert len(done.stderr.splitlines()) == 1
     assert not (tmp_path / "data" / "state" / "maghress.sqlite").exists()

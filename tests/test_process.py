@@ -174,7 +174,9 @@ def test_unwritable_outputs_stop_before_the_first_request(tmp_path: Path) -> Non
             timeout=120,
         )
         assert done.returncode == exitcodes.USAGE
-        assert done.stderr.startswith("newsspider: error: cannot open the log file '/proc/x.log'")
+        assert done.stderr.startswith(
+            "newsspider run: error: cannot open the log file '/proc/x.log'"
+        )
         assert done.stderr.count("\n") == 1
         assert server.requests == [], "not one request before the checks"
         assert not list(tmp_path.rglob("*.part")), "the probes leave nothing behind"
