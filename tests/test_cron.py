@@ -379,7 +379,8 @@ def test_front_door_shows_a_progress_line_on_a_terminal(
     os.close(leader)
     assert process.wait(timeout=120) == exitcodes.OK
     text = output.decode(errors="replace")
-    assert "\r\x1b[Kmaghress: " in text and " pages, " in text, text[-500:]
+    assert "\r\x1b[Kmaghress: " in text and " pages done, " in text, text[-500:]
+    assert " pending, " in text and " elapsed, " in text and " failed" in text, text[-500:]
     assert "exit 0 (ok)" in text
 
 
