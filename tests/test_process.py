@@ -245,3 +245,35 @@ def test_one_off_exports_leave_the_cron_stream_its_articles(tmp_path: Path) -> N
     state = StateStore(tmp_path / "data" / "state" / "maghress.sqlite")
     assert state.is_known(f"maghress:fr:libe:{new.id}"), "…and marks what it wrote"
     state.close()
+
+
+def test_a_stop_signal_during_the_checks_exits_130_with_one_line(tmp_path: Path) -> None:
+    """SIGTERM while ``scrapy crawl`` still checks its Redis (a server that accepted
+    the connection and never answers) killed the process with no line and -15: cron
+    mailed nothing it could read.  Now one line and the interrupted status."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)
+    port = silent.getsockname()[1]
+    try:
+        command = [
+            "scrapy",
+            "crawl",
+            "maghress",
+            "-s",
+            f"NEWSSPIDER_REDIS_URL=redis://127.0.0.1:{port}/0",
+        ]
+        crawl = _start(tmp_path, command)
+        silent.settimeout(60)
+        connection, _ = silent.accept()  # the pre-run check is waiting for PING's answer
+        crawl.send_signal(signal.SIGTERM)
+        _out, err = crawl.communicate(timeout=60)
+        connection.close()
+    finally:
+        silent.close()
+    assert crawl.returncode == exitcodes.INTERRUPTED, err[-2000:]
+    assert err == "scrapy crawl maghress: stopped by SIGTERM before the crawl\n"
+    written = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert written == [], "no file: only the folders the path checks made"

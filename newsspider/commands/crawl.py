@@ -43,11 +43,12 @@ from newsspider.paths import check_flags, check_outputs, check_settings_paths
 from newsspider.runlock import RunLock, RunLocked, lock_path
 from newsspider.sites import SITES
 from newsspider.state import StateDamaged, StateUnavailable, check_state
-from newsspider.stopsignals import StopSignals
+from newsspider.stopsignals import StopSignals, stop_before_the_crawl
 
 
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        stop_before_the_crawl(f"scrapy crawl {args[0] if args else ''}".rstrip())
         opts.output = gz_format(opts.output)
         opts.overwrite_output = gz_format(opts.overwrite_output)
         super().process_options(args, opts)
