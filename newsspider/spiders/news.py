@@ -241,12 +241,8 @@ class NewsSpider(SitemapSpider):
         # module, and a Maghress crawl must not load trafilatura (~40 MB, ~0.5 s).
         from newsspider.extract.generic import NOT_ARTICLE, GenericPage
 
-        content_type = response.headers.get("Content-Type")
-        page = GenericPage.from_bytes(
-            response.url,
-            response.body,
-            content_type.decode("latin-1") if content_type else None,
-            now=datetime.now(timezone.utc),
+        page = GenericPage.fetched(
+            response.url, response.body, response.headers.get("Content-Type")
         )
         found = page.article()
         if listed_as_article or found.reason != NOT_ARTICLE:

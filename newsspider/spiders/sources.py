@@ -11,9 +11,8 @@ its failures are not the aggregator's and count in no check.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields
-from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -61,10 +60,9 @@ SOURCE_CALLBACKS = ("parse_source", "source_failed")
 
 
 class FollowSource:
-    """The source-following half of a family spider (``self._count`` is the spider's)."""
+    """The source-following half of a family spider, whose counter it uses."""
 
-    def _count(self, key: str, value: int = 1) -> None:
-        raise NotImplementedError
+    _count: Callable[..., None]
 
     def follow_source(self, article: Article) -> Iterator[Any]:
         """The request for ``article``'s original, or the record at once when it has none."""
@@ -95,12 +93,8 @@ class FollowSource:
         if not isinstance(response, HtmlResponse):
             yield self._without_source(article, SOURCE_NOT_ARTICLE)
             return
-        content_type = response.headers.get("Content-Type")
-        page = GenericPage.from_bytes(
-            response.url,
-            response.body,
-            content_type.decode("latin-1") if content_type else None,
-            now=datetime.now(timezone.utc),
+        page = GenericPage.fetched(
+            response.url, response.body, response.headers.get("Content-Type")
         )
         found = page.article()
         # Redirected to another page, a page that does not say it is an article is not

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -100,6 +100,13 @@ class GenericPage:
         """The page object of one fetched page, decoded from its own bytes."""
         decoded = decode_page(body, content_type, None)
         return cls(decoded.text, url, now=now, utf8=decoded.utf8, decoded=decoded)
+
+    @classmethod
+    def fetched(cls, url: str, body: bytes, content_type: bytes | None) -> GenericPage:
+        """A page fetched just now: its Content-Type header as sent (bytes), and its
+        dates judged against the current time (no future publication)."""
+        header = content_type.decode("latin-1") if content_type else None
+        return cls.from_bytes(url, body, header, now=datetime.now(timezone.utc))
 
     @cached_property
     def tree(self) -> HtmlElement:
