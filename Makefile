@@ -53,7 +53,7 @@ lint: $(STAMP)
 	$(BIN)/mypy  # newsspider/, as configured in pyproject.toml
 
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_dates.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_dates.py tests/test_parse_state.py
 
 bench: $(STAMP) redis-server
 	$(BIN)/pip install --quiet -e '.[test,bench]'
