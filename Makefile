@@ -59,6 +59,7 @@ bench: $(STAMP) redis-server
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks.incremental
 	$(BIN)/python -m benchmarks.performance
+	$(BIN)/python -m benchmarks.components
 	$(BIN)/python -m benchmarks.distributed
 	$(BIN)/python -m benchmarks.feeds
 

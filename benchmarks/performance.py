@@ -157,7 +157,8 @@ def crawl_command(arm: str, base_url: str, url_file: Path) -> list[str]:
         return [sys.executable, "-m", "scrapy", "crawl", "maghress", "-a", f"base_url={base_url}",
                 "-a", "max_pages=100000"]  # fmt: skip
     return [sys.executable, "-m", "scrapy", "runspider", str(HERE / "noop_spider.py"),
-            "-a", f"url_file={url_file}", "-a", f"parse={str(arm == 'parse').lower()}"]  # fmt: skip
+            "-a", f"url_file={url_file}", "-a", f"parse={str(arm == 'parse').lower()}",
+            "-a", f"items={str(arm == 'items').lower()}"]  # fmt: skip
 
 
 def timed_crawl(server: PageServer, arm: str, url_file: Path, workdir: Path) -> dict:
