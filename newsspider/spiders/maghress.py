@@ -8,7 +8,7 @@ plus a registry entry name (see ``newsspider.sites``).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin
@@ -71,6 +71,7 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
         self._requested: set[ArticleLink] = set()  # articles already requested this run
         self._last_strip: dict[str, str] = {}  # section → id of the last strip yielded
         self._logged_reasons: set[str] = set()
+        self._inc_value: Callable[[str, int], None] | None = None  # see _count
         # mode=feeds: the feeds the state knows (with their validators), whether to send
         # those, the feeds requested this run (see ``feedpolling``).
         self.rss_known: dict[str, Validators] = {}
@@ -402,8 +403,14 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
         self.logger.info("since=auto: listings stop at %s", self.listing_since or "no limit")
 
     def _count(self, key: str, value: int = 1) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"newsspider/{key}", value)
+        # ``stats.inc_value`` bound once: Scrapy 2.19's collector runs a compatibility
+        # shim on every attribute read.  Bound at the first count, not in from_crawler:
+        # a crawl makes its stats collector after its spider.
+        if self._inc_value is None:
+            if self.crawler.stats is None:
+                return
+            self._inc_value = self.crawler.stats.inc_value
+        self._inc_value(f"newsspider/{key}", value)
 
     def _set(self, key: str, value: list[str]) -> None:
         if self.crawler.stats is not None:
