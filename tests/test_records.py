@@ -91,3 +91,20 @@ def test_crawled_at_is_the_clocks_current_second_in_utc() -> None:
         seen.add(crawled_at)
         time.sleep(0.02)
     assert len(seen) == 2, "a later second gives a later crawled_at"
+
+
+def test_the_span_layout_reads_its_classes_among_others_and_not_their_lookalikes() -> None:
+    html = """<html><body>
+    <span class="article">Rubrique</span>
+    <span class="articletitles">Un titre du bandeau</span>
+    <span class="une  articletitle">Le vrai titre</span>
+    <span class="articlenewspaper">Publié dans <a href="/fr/libe">Libération</a></span>
+    <span class="ARTICLECONTENT">Une autre boîte.</span>
+    <span class="x articlecontent y">Le premier paragraphe du corps.</span>
+    </body></html>"""
+    url = "https://www.maghress.com/fr/libe/32145"
+    page = page_from_response(url, html.encode(), "text/html; charset=utf-8", MAGHRESS)
+    article = page_records(page).article
+    assert article is not None
+    assert (article.title, article.source_name) == ("Le vrai titre", "Libération")
+    assert article.body == "Le premier paragraphe du corps."
