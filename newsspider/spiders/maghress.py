@@ -8,7 +8,7 @@ plus a registry entry name (see ``newsspider.sites``).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin
@@ -44,6 +44,7 @@ from newsspider.policy import (
 )
 from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
+from newsspider.spiders.counting import StatsCounting
 from newsspider.spiders.feedpolling import NOT_MODIFIED, FeedPolling
 from newsspider.spiders.sources import SOURCE_CALLBACKS, FollowSource
 from newsspider.state import State, state_for
@@ -53,7 +54,7 @@ ARTICLE_PRIORITY = 10
 CALLBACKS = ("parse_home", "parse_menu", "parse_feed", "parse_listing", "parse_article")
 
 
-class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
+class MaghressFamilySpider(FeedPolling, FollowSource, StatsCounting, scrapy.Spider):
     """Crawl one Maghress-family aggregator, section by section: its listings, or
     (``mode=feeds``) its RSS feeds."""
 
@@ -71,7 +72,6 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
         self._requested: set[ArticleLink] = set()  # articles already requested this run
         self._last_strip: dict[str, str] = {}  # section → id of the last strip yielded
         self._logged_reasons: set[str] = set()
-        self._inc_value: Callable[[str, int], None] | None = None  # see _count
         # mode=feeds: the feeds the state knows (with their validators), whether to send
         # those, the feeds requested this run (see ``feedpolling``).
         self.rss_known: dict[str, Validators] = {}
@@ -401,26 +401,6 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
             margin = self.settings.getint("NEWSSPIDER_SINCE_AUTO_MARGIN_DAYS")
             self.listing_since = date.fromisoformat(last[:10]) - timedelta(days=margin)
         self.logger.info("since=auto: listings stop at %s", self.listing_since or "no limit")
-
-    def _count(self, key: str, value: int = 1) -> None:
-        # ``stats.inc_value`` bound once: Scrapy 2.19's collector runs a compatibility
-        # shim on every attribute read.  Bound at the first count, not in from_crawler:
-        # a crawl makes its stats collector after its spider.
-        if self._inc_value is None:
-            if self.crawler.stats is None:
-                return
-            self._inc_value = self.crawler.stats.inc_value
-        self._inc_value(f"newsspider/{key}", value)
-
-    def _set(self, key: str, value: list[str]) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.set_value(f"newsspider/{key}", value)
-
-    def _add(self, key: str, values: list[str]) -> None:
-        """Add to a stat that is a sorted list of names (a stats file keeps it as JSON)."""
-        if self.crawler.stats is not None:
-            known = self.crawler.stats.get_value(f"newsspider/{key}", [])
-            self.crawler.stats.set_value(f"newsspider/{key}", sorted({*known, *values}))
 
     def _drop(self, reason: str, url: str, detail: str | None = None) -> None:
         """Count a page that gave no record; log the first of each reason loudly."""
