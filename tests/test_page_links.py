@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin, urlsplit
+
 import lxml.html
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml.cssselect import CSSSelector
 
-from newsspider.extract.links import names_next, shows_something, teaser_parts
+from newsspider.extract.links import names_next, resolve, shows_something, teaser_parts
 from newsspider.extract.maghress import MaghressPage
 from newsspider.sites import SITES
 
@@ -115,3 +120,69 @@ def test_a_link_that_shows_nothing_does_not_take_the_place_of_a_later_one() -> N
         "/hespress/8",
         "/hespress/7",
     ]
+
+
+def joined(base: str, href: str) -> tuple[str, str] | None:
+    """Where a link leads, as the rule says it: joined to the page, split, no fragment."""
+    parts = urlsplit(urljoin(base, href))
+    if parts.scheme not in ("http", "https"):
+        return None
+    return parts._replace(fragment="").geturl(), parts.netloc
+
+
+PAGES_AT = ["https://www.maghress.com", "http://127.0.0.1:8000", "https://www.maghress.com/fr/"]
+HREF_SHAPES = [
+    "{c}https://www.libe.ma/a",
+    "https{c}://www.libe.ma/a",
+    "https://{c}www.libe.ma/a",
+    "https://www.libe.ma{c}/a",
+    "http://www.libe.ma:80{c}/a",
+    "https://www.libe.ma/{c}",
+    "https://www.libe.ma/a{c}b?q=1",
+    "https://www.libe.ma/a?{c}",
+    "https://www.libe.ma/a?q={c}#f",
+    "https://www.libe.ma/a#{c}",
+    "https://www.libe.ma{c}",
+    "HTTPS://www.libe.ma/a{c}",
+]
+
+
+def test_a_link_leads_where_joining_it_says_for_every_character() -> None:
+    chars = [chr(code) for code in range(128)] + ["é", "\xa0", "\u3000", "ſ", "\ufe13"]
+    for base in PAGES_AT:
+        for shape in HREF_SHAPES:
+            for char in chars:
+                href = shape.format(c=char)
+                try:
+                    expected = joined(base, href)
+                except ValueError:  # a broken host or port
+                    with pytest.raises(ValueError):
+                        resolve(base, href)
+                    continue
+                assert resolve(base, href) == expected, (base, href)
+
+
+_HREF_PART = st.one_of(
+    st.text(alphabet="aZ09-._~:/@!$&'()*+,;=%?#[]\\"),
+    st.text(alphabet=st.characters(max_codepoint=0x3000)),
+)
+
+
+@given(
+    base=st.sampled_from(PAGES_AT),
+    scheme=st.sampled_from(["http", "https", "HTTP", "ftp", "javascript", ""]),
+    host=st.text(alphabet="abz09.-:[]@", max_size=12),
+    path=_HREF_PART,
+    rest=_HREF_PART,
+)
+def test_a_link_leads_where_joining_it_says(
+    base: str, scheme: str, host: str, path: str, rest: str
+) -> None:
+    href = f"{scheme}://{host}/{path}{rest}"
+    try:
+        expected = joined(base, href)
+    except ValueError:
+        with pytest.raises(ValueError):
+            resolve(base, href)
+        return
+    assert resolve(base, href) == expected

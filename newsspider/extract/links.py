@@ -1,17 +1,56 @@
-"""What a listing page's links are: the next page's, a teaser's parts, a link that shows
-nothing.  Plain Python over elements the page object gathered once: a CSS selector
+"""What a page's links are: where one leads, the next page's, a teaser's parts, a link
+that shows nothing.  Plain Python over elements the page object gathered once: a CSS selector
 per question walked the whole page again (~130 links a listing page).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
 # What CSS's ``.name`` and ``[rel~=name]`` split a class or rel at (XPath's
 # ``normalize-space``, as cssselect writes them): not ``\xa0`` nor form feed.
 _CSS_SPACES = re.compile("[ \t\r\n]+")
+
+
+def _ascii_except(excluded: str) -> str:
+    """A regex class of the printable ASCII characters but ``excluded``."""
+    return (
+        "[" + "".join(re.escape(chr(c)) for c in range(0x21, 0x7F) if chr(c) not in excluded) + "]"
+    )
+
+
+# An absolute http(s) URL that joining to any page and splitting give back as it is
+# (bar its fragment): printable ASCII, a host and port of plain characters, no ";"
+# (urlparse's params), no empty query or fragment, nothing urlsplit strips.
+_PLAIN_ABSOLUTE = re.compile(
+    r"(?P<url>https?://(?P<netloc>[A-Za-z0-9.-]+(?::[0-9]+)?)"
+    rf"(?:/{_ascii_except('#?;[]')}*)?(?:\?{_ascii_except('#')}+)?)(?:#{_ascii_except('')}+)?"
+)
+
+
+def resolve(base: str, href: str) -> tuple[str, str] | None:
+    """``(URL without fragment, netloc)`` of an http(s) ``href`` joined to ``base``.
+
+    A plain absolute URL (an article's source link, unique to its page) is read off
+    the href itself; others are joined, and cached: a listing page's ~100 anchors
+    (menu, strip, teasers) recur on every page.
+    """
+    plain = _PLAIN_ABSOLUTE.fullmatch(href)
+    if plain is not None:
+        return plain["url"], plain["netloc"]
+    return _joined(base, href)
+
+
+@lru_cache(maxsize=4096)
+def _joined(base: str, href: str) -> tuple[str, str] | None:
+    parts = urlsplit(urljoin(base, href))
+    if parts.scheme not in ("http", "https"):
+        return None
+    return parts._replace(fragment="").geturl(), parts.netloc
 
 
 def has_css_class(element: HtmlElement, attribute: str, name: str) -> bool:

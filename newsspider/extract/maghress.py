@@ -17,8 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property, lru_cache
-from urllib.parse import parse_qs, urljoin, urlsplit
+from functools import cached_property
+from urllib.parse import parse_qs, urlsplit
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -32,7 +32,7 @@ from newsspider.extract.html import (
     meta_content,
     parse_html,
 )
-from newsspider.extract.links import names_next, shows_something, teaser_parts
+from newsspider.extract.links import names_next, resolve, shows_something, teaser_parts
 from newsspider.extract.source_link import could_be_source_host, source_link
 from newsspider.extract.strip import Strip, strip_fragment, strip_on
 from newsspider.extract.text import (
@@ -70,19 +70,6 @@ class Teaser:
 
 # ``scheme://`` at the start of an href: an absolute URL.
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-@lru_cache(maxsize=4096)
-def _resolve(base: str, href: str) -> tuple[str, str] | None:
-    """``(URL without fragment, netloc)`` of an http(s) ``href`` joined to ``base``.
-
-    Cached: a listing page's ~100 anchors (menu, strip, teasers) recur on every
-    page, and joining them was most of a listing page's cost.
-    """
-    parts = urlsplit(urljoin(base, href))
-    if parts.scheme not in ("http", "https"):
-        return None
-    return parts._replace(fragment="").geturl(), parts.netloc
 
 
 # --- selectors, compiled once --------------------------------------------------
@@ -229,7 +216,7 @@ class MaghressPage:
             return None
         href = href.strip()
         base = self._origin if href[:1] == "/" or _HAS_SCHEME.match(href) else self.url
-        resolved = _resolve(base, href)
+        resolved = resolve(base, href)
         if resolved is None:
             return None
         url, netloc = resolved
@@ -273,7 +260,7 @@ class MaghressPage:
         # Relative hrefs stay on this host; only absolute ones can leave it.
         if not (_HAS_SCHEME.match(href) or href[:2] == "//"):
             return None
-        resolved = _resolve(self._origin, href)
+        resolved = resolve(self._origin, href)
         if resolved is None:
             return None
         url, netloc = resolved
