@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml.cssselect import CSSSelector
 
-from newsspider.extract.links import names_next, resolve, shows_something, teaser_parts
+from newsspider.extract.links import folder, names_next, resolve, shows_something, teaser_parts
 from newsspider.extract.maghress import MaghressPage
 from newsspider.sites import SITES
 
@@ -130,6 +130,12 @@ def joined(base: str, href: str) -> tuple[str, str] | None:
     return parts._replace(fragment="").geturl(), parts.netloc
 
 
+def split_folder(url: str) -> str:
+    """A page's folder as the rule says it: split, no query nor fragment, to the last "/"."""
+    page = urlsplit(url)._replace(query="", fragment="").geturl()
+    return page[: page.rfind("/") + 1]
+
+
 PAGES_AT = ["https://www.maghress.com", "http://127.0.0.1:8000", "https://www.maghress.com/fr/"]
 HREF_SHAPES = [
     "{c}https://www.libe.ma/a",
@@ -160,6 +166,7 @@ def test_a_link_leads_where_joining_it_says_for_every_character() -> None:
                         resolve(base, href)
                     continue
                 assert resolve(base, href) == expected, (base, href)
+                assert folder(href) == split_folder(href), href
 
 
 _HREF_PART = st.one_of(
@@ -186,3 +193,4 @@ def test_a_link_leads_where_joining_it_says(
             resolve(base, href)
         return
     assert resolve(base, href) == expected
+    assert folder(href) == split_folder(href)

@@ -27,8 +27,8 @@ def _ascii_except(excluded: str) -> str:
 # (bar its fragment): printable ASCII, a host and port of plain characters, no ";"
 # (urlparse's params), no empty query or fragment, nothing urlsplit strips.
 _PLAIN_ABSOLUTE = re.compile(
-    r"(?P<url>https?://(?P<netloc>[A-Za-z0-9.-]+(?::[0-9]+)?)"
-    rf"(?:/{_ascii_except('#?;[]')}*)?(?:\?{_ascii_except('#')}+)?)(?:#{_ascii_except('')}+)?"
+    r"(?P<url>(?P<page>https?://(?P<netloc>[A-Za-z0-9.-]+(?::[0-9]+)?)"
+    rf"(?:/{_ascii_except('#?;[]')}*)?)(?:\?{_ascii_except('#')}+)?)(?:#{_ascii_except('')}+)?"
 )
 
 
@@ -43,6 +43,14 @@ def resolve(base: str, href: str) -> tuple[str, str] | None:
     if plain is not None:
         return plain["url"], plain["netloc"]
     return _joined(base, href)
+
+
+def folder(url: str) -> str:
+    """Where a page's relative links resolve: its URL without query or fragment, up to
+    its last "/"; a plain URL's is read off it, without splitting."""
+    plain = _PLAIN_ABSOLUTE.fullmatch(url)
+    page = plain["page"] if plain else urlsplit(url)._replace(query="", fragment="").geturl()
+    return page[: page.rfind("/") + 1]
 
 
 @lru_cache(maxsize=4096)

@@ -32,7 +32,7 @@ from newsspider.extract.html import (
     meta_content,
     parse_html,
 )
-from newsspider.extract.links import names_next, resolve, shows_something, teaser_parts
+from newsspider.extract.links import folder, names_next, resolve, shows_something, teaser_parts
 from newsspider.extract.source_link import could_be_source_host, source_link
 from newsspider.extract.strip import Strip, strip_fragment, strip_on
 from newsspider.extract.text import (
@@ -140,8 +140,7 @@ class MaghressPage:
             return None
         # Relative links resolve against the page's folder; the cache key keeps
         # that, so most pages of a run share one parsed strip.
-        folder = urlsplit(self.url)._replace(query="", fragment="").geturl()
-        return strip_on(fragment, folder[: folder.rfind("/") + 1])
+        return strip_on(fragment, folder(self.url))
 
     # article
 
