@@ -230,3 +230,33 @@ def test_the_token_search_finds_what_the_plain_rule_finds() -> None:
     assert len(tokens(PLAIN_TOKEN, html)) > 4 * len(_NAMES)
     page = load_site().render("/fr/libe/32145").body.decode()
     assert tokens(_STRIP_TOKEN, page) == tokens(PLAIN_TOKEN, page) != []
+
+
+def test_pages_whose_strips_differ_in_one_byte_or_their_folder_give_their_own_records() -> None:
+    """The strip cache is keyed on the strip's whole markup and the page's folder: a
+    strip seen before must never stand for one that differs by a byte."""
+    STRIP_CACHE.clear()
+    strip = (
+        '<marquee id="marquee"><a href="32146">Un titre</a><a href="/fr/libe/7">Deux</a></marquee>'
+    )
+
+    def headlines(url: str, markup: str) -> tuple[str, list[dict[str, str]]]:
+        page = f"<html><body>{markup}<p>Un article.</p></body></html>".encode()
+        record = page_records(page_from_response(url, page, "text/html; charset=UTF-8", MAGHRESS))
+        assert record.headlines is not None
+        return record.headlines.id, record.headlines.headlines
+
+    first = headlines("https://www.maghress.com/fr/libe/32145", strip)
+    assert first[1] == [
+        {"title": "Un titre", "url": "https://www.maghress.com/fr/libe/32146"},
+        {"title": "Deux", "url": "https://www.maghress.com/fr/libe/7"},
+    ]
+    assert headlines("https://www.maghress.com/fr/libe/32147", strip) == first
+    one_byte = headlines("https://www.maghress.com/fr/libe/32145", strip.replace("Un t", "Un T"))
+    assert one_byte[0] != first[0]
+    assert one_byte[1][0] == {"title": "Un Titre", "url": "https://www.maghress.com/fr/libe/32146"}
+    # The same markup on a page of another folder: its relative link leads elsewhere.
+    elsewhere = headlines("https://www.maghress.com/fr/albayane/9", strip)
+    assert elsewhere[1][0]["url"] == "https://www.maghress.com/fr/albayane/32146"
+    assert elsewhere[0] != first[0]
+    STRIP_CACHE.clear()
