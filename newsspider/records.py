@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from newsspider.extract.html import EmptyPage
 from newsspider.extract.maghress import MaghressPage
 from newsspider.items import Article, Headlines
 
+# The last second formatted, and its text: hundreds of pages a second share one.
+_formatted: tuple[int, str] = (-1, "")
+
 
 def utc_now_iso() -> str:
-    """``crawled_at``: ISO 8601 UTC with a ``Z``, to the second."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``crawled_at``: ISO 8601 UTC with a ``Z``, to the second.
+
+    Formatted once per second: the system clock read as whole seconds (floored,
+    as ``datetime.now`` does), its text kept until the next second.
+    """
+    global _formatted
+    second = time.time_ns() // 1_000_000_000
+    if second != _formatted[0]:
+        _formatted = (second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)))
+    return _formatted[1]
 
 
 @dataclass

@@ -679,3 +679,31 @@ def test_teaser_dates_use_the_site_zone() -> None:
         now=CRAWL,
     )
     assert [t.published for t in arabic.teasers()] == ["2026-12-01T11:00:00+03:00"]
+
+
+# --- the cache of spelled dates ----------------------------------------------------------
+
+
+def test_a_cached_date_is_still_judged_against_each_pages_now() -> None:
+    """What a short text spells is read once per zone; whether it lies too far ahead is
+    asked each time, against that call's ``now``."""
+    text = "نشر في هسبريس يوم 01 - 06 - 2024 10:15"
+    assert p(text, tz=CASABLANCA) == "2024-06-01T10:15:00+01:00"
+    assert p(text, tz=CASABLANCA, now=NOW - timedelta(days=3)) is None, "in the future then"
+    assert p(text, tz=CASABLANCA) == "2024-06-01T10:15:00+01:00"
+    assert p(text, tz=PLUS1) == "2024-06-01T10:15:00+01:00"
+    assert p(text, tz=timezone.utc) == "2024-06-01T10:15:00+00:00", "another zone, another time"
+    assert p(text) == "2024-06-01", "no zone: the day alone"
+    # A long text is read each time, to the same result.
+    assert p(text + " " + "x" * 300, tz=timezone.utc) == "2024-06-01T10:15:00+00:00"
+
+
+def test_the_cache_of_spelled_dates_is_bounded() -> None:
+    dates._cached_spelled.cache_clear()
+    for day in range(3000):
+        moment = date(2020, 1, 1) + timedelta(days=day % 1500)
+        assert p(f"{moment:%d - %m - %Y} #{day}", tz=CASABLANCA) == moment.isoformat()
+    info = dates._cached_spelled.cache_info()
+    assert info.currsize == info.maxsize < 3000
+    assert p("x" * (dates._SPELLED_CACHE_CHARS + 1) + " 01 - 02 - 2020") == "2020-02-01"
+    assert dates._cached_spelled.cache_info().currsize == info.maxsize, "a long text is not kept"

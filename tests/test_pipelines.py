@@ -8,14 +8,17 @@ from typing import Any
 
 import pytest
 import scrapy
+from hypothesis import given
+from hypothesis import strategies as st
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
+from w3lib.url import safe_url_string
 
 from newsspider.items import ARTICLE_SCHEMA, HEADLINES_SCHEMA, Article, Headlines
 from newsspider.pipelines import record_of
 from newsspider.pipelines.dedupe import DedupePipeline
-from newsspider.pipelines.normalize import NormalizePipeline
+from newsspider.pipelines.normalize import _SAFE_URL, NormalizePipeline, safe_url
 from newsspider.pipelines.validate import ValidatePipeline
 
 
@@ -217,3 +220,74 @@ def test_every_pipeline_reads_an_item_through_one_adapter() -> None:
     assert record_of(record, ARTICLE_SCHEMA) is None
     record["schema"] = ARTICLE_SCHEMA
     assert record_of(record, ARTICLE_SCHEMA) is not None
+
+
+# Every ASCII character and a few others, in each part of a URL: the fast path of
+# ``safe_url`` must answer what ``safe_url_string`` answers, whichever it takes.
+URL_CHARS = [chr(code) for code in range(128)] + ["é", "\xa0", "\u200b", "İ", "ſ", "🙂"]
+URL_SHAPES = [
+    "https://{c}ex.ma/a",
+    "http://ex.ma{c}/a",
+    "https://e{c}x.ma/a",
+    "https://ex.ma/{c}",
+    "https://ex.ma/a{c}b?q=1",
+    "https://ex.ma/a?{c}",
+    "https://ex.ma/a?q={c}#f",
+    "https://ex.ma/a#{c}",
+    "http{c}://ex.ma/a",
+    "{c}https://ex.ma/a",
+    "https://ex.ma/a{c}",
+]
+
+
+def assert_safe_url_is_safe_url_string(url: str) -> None:
+    try:
+        expected = safe_url_string(url)
+    except ValueError:  # a bad port: the fast path must not take it either
+        with pytest.raises(ValueError):
+            safe_url(url)
+        return
+    assert safe_url(url) == expected, url
+
+
+@pytest.mark.parametrize("shape", URL_SHAPES)
+def test_safe_url_is_safe_url_string_for_every_character(shape: str) -> None:
+    for char in URL_CHARS:
+        assert_safe_url_is_safe_url_string(shape.format(c=char))
+
+
+_HOST_LABEL = st.text(alphabet="abcxyz09-AZé_", min_size=0, max_size=8)
+# Half the parts of characters the fast path takes, so that it is taken often.
+_PART = st.one_of(
+    st.text(alphabet="aZ09-._~:/@!$&'()*+,;=%?#"),
+    st.lists(st.sampled_from([*URL_CHARS, "%2", "%2F", "%zz"])).map("".join),
+)
+
+
+@given(
+    scheme=st.sampled_from(["http", "https", "HTTP", "ftp", "mailto", ""]),
+    labels=st.lists(_HOST_LABEL, min_size=1, max_size=4),
+    port=st.sampled_from(["", ":80", ":8080", ":99999", ":", ":x"]),
+    path=_PART,
+    query=st.one_of(st.just(None), _PART),
+    fragment=st.one_of(st.just(None), _PART),
+)
+def test_safe_url_is_safe_url_string(
+    scheme: str,
+    labels: list[str],
+    port: str,
+    path: str,
+    query: str | None,
+    fragment: str | None,
+) -> None:
+    url = f"{scheme}://{'.'.join(labels)}{port}/{path}"
+    url += "" if query is None else f"?{query}"
+    url += "" if fragment is None else f"#{fragment}"
+    assert_safe_url_is_safe_url_string(url)
+
+
+def test_safe_url_takes_the_fast_path_for_a_plain_source_link() -> None:
+    """The fast path is taken at all (else the tests above prove nothing)."""
+    url = "https://www.libe.ma/Le-Maroc-a-l-honneur_a112233.html?utm=1&x=(2)#top"
+    assert _SAFE_URL.fullmatch(url) is not None
+    assert safe_url(url) == safe_url_string(url) == url

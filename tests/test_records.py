@@ -3,9 +3,12 @@ language, and its text leaves extraction clean (the only place it is cleaned).""
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timezone
+
 from newsspider.demo_site import SPECIAL, load_site
 from newsspider.extract import page_from_response
-from newsspider.records import page_records
+from newsspider.records import page_records, utc_now_iso
 from newsspider.sites import SITES
 
 SITE = load_site()
@@ -71,3 +74,37 @@ def test_text_leaves_extraction_clean() -> None:
         {"title": "Premier titre", "url": "https://www.maghress.com/fr/libe/1"},
         {"title": "Second titre", "url": "https://www.maghress.com/fr/libe/3"},
     ]
+
+
+def test_crawled_at_is_the_clocks_current_second_in_utc() -> None:
+    """The text is kept for a second (hundreds of pages share it): it must still be
+    the clock's second on every call, and move on with the clock."""
+    shape = "%Y-%m-%dT%H:%M:%SZ"
+    seen = set()
+    deadline = time.monotonic() + 3
+    while len(seen) < 2 and time.monotonic() < deadline:
+        before = datetime.now(timezone.utc).strftime(shape)
+        crawled_at = utc_now_iso()
+        after = datetime.now(timezone.utc).strftime(shape)
+        assert before <= crawled_at <= after
+        assert datetime.strptime(crawled_at, shape)  # the record's shape, with its Z
+        seen.add(crawled_at)
+        time.sleep(0.02)
+    assert len(seen) == 2, "a later second gives a later crawled_at"
+
+
+def test_the_span_layout_reads_its_classes_among_others_and_not_their_lookalikes() -> None:
+    html = """<html><body>
+    <span class="article">Rubrique</span>
+    <span class="articletitles">Un titre du bandeau</span>
+    <span class="une  articletitle">Le vrai titre</span>
+    <span class="articlenewspaper">Publié dans <a href="/fr/libe">Libération</a></span>
+    <span class="ARTICLECONTENT">Une autre boîte.</span>
+    <span class="x articlecontent y">Le premier paragraphe du corps.</span>
+    </body></html>"""
+    url = "https://www.maghress.com/fr/libe/32145"
+    page = page_from_response(url, html.encode(), "text/html; charset=utf-8", MAGHRESS)
+    article = page_records(page).article
+    assert article is not None
+    assert (article.title, article.source_name) == ("Le vrai titre", "Libération")
+    assert article.body == "Le premier paragraphe du corps."

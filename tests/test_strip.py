@@ -3,6 +3,7 @@ would not show it: in a comment, a script's text or a ``<template>``."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from newsspider.demo_site import load_site
 from newsspider.extract import page_from_response
 from newsspider.extract.maghress import MaghressPage
 from newsspider.extract.strip import (
+    _NAMES,
+    _STRIP_TOKEN,
     MAX_CACHED_FRAGMENT_CHARS,
     MAX_HREF_CHARS,
     MAX_STRIP_ENTRIES,
@@ -202,3 +205,58 @@ def test_an_overlong_link_is_no_headline() -> None:
     long_href = "/fr/libe/1?" + "x" * MAX_HREF_CHARS
     fragment = f'<marquee><a href="{long_href}">Piège</a><a href="/fr/libe/2">Vrai</a></marquee>'
     assert parse_strip(fragment) == (("Vrai", "/fr/libe/2"),)
+
+
+# The token search as the rule says it, without the early first-letter tests.
+PLAIN_TOKEN = re.compile(
+    r"<(?:(?P<comment>!--)|(?P<close>/?)"
+    r"(?P<name>marquee|script|style|textarea|title|template|xmp|iframe|noembed)(?=[\s/>]))",
+    re.IGNORECASE,
+)
+
+
+def tokens(pattern: re.Pattern[str], html: str) -> list[tuple[int, str]]:
+    return [(match.start(), match.group()) for match in pattern.finditer(html)]
+
+
+def test_the_token_search_finds_what_the_plain_rule_finds() -> None:
+    """Every character after "<" and "</", in front of each name's tail: the early
+    first-letter tests keep every tag the names match, whatever the case folding
+    (``ſcript`` is ``script`` to a case-blind regex), and only those."""
+    chars = [chr(code) for code in range(0x250)] + ["İ", "K", "Å", "ẞ", "ﬅ"]
+    tails = [name[1:] + ">" for name in _NAMES] + ["!--", "-->", "div>"]
+    html = "".join(f"<{c}{tail} </{c}{tail} " for c in chars for tail in tails)
+    assert tokens(_STRIP_TOKEN, html) == tokens(PLAIN_TOKEN, html)
+    assert len(tokens(PLAIN_TOKEN, html)) > 4 * len(_NAMES)
+    page = load_site().render("/fr/libe/32145").body.decode()
+    assert tokens(_STRIP_TOKEN, page) == tokens(PLAIN_TOKEN, page) != []
+
+
+def test_pages_whose_strips_differ_in_one_byte_or_their_folder_give_their_own_records() -> None:
+    """The strip cache is keyed on the strip's whole markup and the page's folder: a
+    strip seen before must never stand for one that differs by a byte."""
+    STRIP_CACHE.clear()
+    strip = (
+        '<marquee id="marquee"><a href="32146">Un titre</a><a href="/fr/libe/7">Deux</a></marquee>'
+    )
+
+    def headlines(url: str, markup: str) -> tuple[str, list[dict[str, str]]]:
+        page = f"<html><body>{markup}<p>Un article.</p></body></html>".encode()
+        record = page_records(page_from_response(url, page, "text/html; charset=UTF-8", MAGHRESS))
+        assert record.headlines is not None
+        return record.headlines.id, record.headlines.headlines
+
+    first = headlines("https://www.maghress.com/fr/libe/32145", strip)
+    assert first[1] == [
+        {"title": "Un titre", "url": "https://www.maghress.com/fr/libe/32146"},
+        {"title": "Deux", "url": "https://www.maghress.com/fr/libe/7"},
+    ]
+    assert headlines("https://www.maghress.com/fr/libe/32147", strip) == first
+    one_byte = headlines("https://www.maghress.com/fr/libe/32145", strip.replace("Un t", "Un T"))
+    assert one_byte[0] != first[0]
+    assert one_byte[1][0] == {"title": "Un Titre", "url": "https://www.maghress.com/fr/libe/32146"}
+    # The same markup on a page of another folder: its relative link leads elsewhere.
+    elsewhere = headlines("https://www.maghress.com/fr/albayane/9", strip)
+    assert elsewhere[1][0]["url"] == "https://www.maghress.com/fr/albayane/32146"
+    assert elsewhere[0] != first[0]
+    STRIP_CACHE.clear()

@@ -59,6 +59,8 @@ class FeedAudit:
     def __init__(self, crawler: Crawler) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
+        # Bound once: Scrapy 2.19's stats collector runs a shim on every attribute read.
+        self.inc_value = crawler.stats.inc_value
         filters = feed_filters(crawler.settings)
         # A subclass may look at the record's content: it is asked for every record.
         self.by_class = {uri: f for uri, f in filters.items() if type(f) is ItemFilter}
@@ -95,7 +97,7 @@ class FeedAudit:
         ]
         self.accepted.update(feeds)
         if kind in RECORD_KINDS:
-            self.stats.inc_value(f"newsspider/records/{RECORD_KINDS[kind]}")
+            self.inc_value(f"newsspider/records/{RECORD_KINDS[kind]}")
             for uri in feeds:
                 self.accepted_by_kind.setdefault(uri, Counter())[RECORD_KINDS[kind]] += 1
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from newsspider.extract.relative_words import DAY, RELATIVE, Ago, Day, Unit
 
@@ -260,20 +262,33 @@ def parse_date(
     """
     if not text:
         return None
-    norm = _fold(text)
-    if _ASCII_DIGIT_RE.search(norm):
-        found = False
-        for match in _DATE_RE.finditer(norm):
-            found = True
-            result = _accept(_from_match(match, norm, tz), now)
-            if result is not None:
-                return result
-        if found:  # a recognised but impossible date: do not let dateparser guess another
-            return None
+    short = len(text) <= _SPELLED_CACHE_CHARS and isinstance(tz, ZoneInfo | timezone | None)
+    norm, spelled = (_cached_spelled if short else _spelled)(text, tz)
+    for moment in spelled:
+        result = _accept(moment, now)
+        if result is not None:
+            return result
+    if spelled:  # a recognised but impossible date: do not let dateparser guess another
+        return None
     relative = _relative(norm, _aware(now), tz)
     if relative is not None:
         return _accept(relative, now)
     return _fallback(text, norm, now)
+
+
+def _spelled(text: str, tz: tzinfo | None) -> tuple[str, tuple[_Moment | None, ...]]:
+    """The folded text, and each date it spells out (None: impossible), in order."""
+    norm = _fold(text)
+    if not _ASCII_DIGIT_RE.search(norm):
+        return norm, ()
+    return norm, tuple(_from_match(match, norm, tz) for match in _DATE_RE.finditer(norm))
+
+
+# A listing's teasers and a day's articles show the same few dates («12 - 11 - 2019»):
+# what a short text spells is read once per zone; whether it is too far ahead is asked
+# on each page (``_accept``), against that page's ``now``.
+_SPELLED_CACHE_CHARS = 200
+_cached_spelled = lru_cache(maxsize=2048)(_spelled)
 
 
 def _from_match(match: re.Match[str], norm: str, tz: tzinfo | None) -> _Moment | None:

@@ -17,8 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property, lru_cache
-from urllib.parse import parse_qs, urljoin, urlsplit
+from functools import cached_property
+from urllib.parse import parse_qs, urlsplit
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -32,6 +32,7 @@ from newsspider.extract.html import (
     meta_content,
     parse_html,
 )
+from newsspider.extract.links import folder, names_next, resolve, shows_something, teaser_parts
 from newsspider.extract.source_link import could_be_source_host, source_link
 from newsspider.extract.strip import Strip, strip_fragment, strip_on
 from newsspider.extract.text import (
@@ -71,19 +72,6 @@ class Teaser:
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-@lru_cache(maxsize=4096)
-def _resolve(base: str, href: str) -> tuple[str, str] | None:
-    """``(URL without fragment, netloc)`` of an http(s) ``href`` joined to ``base``.
-
-    Cached: a listing page's ~100 anchors (menu, strip, teasers) recur on every
-    page, and joining them was most of a listing page's cost.
-    """
-    parts = urlsplit(urljoin(base, href))
-    if parts.scheme not in ("http", "https"):
-        return None
-    return parts._replace(fragment="").geturl(), parts.netloc
-
-
 # --- selectors, compiled once --------------------------------------------------
 
 _ARTICLE = CSSSelector("article")
@@ -93,9 +81,6 @@ _ARTICLE_BODY = CSSSelector(
     "[itemprop=articleBody], .post-body, .article-body, .entry-content, .articlebody"
 )
 _TEASER = CSSSelector("div.teasercontainer")
-_TEASER_TITLE = CSSSelector("a.teasertitle")
-_TEASER_DATE = CSSSelector(".teaserdate")
-_NEXT = CSSSelector("a[rel~=next], link[rel~=next], a.next")
 
 # «Publié dans Libération le …» / «نشر في هسبريس يوم …» when the name is not a link.
 _PUBLISHED_IN = re.compile(
@@ -155,8 +140,7 @@ class MaghressPage:
             return None
         # Relative links resolve against the page's folder; the cache key keeps
         # that, so most pages of a run share one parsed strip.
-        folder = urlsplit(self.url)._replace(query="", fragment="").geturl()
-        return strip_on(fragment, folder[: folder.rfind("/") + 1])
+        return strip_on(fragment, folder(self.url))
 
     # article
 
@@ -174,17 +158,27 @@ class MaghressPage:
         """Article links of a listing page, with the teaser's date when it shows one."""
         found: dict[str, Teaser] = {}
         for box in _TEASER(self.tree):
-            link = first(_TEASER_TITLE(box))
+            link, date_el = teaser_parts(box)
             url = self._absolute(link.get("href")) if link is not None else None
             if url and self.site.parse_article_url(url):
-                date_el = first(_TEASER_DATE(box))
                 date = self.date(element_text(date_el)) if date_el is not None else None
                 found.setdefault(url, Teaser(url, date, listed=True))
         # Other article links (the strip, related boxes); empty anchors, which the
-        # strip carries (``<a href="/tanja24/30134"></a>``), lead nowhere.
-        for url in self._links(with_text=True):
-            if self.site.parse_article_url(url):
-                found.setdefault(url, Teaser(url, None, listed=False))
+        # strip carries (``<a href="/tanja24/30134"></a>``), lead nowhere.  Whether a
+        # link shows something is asked last, of new article links only: most of a
+        # page's links are its menu's.
+        for anchor in self._link_elements:
+            href = anchor.get("href")
+            if anchor.tag != "a" or not href:
+                continue
+            url = self._absolute(href)
+            if (
+                url
+                and url not in found
+                and self.site.parse_article_url(url)
+                and shows_something(anchor)
+            ):
+                found[url] = Teaser(url, None, listed=False)
         return list(found.values())
 
     def source_pages(self) -> dict[str, str]:
@@ -198,10 +192,11 @@ class MaghressPage:
 
     def next_page(self) -> str | None:
         """The listing's next page: ``rel=next``, ``a.next``, else ``?page=N+1``."""
-        for link in _NEXT(self.tree):
-            url = self._absolute(link.get("href"))
-            if url:
-                return url
+        for link in self._link_elements:
+            if names_next(link):
+                url = self._absolute(link.get("href"))
+                if url:
+                    return url
         current = urlsplit(self.url)
         number = int((parse_qs(current.query).get("page") or ["1"])[0] or 1)
         for url in self._links():
@@ -220,7 +215,7 @@ class MaghressPage:
             return None
         href = href.strip()
         base = self._origin if href[:1] == "/" or _HAS_SCHEME.match(href) else self.url
-        resolved = _resolve(base, href)
+        resolved = resolve(base, href)
         if resolved is None:
             return None
         url, netloc = resolved
@@ -228,13 +223,19 @@ class MaghressPage:
             return None
         return url
 
-    def _links(self, *, with_text: bool = False) -> list[str]:
+    @cached_property
+    def _link_elements(self) -> list[HtmlElement]:
+        """The page's ``<a>`` and ``<link>`` elements in page order, gathered once: the
+        teasers, the newspapers menu and the next page each read them, and walking
+        the tree and making its ~130 elements Python objects cost more than reading."""
+        return list(self.tree.iter("a", "link"))
+
+    def _links(self) -> list[str]:
+        """Same-site URLs of the page's ``<a href>``, in page order."""
         urls = []
-        for anchor in self.tree.iter("a"):
+        for anchor in self._link_elements:
             href = anchor.get("href")
-            if not href or (with_text and not _shows_something(anchor)):
-                continue
-            if url := self._absolute(href):
+            if anchor.tag == "a" and href and (url := self._absolute(href)):
                 urls.append(url)
         return urls
 
@@ -258,29 +259,13 @@ class MaghressPage:
         # Relative hrefs stay on this host; only absolute ones can leave it.
         if not (_HAS_SCHEME.match(href) or href[:2] == "//"):
             return None
-        resolved = _resolve(self._origin, href)
+        resolved = resolve(self._origin, href)
         if resolved is None:
             return None
         url, netloc = resolved
         if netloc.lower() == self._netloc or not could_be_source_host(netloc):
             return None
         return url
-
-
-def _shows_something(anchor: HtmlElement) -> bool:
-    """Whether a link shows text or an image: ``anchor.text_content().strip()``, read
-    node by node and stopping at the first word, without the XPath call that
-    ``text_content()`` is (~100 anchors a listing page; most hold their text
-    directly or in one ``<span>``)."""
-    if anchor.text and anchor.text.strip():
-        return True
-    for node in anchor.iterdescendants():
-        # A comment's or processing instruction's text is not the page's text; its tail is.
-        if isinstance(node.tag, str) and node.text and node.text.strip():
-            return True
-        if node.tail and node.tail.strip():
-            return True
-    return anchor.find(".//img") is not None
 
 
 def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
@@ -306,7 +291,8 @@ def _template_spans(tree: HtmlElement) -> dict[str, list[HtmlElement]]:
     found: dict[str, list[HtmlElement]] = {name: [] for name in _SPAN_CLASSES}
     for span in tree.iter("span"):
         classes = span.get("class")
-        if classes:
+        # Each name holds "article": the page's other ~40 spans fail this one test.
+        if classes and "article" in classes:
             for name in _SPAN_CLASSES.intersection(classes.split()):
                 found[name].append(span)
     return found

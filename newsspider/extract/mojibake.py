@@ -121,6 +121,9 @@ def confirmed_hits(text: str | None) -> int:
 
 def is_mojibake(title: str | None, body: str | None) -> bool:
     """The record's text was decoded twice: it must not be written as good."""
-    if mojibake_hits(title) + mojibake_hits(body) >= MIN_HITS:
+    hits = mojibake_hits(title) + mojibake_hits(body)
+    if hits >= MIN_HITS:
         return True
-    return confirmed_hits(title) + confirmed_hits(body) >= MIN_CONFIRMED
+    # Without a signature (nearly every record) there is none to confirm: the text is
+    # not searched a second time.
+    return hits > 0 and confirmed_hits(title) + confirmed_hits(body) >= MIN_CONFIRMED

@@ -9,6 +9,7 @@ changed nothing but cost a pass over every field.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -18,6 +19,23 @@ from newsspider.extract.text import MAX_TITLE_CHARS, shorten
 from newsspider.items import ARTICLE_SCHEMA, HEADLINES_SCHEMA
 from newsspider.pipelines import record_of
 
+# A URL ``safe_url_string`` gives back unchanged, told in one match (~0.5 µs, where the
+# call costs ~6): http(s), a lowercase ASCII host without port or user, a path, and a
+# query and fragment that are not empty, all of characters it leaves as they are
+# (``%`` included: it keeps every ``%``).  Most source links are such; any other goes
+# through ``safe_url_string``.
+_SAFE_URL = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"/[A-Za-z0-9\-._~:/@!$&'()*+,;=%]*"
+    r"(?:\?[A-Za-z0-9\-._~:/?@!$&()*+,;=%]+)?"  # not "'": the query of http(s) encodes it
+    r"(?:#[A-Za-z0-9\-._~:/?@!$&'()*+,;=%]+)?"
+)
+
+
+def safe_url(url: str) -> str:
+    """``safe_url_string(url)``, without the call when it would change nothing."""
+    return url if _SAFE_URL.fullmatch(url) else safe_url_string(url)
+
 
 def normalize_article(article: ItemAdapter) -> None:
     if title := article.get("title"):
@@ -25,14 +43,12 @@ def normalize_article(article: ItemAdapter) -> None:
     # A JSON-LD ``isBasedOn`` may carry spaces around the URL; inside, they are encoded.
     if "source_url" in article:
         source_url = article["source_url"]
-        article["source_url"] = (
-            safe_url_string(source_url.strip()) if source_url else None
-        ) or None
+        article["source_url"] = (safe_url(source_url.strip()) if source_url else None) or None
 
 
 def normalize_headlines(headlines: ItemAdapter) -> None:
     headlines["headlines"] = [
-        {"title": entry["title"], "url": safe_url_string(entry["url"])}
+        {"title": entry["title"], "url": safe_url(entry["url"])}
         for entry in headlines.get("headlines") or []
     ]
 

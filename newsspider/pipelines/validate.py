@@ -52,6 +52,8 @@ def headlines_problem(headlines: ItemAdapter) -> str | None:
 class ValidatePipeline:
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
+        # Bound once: Scrapy 2.19's stats collector runs a shim on every attribute read.
+        self.inc_value = stats.inc_value
         self.logged: set[str] = set()
 
     @classmethod
@@ -61,10 +63,10 @@ class ValidatePipeline:
 
     def process_item(self, item: Any) -> Any:
         if (article := record_of(item, ARTICLE_SCHEMA)) is not None:
-            self.stats.inc_value("newsspider/validated/articles")
+            self.inc_value("newsspider/validated/articles")
             for name in OPTIONAL:
                 if article.get(name) is None:
-                    self.stats.inc_value(f"newsspider/missing/{name}")
+                    self.inc_value(f"newsspider/missing/{name}")
             problem = article_problem(article)
             where = article.get("url")
         elif (strip := record_of(item, HEADLINES_SCHEMA)) is not None:
@@ -74,7 +76,7 @@ class ValidatePipeline:
             return item
         if problem is None:
             return item
-        self.stats.inc_value(f"newsspider/dropped/{problem}")
+        self.inc_value(f"newsspider/dropped/{problem}")
         # Once per reason at WARNING; the rest at DEBUG so a broken layout does
         # not bury the log under thousands of identical lines.
         first = problem not in self.logged

@@ -44,6 +44,7 @@ from newsspider.policy import (
 )
 from newsspider.records import headlines_record, page_records, utc_now_iso
 from newsspider.sites import SITES, Site
+from newsspider.spiders.counting import StatsCounting
 from newsspider.spiders.feedpolling import NOT_MODIFIED, FeedPolling
 from newsspider.spiders.sources import SOURCE_CALLBACKS, FollowSource
 from newsspider.state import State, state_for
@@ -53,7 +54,7 @@ ARTICLE_PRIORITY = 10
 CALLBACKS = ("parse_home", "parse_menu", "parse_feed", "parse_listing", "parse_article")
 
 
-class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
+class MaghressFamilySpider(FeedPolling, FollowSource, StatsCounting, scrapy.Spider):
     """Crawl one Maghress-family aggregator, section by section: its listings, or
     (``mode=feeds``) its RSS feeds."""
 
@@ -400,20 +401,6 @@ class MaghressFamilySpider(FeedPolling, FollowSource, scrapy.Spider):
             margin = self.settings.getint("NEWSSPIDER_SINCE_AUTO_MARGIN_DAYS")
             self.listing_since = date.fromisoformat(last[:10]) - timedelta(days=margin)
         self.logger.info("since=auto: listings stop at %s", self.listing_since or "no limit")
-
-    def _count(self, key: str, value: int = 1) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"newsspider/{key}", value)
-
-    def _set(self, key: str, value: list[str]) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.set_value(f"newsspider/{key}", value)
-
-    def _add(self, key: str, values: list[str]) -> None:
-        """Add to a stat that is a sorted list of names (a stats file keeps it as JSON)."""
-        if self.crawler.stats is not None:
-            known = self.crawler.stats.get_value(f"newsspider/{key}", [])
-            self.crawler.stats.set_value(f"newsspider/{key}", sorted({*known, *values}))
 
     def _drop(self, reason: str, url: str, detail: str | None = None) -> None:
         """Count a page that gave no record; log the first of each reason loudly."""
