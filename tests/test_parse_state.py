@@ -145,6 +145,18 @@ def test_the_state_of_an_input_is_set_aside(before: bytes) -> None:
     assert tree.findtext(".//span") == "Titre"
 
 
+def test_a_page_past_libxml2s_10_mb_limit_is_parsed_as_it_is() -> None:
+    # libxml2 stops reading at 10,000,000 bytes of input in one go (counted from an
+    # earlier point of the page than the token it is in) and drops the rest: the same
+    # page with its state values set aside would be read to the end.
+    state = b"A0b+/=" * 1_700_000  # 10.2 MB, as a hostile page could hold
+    page = _page(b"", STATE_INPUT.replace(STATE, state))
+    assert _state_values(page), "the state is found in the bytes"
+    tree = parse_html("", page)
+    assert lxml.etree.tostring(tree) == lxml.etree.tostring(_plain(page))
+    assert tree.findtext(".//span") is None, "libxml2 cut the page at the state value"
+
+
 TANGLES = [b"<!--", b"-->", b'"', b"'", b"<script>", b"</script>", b"<textarea>", b"<", b">"]
 TANGLES += [b"<div ", b"=", b"&", b"<input ", b"value=", b"</form>", b"<![CDATA[", b"]]>"]
 
