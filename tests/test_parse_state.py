@@ -110,6 +110,15 @@ def _page(before: bytes = b"", state_input: bytes = STATE_INPUT) -> bytes:
         ("stray quote", _page(b"<div title='x>")),
         # The state is the second value attribute, which the parser drops.
         ("second value", _page(b"", STATE_INPUT.replace(b"<input ", b'<input value="first" '))),
+        # A comment closed inside the state value, behind an XML prolog without its "?"
+        # (libxml2 reads up to its ">"): with the stand-in the page is one open comment,
+        # no document at all, which the text path would read another way (from "?xml").
+        (
+            "comment closed in the value",
+            b'<?xml version="1.0" encoding="UTF-8"><!DOCTYPE html><!-- '
+            + STATE_INPUT.replace(b'" />', b'-->" />')
+            + b'<div class="article"><span class="articletitle">Titre</span></div>',
+        ),
     ],
 )
 def test_a_state_value_that_is_no_input_value_parses_the_page_as_it_is(
