@@ -85,7 +85,10 @@ def _parse_utf8(utf8: bytes) -> HtmlElement:
         parts += [utf8[position:start], f"state{nonce}n{number}".encode()]
         position = end
     parts.append(utf8[position:])
-    tree = lxml.html.document_fromstring(b"".join(parts), parser=_UTF8_PARSER)
+    try:
+        tree = lxml.html.document_fromstring(b"".join(parts), parser=_UTF8_PARSER)
+    except (ParserError, ValueError):  # a stand-in in a comment that its value closed
+        return lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
     inputs = [field for field in tree.iter("input") if field.get("value") in stand_ins]
     if len(inputs) != len(stand_ins):
         return lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
