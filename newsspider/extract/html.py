@@ -58,6 +58,10 @@ def parse_html(html: str, utf8: bytes | None = None) -> HtmlElement:
 _STATE_INPUT = b"javax.faces.ViewState"
 _VALUE = b'value="'
 _STATE_MIN = 1024
+# libxml2 gives up at 10,000,000 bytes read in one go (counted from before the token
+# it is in) and drops the rest of the page: shorter by its state values, a longer page
+# would be read further.  The crawl fetches none (DOWNLOAD_MAXSIZE); a library call may.
+_LIBXML2_LIMIT = 10_000_000
 
 
 def _parse_utf8(utf8: bytes) -> HtmlElement:
@@ -71,7 +75,7 @@ def _parse_utf8(utf8: bytes) -> HtmlElement:
     script, a tag left open by a stray quote) a stand-in is not found that way and
     the page is parsed again as it is.  Stand-ins are random: a page cannot hold one.
     """
-    values = _state_values(utf8) if _STATE_INPUT in utf8 else []
+    values = _state_values(utf8) if _STATE_INPUT in utf8 and len(utf8) < _LIBXML2_LIMIT else []
     if not values:
         return lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
     nonce = secrets.token_hex(8)
@@ -81,7 +85,10 @@ def _parse_utf8(utf8: bytes) -> HtmlElement:
         parts += [utf8[position:start], f"state{nonce}n{number}".encode()]
         position = end
     parts.append(utf8[position:])
-    tree = lxml.html.document_fromstring(b"".join(parts), parser=_UTF8_PARSER)
+    try:
+        tree = lxml.html.document_fromstring(b"".join(parts), parser=_UTF8_PARSER)
+    except (ParserError, ValueError):  # a stand-in in a comment that its value closed
+        return lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
     inputs = [field for field in tree.iter("input") if field.get("value") in stand_ins]
     if len(inputs) != len(stand_ins):
         return lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
