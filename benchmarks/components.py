@@ -31,8 +31,7 @@ from benchmarks.performance import PageServer, timed_crawl
 from newsspider.demo_site import FixtureSite
 from newsspider.extract import page_from_response
 from newsspider.extract.charset import decode_page
-from newsspider.extract.html import _UTF8_PARSER as UTF8_PARSER
-from newsspider.extract.html import parse_html
+from newsspider.extract.html import _PLAIN, _fromstring, parse_plain
 from newsspider.extract.maghress import MaghressPage
 from newsspider.records import page_records
 from newsspider.sites import SITES
@@ -76,15 +75,15 @@ def in_process(count: int, page_kb: int) -> dict[str, float]:
         "parse-only arm's parse": _per_page(lambda b: lxml.html.document_fromstring(b[1]), bodies),
         # UTF-8 pages (most), whose bytes lxml parses as they are:
         "parse, state values read (UTF-8)": _per_page(
-            lambda page: lxml.html.document_fromstring(page.utf8, parser=UTF8_PARSER), utf8
+            lambda page: _fromstring(page.utf8, _PLAIN[1]), utf8
         ),
-        "parse (UTF-8)": _per_page(lambda page: parse_html(page.html, page.utf8), utf8),
+        "parse (UTF-8)": _per_page(lambda page: parse_plain(page.html, page.utf8), utf8),
         "headline strip": _per_page(lambda page: page.headlines(), articles),
         "article": _per_page(lambda page: page.article(), articles),
         "records (strip + article + record)": _per_page(
             lambda page: page_records(page, crawled_at="2026-12-01T00:00:00Z"), articles
         ),
-        "listing: parse": _per_page(lambda page: parse_html(page.html, page.utf8), listings),
+        "listing: parse": _per_page(lambda page: parse_plain(page.html, page.utf8), listings),
         "listing: teasers": _per_page(lambda page: page.teasers(), listings),
         "listing: next page": _per_page(lambda page: page.next_page(), listings),
     }

@@ -5,20 +5,27 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import lxml.html
-from lxml.etree import ParserError
+from lxml import etree
+from lxml.etree import ParserError, _Element
 from lxml.html import HtmlElement
 
 from newsspider.extract.text import without_invalid
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
-# For UTF-8 bytes: lxml parses them directly, skipping a copy of the page
-# into a Python str and back (a third of the parse time on 110 KB pages).
-_UTF8_PARSER = lxml.html.HTMLParser(
-    remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8"
-)
+_OPTIONS: dict[str, Any] = {"remove_comments": True, "remove_pis": True, "collect_ids": False}
+# (text parser, UTF-8 bytes parser).  For UTF-8 bytes lxml parses them directly,
+# skipping a copy of the page into a Python str and back (a third of the parse time
+# on 110 KB pages).
+_PARSER = lxml.html.HTMLParser(**_OPTIONS)
+_UTF8_PARSER = lxml.html.HTMLParser(**_OPTIONS, encoding="utf-8")
+_HTML = (_PARSER, _UTF8_PARSER)
+# The same parse without lxml.html's element classes: lxml.html looks up a Python
+# class (for ``text_content()`` and the like) each time it hands out an element, five
+# times the cost of handing out a plain one.  The family template reads its pages
+# with plain lxml calls only.
+_PLAIN = (etree.HTMLParser(**_OPTIONS), etree.HTMLParser(**_OPTIONS, encoding="utf-8"))
 
 
 class EmptyPage(ValueError):
@@ -26,6 +33,26 @@ class EmptyPage(ValueError):
 
 
 def parse_html(html: str, utf8: bytes | None = None) -> HtmlElement:
+    """Parse a whole page once, into lxml.html's elements (see ``_parse``)."""
+    return cast(HtmlElement, _parse(html, utf8, _HTML))
+
+
+def parse_plain(html: str, utf8: bytes | None = None) -> _Element:
+    """Parse a whole page once, into plain lxml elements (see ``_PLAIN``, ``_parse``)."""
+    return _parse(html, utf8, _PLAIN)
+
+
+def _fromstring(text: str | bytes, parser: etree.HTMLParser) -> _Element:
+    """The root of a whole document (``lxml.html.document_fromstring``'s rule)."""
+    root = etree.fromstring(text, parser)
+    if root is None:
+        raise ParserError("Document is empty")
+    return root
+
+
+def _parse(
+    html: str, utf8: bytes | None, parsers: tuple[etree.HTMLParser, etree.HTMLParser]
+) -> _Element:
     """Parse a whole page once; every field is then read from this tree.
 
     ``utf8``: the page's own bytes when they are valid UTF-8 (the common case),
@@ -35,7 +62,7 @@ def parse_html(html: str, utf8: bytes | None = None) -> HtmlElement:
     """
     if utf8 and not utf8.isspace() and b"\x00" not in utf8:
         try:
-            return _parse_utf8(utf8)
+            return _parse_utf8(utf8, parsers[1])
         except (ParserError, ValueError):
             pass  # the text path below says why, if it fails too
     if html.startswith("<?xml"):
@@ -45,7 +72,7 @@ def parse_html(html: str, utf8: bytes | None = None) -> HtmlElement:
     if not html or html.isspace():
         raise EmptyPage("the page is empty")
     try:
-        return lxml.html.document_fromstring(html, parser=_PARSER)
+        return _fromstring(html, parsers[0])
     except (ParserError, ValueError) as error:
         raise EmptyPage(f"the page could not be parsed: {error}") from error
 
@@ -64,7 +91,7 @@ _STATE_MIN = 1024
 _LIBXML2_LIMIT = 10_000_000
 
 
-def _parse_utf8(utf8: bytes) -> HtmlElement:
+def _parse_utf8(utf8: bytes, parser: etree.HTMLParser) -> _Element:
     """The page's tree, the values of its long state inputs left out (see above).
 
     A state value holds no ``&``, ``<`` or ``"``: in a quoted attribute value libxml2
@@ -77,7 +104,7 @@ def _parse_utf8(utf8: bytes) -> HtmlElement:
     """
     values = _state_values(utf8) if _STATE_INPUT in utf8 and len(utf8) < _LIBXML2_LIMIT else []
     if not values:
-        return lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
+        return _fromstring(utf8, parser)
     nonce = secrets.token_hex(8)
     stand_ins = {f"state{nonce}n{number}" for number in range(len(values))}
     parts, position = [], 0
@@ -86,12 +113,12 @@ def _parse_utf8(utf8: bytes) -> HtmlElement:
         position = end
     parts.append(utf8[position:])
     try:
-        tree = lxml.html.document_fromstring(b"".join(parts), parser=_UTF8_PARSER)
+        tree = _fromstring(b"".join(parts), parser)
     except (ParserError, ValueError):  # a stand-in in a comment that its value closed
-        return lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
+        return _fromstring(utf8, parser)
     inputs = [field for field in tree.iter("input") if field.get("value") in stand_ins]
     if len(inputs) != len(stand_ins):
-        return lxml.html.document_fromstring(utf8, parser=_UTF8_PARSER)
+        return _fromstring(utf8, parser)
     for field in inputs:
         field.set("value", "")
     return tree
@@ -114,11 +141,14 @@ def _state_values(utf8: bytes) -> list[tuple[int, int]]:
     return found
 
 
-def first(elements: list[HtmlElement]) -> HtmlElement | None:
+E = TypeVar("E", bound=_Element)
+
+
+def first(elements: list[E]) -> E | None:
     return elements[0] if elements else None
 
 
-def meta_content(tree: HtmlElement, key: str) -> str | None:
+def meta_content(tree: _Element, key: str) -> str | None:
     """``<meta property|name="key" content="…">`` (OpenGraph and article:*)."""
     for element in tree.iterfind(".//meta"):
         if key in (element.get("property"), element.get("name"), element.get("itemprop")):
@@ -138,7 +168,7 @@ def _walk_jsonld(data: Any) -> Iterator[dict[str, Any]]:
 _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle"}
 
 
-def jsonld_article(tree: HtmlElement) -> dict[str, Any] | None:
+def jsonld_article(tree: _Element) -> dict[str, Any] | None:
     """The first JSON-LD object typed as an article, if the page has one."""
     for script in tree.iterfind(".//script[@type='application/ld+json']"):
         try:

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 # What CSS's ``.name`` and ``[rel~=name]`` split a class or rel at (XPath's
 # ``normalize-space``, as cssselect writes them): not ``\xa0`` nor form feed.
@@ -61,20 +61,20 @@ def _joined(base: str, href: str) -> tuple[str, str] | None:
     return parts._replace(fragment="").geturl(), parts.netloc
 
 
-def has_css_class(element: HtmlElement, attribute: str, name: str) -> bool:
+def has_css_class(element: _Element, attribute: str, name: str) -> bool:
     """Whether ``name`` is one of the space-separated words of ``attribute`` (CSS ``~=``)."""
     value = element.get(attribute)
     return value is not None and name in value and name in _CSS_SPACES.split(value)
 
 
-def names_next(link: HtmlElement) -> bool:
+def names_next(link: _Element) -> bool:
     """``a[rel~=next], link[rel~=next], a.next``: the link to a listing's next page."""
     return has_css_class(link, "rel", "next") or (
         link.tag == "a" and has_css_class(link, "class", "next")
     )
 
 
-def teaser_parts(box: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | None]:
+def teaser_parts(box: _Element) -> tuple[_Element | None, _Element | None]:
     """A teaser box's first ``a.teasertitle`` and first ``.teaserdate`` (the box
     itself included), in one walk of its few elements: two selectors cost more."""
     link = date = None
@@ -90,7 +90,7 @@ def teaser_parts(box: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | No
     return link, date
 
 
-def shows_something(anchor: HtmlElement) -> bool:
+def shows_something(anchor: _Element) -> bool:
     """Whether a link shows text or an image: ``anchor.text_content().strip()``, read
     node by node and stopping at the first word, without the XPath call that
     ``text_content()`` is (~100 anchors a listing page; most hold their text

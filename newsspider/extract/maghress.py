@@ -21,7 +21,7 @@ from functools import cached_property
 from urllib.parse import parse_qs, urlsplit
 
 from lxml.cssselect import CSSSelector
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 from newsspider.extract.charset import Decoded
 from newsspider.extract.dates import parse_date
@@ -30,7 +30,7 @@ from newsspider.extract.html import (
     jsonld_article,
     jsonld_text,
     meta_content,
-    parse_html,
+    parse_plain,
 )
 from newsspider.extract.links import folder, names_next, resolve, shows_something, teaser_parts
 from newsspider.extract.source_link import could_be_source_host, source_link
@@ -124,8 +124,8 @@ class MaghressPage:
         return self.decoded is not None and self.decoded.repaired
 
     @cached_property
-    def tree(self) -> HtmlElement:
-        return parse_html(self.html, self.utf8)
+    def tree(self) -> _Element:
+        return parse_plain(self.html, self.utf8)
 
     def date(self, text: str | None) -> str | None:
         """A date on this page, read on the site's clock: relative dates («hier») against
@@ -224,7 +224,7 @@ class MaghressPage:
         return url
 
     @cached_property
-    def _link_elements(self) -> list[HtmlElement]:
+    def _link_elements(self) -> list[_Element]:
         """The page's ``<a>`` and ``<link>`` elements in page order, gathered once: the
         teasers, the newspapers menu and the next page each read them, and walking
         the tree and making its ~130 elements Python objects cost more than reading."""
@@ -239,13 +239,13 @@ class MaghressPage:
                 urls.append(url)
         return urls
 
-    def _source_name_of_link(self, link: HtmlElement) -> str | None:
+    def _source_name_of_link(self, link: _Element) -> str | None:
         """The newspaper's name, when ``link`` points to its listing (``/fr/libe``)."""
         url = self._absolute(link.get("href"))
         return element_text(link) if url and self.site.parse_source_url(url) else None
 
     def _source_link_in(
-        self, container: HtmlElement, body_end: HtmlElement | None, declared: str | None = None
+        self, container: _Element, body_end: _Element | None, declared: str | None = None
     ) -> str | None:
         """The original article's URL (see ``source_link``), or None."""
         return source_link(container, body_end, self._external, declared)
@@ -268,7 +268,7 @@ class MaghressPage:
         return url
 
 
-def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
+def _common_ancestor(a: _Element, b: _Element) -> _Element:
     # The set holds the elements themselves: lxml makes a new Python object for a node
     # nobody holds, so the ``id()`` of a dropped one may come back for another node.
     ancestors = {a, *a.iterancestors()}
@@ -282,13 +282,13 @@ def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
 _SPAN_CLASSES = frozenset({"articletitle", "articlenewspaper", "articlecontent"})
 
 
-def _template_spans(tree: HtmlElement) -> dict[str, list[HtmlElement]]:
+def _template_spans(tree: _Element) -> dict[str, list[_Element]]:
     """The page's spans of the span layout, by class, in page order.
 
     One pass over the spans: a CSS selector per class walked the whole page three
     times, a tenth of the extraction of a 110 KB page.
     """
-    found: dict[str, list[HtmlElement]] = {name: [] for name in _SPAN_CLASSES}
+    found: dict[str, list[_Element]] = {name: [] for name in _SPAN_CLASSES}
     for span in tree.iter("span"):
         classes = span.get("class")
         # Each name holds "article": the page's other ~40 spans fail this one test.
@@ -324,7 +324,7 @@ def _span_layout(page: MaghressPage) -> ArticleFields | None:
     )
 
 
-def _published_in(page: MaghressPage, line: HtmlElement | None) -> str | None:
+def _published_in(page: MaghressPage, line: _Element | None) -> str | None:
     """Newspaper name from the published line: its link first, its wording second."""
     if line is None:
         return None
@@ -388,7 +388,7 @@ _CHROME_TAGS = frozenset(
 )
 
 
-def _in_chrome(element: HtmlElement, scope: HtmlElement) -> bool:
+def _in_chrome(element: _Element, scope: _Element) -> bool:
     """Inside the article's header or footer, a caption, or a widget (ads, share, related)."""
     for ancestor in element.iterancestors():
         if ancestor is scope:
@@ -398,14 +398,14 @@ def _in_chrome(element: HtmlElement, scope: HtmlElement) -> bool:
     return False
 
 
-def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
+def _outermost(elements: list[_Element]) -> list[_Element]:
     """Matches not nested in another: ``[itemprop=articleBody]`` around ``.entry-content``
     would give every paragraph twice."""
     found = set(elements)
     return [e for e in elements if not any(a in found for a in e.iterancestors())]
 
 
-def _published_line_text(scope: HtmlElement) -> str | None:
+def _published_line_text(scope: _Element) -> str | None:
     for element in scope.iter():
         text = element.text or ""
         if isinstance(element.tag, str) and _PUBLISHED_IN.search(f"{text} "):

@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 from newsspider.extract.text import (
     BLOCK_TAGS,
@@ -38,6 +38,7 @@ from newsspider.extract.text import (
     is_source_link_text,
     is_widget,
     marks_no_source,
+    string_of,
 )
 from newsspider.sites import SITES
 
@@ -91,8 +92,8 @@ def could_be_source_host(netloc: str) -> bool:
 
 
 def source_link(
-    container: HtmlElement,
-    body_end: HtmlElement | None,
+    container: _Element,
+    body_end: _Element | None,
     external: External,
     declared: str | None = None,
 ) -> str | None:
@@ -106,7 +107,7 @@ def source_link(
         url = external(link.get("href"))
         if url is None:
             continue
-        text = link.text_content()
+        text = string_of(link)
         if is_source_link_text(text):
             return url
         if marked is None and _in_marker(link) and not is_label(text):
@@ -146,7 +147,7 @@ def looks_like_article(url: str) -> bool:
     return stem != last and sum(len(word) >= 3 for word in words) == 2
 
 
-def _is_article_container(container: HtmlElement) -> bool:
+def _is_article_container(container: _Element) -> bool:
     """The article's own element, not the page: a page without ``<article>`` gives its
     root, and a span-layout title far from its text gives a wrapper around the strip."""
     if container.tag in ("html", "body") or container.getparent() is None:
@@ -154,7 +155,7 @@ def _is_article_container(container: HtmlElement) -> bool:
     return next(container.iter("marquee"), None) is None
 
 
-def _in_marker(link: HtmlElement) -> bool:
+def _in_marker(link: _Element) -> bool:
     parent = link.getparent()
     classes = (link.get("class") or "").split()
     if parent is not None:
@@ -162,24 +163,24 @@ def _in_marker(link: HtmlElement) -> bool:
     return not SOURCE_MARKER_CLASSES.isdisjoint(classes)
 
 
-def _links_after(body_end: HtmlElement, container: HtmlElement) -> Iterator[HtmlElement]:
+def _links_after(body_end: _Element, container: _Element) -> Iterator[_Element]:
     """Links after ``body_end`` (not inside it) up to the end of ``container``, in order."""
-    node: HtmlElement | None = body_end
+    node: _Element | None = body_end
     while node is not None and node is not container:
         for sibling in node.itersiblings():
             yield from sibling.iter("a")
         node = node.getparent()
 
 
-def _is_chrome(link: HtmlElement, container: HtmlElement) -> bool:
+def _is_chrome(link: _Element, container: _Element) -> bool:
     """A link in a menu, footer, share bar or ad, or labelled like a widget («Lire
     aussi»), a sponsor, a credit or the author's page, by its own text or the words
     that lead to it."""
     if "sponsored" in (link.get("rel") or "").lower().split():
         return True
-    if marks_no_source(link.text_content()) or marks_no_source(_lead_in(link)):
+    if marks_no_source(string_of(link)) or marks_no_source(_lead_in(link)):
         return True
-    element: HtmlElement | None = link
+    element: _Element | None = link
     while element is not None and element is not container:
         if element.tag in _CHROME_TAGS or is_widget(element):
             return True
@@ -187,7 +188,7 @@ def _is_chrome(link: HtmlElement, container: HtmlElement) -> bool:
     return False
 
 
-def _lead_in(link: HtmlElement) -> str:
+def _lead_in(link: _Element) -> str:
     """The words on the link's line before it: «Hébergé par» in «Hébergé par <a>…</a>»."""
     parent = link.getparent()
     if parent is None:
@@ -199,7 +200,7 @@ def _lead_in(link: HtmlElement) -> str:
         if sibling.tag == "br" or sibling.tag in BLOCK_TAGS:
             parts = []  # a new line starts after it
         elif isinstance(sibling.tag, str):
-            parts.append(sibling.text_content())
+            parts.append(string_of(sibling))
         parts.append(sibling.tail or "")
     # The end of a long run of text (a body span before the link) is what leads to it.
     return " ".join("".join(parts)[-_LEAD_CHARS:].split())

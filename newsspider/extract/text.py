@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 from newsspider.extract.phrases import PHRASES
 
@@ -336,7 +336,7 @@ BLOCK_TAGS = frozenset(
 )
 
 
-def is_widget(element: HtmlElement) -> bool:
+def is_widget(element: _Element) -> bool:
     """Whether an element is an ad slot, share bar, related box… by its role or its names."""
     attrib = element.attrib
     if not attrib:  # most body elements: <b>, <i>, bare <p>
@@ -396,7 +396,7 @@ class _Paragraphs:
             self.kept.append(text)
 
 
-def _walk(element: HtmlElement, out: _Paragraphs, in_link: bool) -> None:
+def _walk(element: _Element, out: _Paragraphs, in_link: bool) -> None:
     """Gather ``element``'s text into ``out``, ending a paragraph at each boundary.
 
     Every ``<br>`` is a boundary: the seed page's text shows paragraphs one line
@@ -420,7 +420,7 @@ def _walk(element: HtmlElement, out: _Paragraphs, in_link: bool) -> None:
             out.add(child.tail, in_link)
 
 
-def paragraphs(elements: Iterable[HtmlElement]) -> list[str]:
+def paragraphs(elements: Iterable[_Element]) -> list[str]:
     """Clean paragraphs of the body elements, without the page furniture inside them."""
     out = _Paragraphs()
     for element in elements:
@@ -435,7 +435,12 @@ def join_paragraphs(items: list[str]) -> str | None:
     return "\n\n".join(items) or None
 
 
-def element_text(element: HtmlElement | None) -> str | None:
+# The text of an element and its descendants, as lxml.html's ``text_content()`` reads it
+# (the family template's elements are plain lxml ones: ``html.parse_plain``).
+string_of = etree.XPath("string()", smart_strings=False)
+
+
+def element_text(element: _Element | None) -> str | None:
     """Whitespace-normalised text of an element, or None."""
     if element is None:
         return None
