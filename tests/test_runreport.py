@@ -7,7 +7,10 @@ in-process crawl so that the state extension and the feed audit fill them.
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -271,3 +274,28 @@ def test_a_run_that_wrote_nothing_counts_zero_records(tmp_path: Path) -> None:
     assert report["records"] == {"article": 0, "headlines": 0}
     stats = json.loads(stats_file.read_text())
     assert (stats["newsspider/records/article"], stats["newsspider/records/headlines"]) == (0, 0)
+
+
+def test_a_finished_crawl_is_freed(tmp_path: Path) -> None:
+    """The report of a crawl does not keep its crawler alive: a process that runs crawls
+    one after the other (the library, the add-on) frees each.  pytest's log capture
+    keeps every record (and the crawler in its ``extra``): it is set aside meanwhile."""
+    root = logging.getLogger()
+    capture, root.handlers = root.handlers, []
+    try:
+        crawler = crawl_records(
+            RECORDS,
+            {
+                "NEWSSPIDER_STATE_ENABLED": False,
+                "NEWSSPIDER_REPORT_DIR": str(tmp_path / "runs"),
+                "FEEDS": {str(tmp_path / "out.jsonl"): {"format": "jsonlines"}},
+            },
+        )
+    finally:
+        root.handlers = capture
+    freed = weakref.ref(crawler)
+    reported = report_for(crawler) is not None
+    del crawler
+    gc.collect()
+    assert reported
+    assert freed() is None

@@ -16,7 +16,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -29,7 +29,9 @@ from newsspider.state import state_for
 
 logger = logging.getLogger(__name__)
 
-_REPORTS: WeakKeyDictionary[Crawler, RunReport] = WeakKeyDictionary()
+# Crawler -> its report, both held weakly: the report holds its crawler, and a strong
+# value would keep every crawl of a process (the library, the tests) alive for good.
+_REPORTS: WeakKeyDictionary[Crawler, ref[RunReport]] = WeakKeyDictionary()
 
 # Sent with ``report=`` (a dict) once the exit status is known, before the report is
 # written: what its listeners count (``newsspider/alerts/…``) goes into the report.
@@ -38,7 +40,8 @@ report_ready = object()
 
 def report_for(crawler: Crawler) -> RunReport | None:
     """The run report of a crawl, for the command that turns it into an exit status."""
-    return _REPORTS.get(crawler)
+    report = _REPORTS.get(crawler)
+    return report() if report is not None else None
 
 
 def _iso(moment: Any) -> str | None:
@@ -76,7 +79,8 @@ class RunReport:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunReport:
-        extension = _REPORTS[crawler] = cls(crawler)
+        extension = cls(crawler)
+        _REPORTS[crawler] = ref(extension)
         crawler.signals.connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
