@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import timeit
 from collections.abc import Callable
 from pathlib import Path
@@ -90,21 +91,23 @@ def in_process(count: int, page_kb: int) -> dict[str, float]:
     return steps
 
 
-def item_path(pages: int, page_kb: int) -> dict[str, float]:
-    """CPU ms per page of the no-op spider with and without one article per page."""
+def item_path(pages: int, page_kb: int, rounds: int = 3) -> dict[str, list[float]]:
+    """CPU ms per page of the no-op spider without and with one article per page,
+    alternated for ``rounds`` rounds (the spread is the machine's noise)."""
     server = PageServer(pages, page_kb)
     site = build_site(pages, page_kb)
+    runs: dict[str, list[float]] = {"noop": [], "items": []}
     try:
         with TemporaryDirectory() as scratch:
             url_file = Path(scratch) / "urls.txt"
             url_file.write_text("\n".join(server.base_url + a.path for a in site.articles))
-            runs: dict[str, list[float]] = {"noop": [], "items": []}
-            for number, arm in enumerate(("noop", "items", "items", "noop")):
-                run = timed_crawl(server, arm, url_file, Path(scratch) / f"{arm}-{number}")
-                runs[arm].append(run["cpu_ms_page"])
+            for number in range(rounds):
+                for arm in ("noop", "items") if number % 2 == 0 else ("items", "noop"):
+                    run = timed_crawl(server, arm, url_file, Path(scratch) / f"{arm}-{number}")
+                    runs[arm].append(run["cpu_ms_page"])
     finally:
         server.close()
-    return {arm: round(min(cpu), 3) for arm, cpu in runs.items()}
+    return runs
 
 
 def main() -> None:
@@ -120,10 +123,12 @@ def main() -> None:
     for step, micros in result["in_process_us"].items():
         print(f"  {step:<40}{micros:>8}")
     if options.crawl:
-        result["item_path_cpu_ms"] = item_path(options.crawl, options.page_kb)
-        cpu = result["item_path_cpu_ms"]
-        print(f"item path, CPU ms/page over {options.crawl} pages: no-op {cpu['noop']}, "
-              f"one article a page {cpu['items']} (+{cpu['items'] - cpu['noop']:.3f})")  # fmt: skip
+        result["item_path_cpu_ms"] = runs = item_path(options.crawl, options.page_kb)
+        extra = [items - noop for noop, items in zip(runs["noop"], runs["items"], strict=True)]
+        result["item_path_extra_ms"] = [round(ms, 3) for ms in extra]
+        print(f"item path, CPU ms/page over {options.crawl} pages, rounds: no-op {runs['noop']}, "
+              f"one article a page {runs['items']}; difference per round "
+              f"{result['item_path_extra_ms']}, median {statistics.median(extra):.3f}")  # fmt: skip
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "components.json").write_text(json.dumps(result, indent=1) + "\n")
 
