@@ -707,3 +707,15 @@ def test_the_cache_of_spelled_dates_is_bounded() -> None:
     assert info.currsize == info.maxsize < 3000
     assert p("x" * (dates._SPELLED_CACHE_CHARS + 1) + " 01 - 02 - 2020") == "2020-02-01"
     assert dates._cached_spelled.cache_info().currsize == info.maxsize, "a long text is not kept"
+
+
+def test_a_later_date_is_not_read_when_an_earlier_one_is_taken() -> None:
+    """A pytz zone cannot localize 31/12/9999 (it looks a day ahead): the first date
+    of the text wins and the later one is never read, with a long text or another
+    kind of zone than the cache takes."""
+    import pytz  # dateparser's own dependency
+
+    new_york = pytz.timezone("America/New_York")
+    text = "19 - 10 - 2019 10:00, mis à jour le 31 - 12 - 9999 23:00"
+    assert p(text, tz=new_york) == "2019-10-19T10:00:00-04:00"
+    assert p(text + " " + "x" * 300, tz=CASABLANCA) == "2019-10-19T10:00:00+01:00"

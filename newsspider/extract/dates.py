@@ -10,6 +10,7 @@ only a lazily imported fallback for odd text that at least contains a 4-digit ye
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import TypeVar
@@ -264,31 +265,35 @@ def parse_date(
         return None
     short = len(text) <= _SPELLED_CACHE_CHARS and isinstance(tz, ZoneInfo | timezone | None)
     norm, spelled = (_cached_spelled if short else _spelled)(text, tz)
+    found = False
     for moment in spelled:
-        result = _accept(moment, now)
-        if result is not None:
+        found = True
+        if (result := _accept(moment, now)) is not None:
             return result
-    if spelled:  # a recognised but impossible date: do not let dateparser guess another
+    if found:  # a recognised but impossible date: do not let dateparser guess another
         return None
-    relative = _relative(norm, _aware(now), tz)
-    if relative is not None:
+    if (relative := _relative(norm, _aware(now), tz)) is not None:
         return _accept(relative, now)
     return _fallback(text, norm, now)
 
 
-def _spelled(text: str, tz: tzinfo | None) -> tuple[str, tuple[_Moment | None, ...]]:
-    """The folded text, and each date it spells out (None: impossible), in order."""
+def _spelled(text: str, tz: tzinfo | None) -> tuple[str, Iterable[_Moment | None]]:
+    """The folded text, and each date it spells (None: impossible), read when asked for."""
     norm = _fold(text)
-    if not _ASCII_DIGIT_RE.search(norm):
-        return norm, ()
-    return norm, tuple(_from_match(match, norm, tz) for match in _DATE_RE.finditer(norm))
+    matches = _DATE_RE.finditer(norm) if _ASCII_DIGIT_RE.search(norm) else ()
+    return norm, (_from_match(match, norm, tz) for match in matches)
 
 
-# A listing's teasers and a day's articles show the same few dates («12 - 11 - 2019»):
-# what a short text spells is read once per zone; whether it is too far ahead is asked
-# on each page (``_accept``), against that page's ``now``.
+# A listing's teasers and a day's articles show the same few dates («12 - 11 - 2019»): a
+# short text is read whole once per zone (not a pytz zone: it fails on a later 31/12/9999);
+# whether a date is too far ahead is asked on each page (``_accept``), against its ``now``.
 _SPELLED_CACHE_CHARS = 200
-_cached_spelled = lru_cache(maxsize=2048)(_spelled)
+
+
+@lru_cache(maxsize=2048)
+def _cached_spelled(text: str, tz: tzinfo | None) -> tuple[str, tuple[_Moment | None, ...]]:
+    norm, spelled = _spelled(text, tz)
+    return norm, tuple(spelled)
 
 
 def _from_match(match: re.Match[str], norm: str, tz: tzinfo | None) -> _Moment | None:
