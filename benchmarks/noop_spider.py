@@ -41,8 +41,7 @@ class NoopSpider(scrapy.Spider):
     def parse(self, response: scrapy.http.Response) -> Iterator[Article]:
         if self.parse_pages and response.body:
             lxml.html.document_fromstring(response.body)
-        article_id = SITES["maghress"].article_id(response.url)
-        if self.items and article_id:
+        if self.items and (article_id := SITES["maghress"].article_id(response.url)):
             yield _article(article_id, response.url)
 
 
