@@ -156,13 +156,16 @@ def meta_content(tree: _Element, key: str) -> str | None:
     return None
 
 
-def _walk_jsonld(data: Any) -> Iterator[dict[str, Any]]:
+def walk_jsonld(data: Any, nested: tuple[str, ...] = ("@graph",)) -> Iterator[dict[str, Any]]:
+    """Every object of a JSON-LD block, depth first: in lists, and under the keys
+    ``nested`` (the generic extractor also follows a WebPage's ``mainEntity``)."""
     if isinstance(data, list):
         for entry in data:
-            yield from _walk_jsonld(entry)
+            yield from walk_jsonld(entry, nested)
     elif isinstance(data, dict):
         yield data
-        yield from _walk_jsonld(data.get("@graph"))
+        for key in nested:
+            yield from walk_jsonld(data.get(key), nested)
 
 
 _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle"}
@@ -175,7 +178,7 @@ def jsonld_article(tree: _Element) -> dict[str, Any] | None:
             data = json.loads(script.text or "")
         except ValueError:
             continue
-        for entry in _walk_jsonld(data):
+        for entry in walk_jsonld(data):
             kind = entry.get("@type")
             kinds = set(kind) if isinstance(kind, list) else {kind}
             if kinds & _ARTICLE_TYPES:

@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from newsspider.extract.html import walk_jsonld
 from newsspider.extract.text import clean_text, or_none, without_invalid
 
 # schema.org types of one article; LiveBlogPosting is told apart (see ``ARTICLE_KINDS``).
@@ -164,7 +165,7 @@ def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
         if script.get("type", "").strip().lower() != "application/ld+json":
             continue
         try:
-            objects = list(_walk(json.loads(script.text or "", strict=False)))
+            objects = list(walk_jsonld(json.loads(script.text or "", strict=False), _NESTED))
         except (ValueError, RecursionError):
             # A broken block (trailing comma, HTML comment) says nothing; nor does one
             # nested so deep that the decoder, or the walk, runs out of stack.
@@ -172,15 +173,8 @@ def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
         yield from objects
 
 
-def _walk(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for entry in data:
-            yield from _walk(entry)
-    elif isinstance(data, dict):
-        yield data
-        yield from _walk(data.get("@graph"))
-        # WebPage objects may carry the article as their mainEntity.
-        yield from _walk(data.get("mainEntity"))
+# WebPage objects may carry the article as their mainEntity.
+_NESTED = ("@graph", "mainEntity")
 
 
 def _types(entry: dict[str, Any]) -> set[str]:
